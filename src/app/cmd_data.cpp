@@ -1,0 +1,183 @@
+// Data subcommands: add, db-in, db-out, datasets, stats, drop.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "app/commands.h"
+#include "core/error.h"
+#include "core/interchange.h"
+#include "core/stats.h"
+
+namespace gloss {
+namespace fs = std::filesystem;
+
+std::unique_ptr<Store> AppContext::open_store() const {
+  const fs::path dir = db.empty() ? default_store_dir() : fs::path(db);
+  return std::make_unique<Store>(StoreOptions{dir});
+}
+
+void print_problems(const std::vector<Problem>& problems, std::size_t limit) {
+  for (std::size_t i = 0; i < problems.size() && i < limit; ++i)
+    std::cerr << "gloss: " << problems[i].message() << "\n";
+  if (problems.size() > limit)
+    std::cerr << "gloss: ... and " << problems.size() - limit << " more problems like these\n";
+}
+
+namespace {
+
+int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& source) {
+  const SourceScan scan = scan_source(source);
+  print_problems(scan.problems);
+  auto store = ctx.open_store();
+  const AddResult r = store->add_tasks(dataset, scan.tasks);
+  const auto info = store->require_dataset(dataset);
+  std::printf("added %llu images to '%s' (%llu new to the store, %llu already in the dataset)\n",
+              static_cast<unsigned long long>(r.added), dataset.c_str(),
+              static_cast<unsigned long long>(r.new_tasks),
+              static_cast<unsigned long long>(r.already_in_dataset));
+  if (!scan.duplicates.empty())
+    std::printf("%zu files skipped as duplicates: same bytes as an earlier file (e.g. %s)\n",
+                scan.duplicates.size(), scan.duplicates.front().c_str());
+  if (!scan.problems.empty()) std::printf("%zu files could not be added (see above)\n", scan.problems.size());
+  std::printf("'%s' now has %llu tasks\n", dataset.c_str(), static_cast<unsigned long long>(info.size));
+  return 0;
+}
+
+int run_db_in(const AppContext& ctx, const std::string& dataset, const fs::path& file,
+              const ImportOptions& options, bool skip_bad) {
+  const ImportPlan plan = read_import_file(file, options);
+  if (!plan.problems.empty()) {
+    print_problems(plan.problems);
+    if (!skip_bad) {
+      std::fprintf(stderr,
+                   "gloss: %zu of %zu records in %s have problems; nothing was imported "
+                   "(fix them, or pass --skip-bad to import the %zu good ones)\n",
+                   plan.problems.size(), plan.lines, file.c_str(), plan.records.size());
+      return 1;
+    }
+  }
+  auto store = ctx.open_store();
+  const ImportResult r = store->import_records(dataset, plan.records);
+  std::printf("imported %zu records into '%s': %llu tasks added, %llu answers saved",
+              plan.records.size(), dataset.c_str(), static_cast<unsigned long long>(r.tasks.added),
+              static_cast<unsigned long long>(r.answers_saved));
+  if (r.answers_kept)
+    std::printf(", %llu answers kept as they were (task already answered in '%s')",
+                static_cast<unsigned long long>(r.answers_kept), dataset.c_str());
+  if (!plan.problems.empty()) std::printf(", %zu bad records skipped", plan.problems.size());
+  std::printf("\n");
+  return 0;
+}
+
+int run_db_out(const AppContext& ctx, const std::string& dataset, const std::string& format,
+               const std::string& output) {
+  auto store = ctx.open_store();
+  const DatasetInfo info = store->require_dataset(dataset);
+  const ExportFormat f = format == "coco" ? ExportFormat::coco : ExportFormat::jsonl;
+  if (output.empty() || output == "-") {
+    export_dataset(*store, info, f, std::cout);
+    return 0;
+  }
+  // Write beside the target and rename, so a failed export never leaves half a file.
+  const fs::path target(output), tmp = target.string() + ".tmp";
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  if (!out) throw UserError(tmp.string() + ": cannot write");
+  const ExportResult r = export_dataset(*store, info, f, out);
+  out.close();
+  if (!out) throw UserError(tmp.string() + ": write failed (disk full?)");
+  fs::rename(tmp, target);
+  std::fprintf(stderr, "wrote %zu records of '%s' to %s\n", r.records, dataset.c_str(), output.c_str());
+  return 0;
+}
+
+int run_datasets(const AppContext& ctx) {
+  auto store = ctx.open_store();
+  const auto list = store->datasets();
+  if (list.empty()) std::printf("no datasets in %s yet (gloss add DATASET SOURCE)\n", store->dir().c_str());
+  for (const auto& d : list)
+    std::printf("%-24s %8llu tasks %8llu answered\n", d.name.c_str(),
+                static_cast<unsigned long long>(d.size), static_cast<unsigned long long>(d.answered));
+  return 0;
+}
+
+int run_stats(const AppContext& ctx, const std::string& dataset) {
+  auto store = ctx.open_store();
+  std::vector<DatasetInfo> list;
+  if (dataset.empty()) list = store->datasets();
+  else list.push_back(store->require_dataset(dataset));
+  if (list.empty()) std::printf("no datasets in %s yet\n", store->dir().c_str());
+  for (const auto& d : list) std::printf("%s", format_stats(dataset_stats(*store, d)).c_str());
+  return 0;
+}
+
+int run_drop(const AppContext& ctx, const std::string& dataset, bool yes) {
+  auto store = ctx.open_store();
+  const DatasetInfo info = store->require_dataset(dataset);
+  if (!yes) {
+    std::fprintf(stderr, "Drop dataset '%s' with %llu answers? Type the name to confirm: ", dataset.c_str(),
+                 static_cast<unsigned long long>(info.answered));
+    std::string typed;
+    if (!std::getline(std::cin, typed) || typed != dataset) {
+      std::fprintf(stderr, "gloss: not dropped (pass --yes in scripts)\n");
+      return 1;
+    }
+  }
+  store->drop_dataset(dataset);
+  std::printf("dropped '%s' (%llu tasks, %llu answers); the images stay in the store for other datasets\n",
+              dataset.c_str(), static_cast<unsigned long long>(info.size),
+              static_cast<unsigned long long>(info.answered));
+  return 0;
+}
+
+}  // namespace
+
+void register_data_commands(CLI::App& app, AppContext& ctx) {
+  struct Args {
+    std::string dataset, source, format = "jsonl", output, answer = "accept", session, images;
+    bool skip_bad = false, yes = false;
+  };
+  auto a = std::make_shared<Args>();
+
+  auto* add = app.add_subcommand("add", "Add a folder of images (recursive) or a JSONL of {\"image\": path} to a dataset");
+  add->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
+  add->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
+  add->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_add(ctx, a->dataset, a->source); }; });
+
+  auto* in = app.add_subcommand("db-in", "Import a JSONL (Prodigy-style) or COCO captions JSON file into a dataset; all or nothing");
+  in->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
+  in->add_option("FILE", a->source, "A .jsonl file or a COCO captions .json")->required();
+  in->add_option("--answer", a->answer, "Answer for records with a caption but no \"answer\"")
+      ->check(CLI::IsMember({"accept", "reject", "ignore"}));
+  in->add_option("--session", a->session, "Session name for records without _session_id");
+  in->add_option("--images", a->images, "Folder that COCO file_name entries are relative to");
+  in->add_flag("--skip-bad", a->skip_bad, "Import the good records even if some lines are bad");
+  in->callback([&ctx, a] {
+    ctx.action = [&ctx, a] {
+      ImportOptions o;
+      o.default_answer = *parse_answer_kind(a->answer);
+      o.session = a->session.empty() ? "db-in" : a->session;
+      o.image_root = a->images;
+      return run_db_in(ctx, a->dataset, a->source, o, a->skip_bad);
+    };
+  });
+
+  auto* out = app.add_subcommand("db-out", "Export a dataset's answers as JSONL (default) or COCO captions JSON");
+  out->add_option("DATASET", a->dataset, "Dataset name")->required();
+  out->add_option("--format", a->format, "jsonl or coco")->check(CLI::IsMember({"jsonl", "coco"}));
+  out->add_option("-o,--output", a->output, "Output file (default: standard output)");
+  out->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_db_out(ctx, a->dataset, a->format, a->output); }; });
+
+  auto* list = app.add_subcommand("datasets", "List datasets with their task and answer counts");
+  list->callback([&ctx] { ctx.action = [&ctx] { return run_datasets(ctx); }; });
+
+  auto* stats = app.add_subcommand("stats", "Counts of tasks and answers, changed %, mean edit distance");
+  stats->add_option("DATASET", a->dataset, "Dataset name (default: every dataset)");
+  stats->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_stats(ctx, a->dataset); }; });
+
+  auto* drop = app.add_subcommand("drop", "Delete a dataset and its answers");
+  drop->add_option("DATASET", a->dataset, "Dataset name")->required();
+  drop->add_flag("-y,--yes", a->yes, "Do not ask for confirmation");
+  drop->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_drop(ctx, a->dataset, a->yes); }; });
+}
+
+}  // namespace gloss

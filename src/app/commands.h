@@ -1,0 +1,31 @@
+// The gloss command's pieces: each cmd_*.cpp registers its subcommands on
+// the CLI11 app and sets `action` when one of them is chosen. Subcommands
+// stay short: they parse flags and call core/ and model/.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/sources.h"
+#include "core/store.h"
+
+namespace gloss {
+
+struct AppContext {
+  std::string db;                 // --db, or $GLOSS_DB, or ./gloss-data
+  std::function<int()> action;    // set by the chosen subcommand
+  std::unique_ptr<Store> open_store() const;
+};
+
+void register_data_commands(CLI::App& app, AppContext& ctx);
+void register_model_commands(CLI::App& app, AppContext& ctx);
+
+// Prints problems to stderr ("gloss: FILE: REASON"), at most `limit` of them
+// followed by a count of the rest.
+void print_problems(const std::vector<Problem>& problems, std::size_t limit = 50);
+
+}  // namespace gloss

@@ -1,0 +1,21 @@
+// Error types shared by every layer. UserError is a problem the user can fix
+// (a bad file, a bad line, an unknown dataset); the CLI maps it to exit code 1.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace gloss {
+
+class UserError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The store failed (LMDB error, corrupt record). Carries the operation.
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace gloss

@@ -1,0 +1,260 @@
+#include "core/interchange.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "core/diff.h"
+#include "core/error.h"
+#include "core/hash.h"
+
+namespace gloss {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Fields with a meaning in gloss; everything else on a line is kept in extra.
+const std::set<std::string> kKnownFields = {
+    "image", "width", "height", "caption", "orig_caption", "answer", "_session_id", "_timestamp",
+    "model", "edit_distance", "categories", "ms_spent", "started_ms", "saved_ms"};
+
+template <class T>
+T field(const json& j, const char* name, T fallback) {
+  if (!j.contains(name) || j[name].is_null()) return fallback;
+  try {
+    return j[name].get<T>();
+  } catch (const json::exception&) {
+    throw UserError(std::string("field \"") + name + "\" has the wrong type");
+  }
+}
+
+// Replaces each image reference by the path it resolves to, probes every
+// distinct file once (in parallel), and returns path -> result.
+std::unordered_map<std::string, ProbeResult> probe_all(const std::vector<fs::path>& paths) {
+  std::vector<fs::path> unique;
+  std::set<std::string> seen;
+  for (const auto& p : paths)
+    if (seen.insert(p.string()).second) unique.push_back(p);
+  auto results = load_tasks(unique);
+  std::unordered_map<std::string, ProbeResult> by_path;
+  for (std::size_t i = 0; i < unique.size(); ++i) by_path.emplace(unique[i].string(), std::move(results[i]));
+  return by_path;
+}
+
+Answer answer_from(const json& j, std::uint64_t task, const ImportOptions& options) {
+  Answer a;
+  a.task = task;
+  a.caption = field<std::string>(j, "caption", "");
+  a.orig_caption = field<std::string>(j, "orig_caption", "");
+  a.model = field<std::string>(j, "model", "");
+  a.session = field<std::string>(j, "_session_id", options.session);
+  const std::string kind = field<std::string>(j, "answer", std::string(to_string(options.default_answer)));
+  const auto parsed = parse_answer_kind(kind);
+  if (!parsed) throw UserError("\"answer\" must be accept, reject or ignore, not \"" + kind + "\"");
+  a.answer = *parsed;
+  a.categories = field<std::vector<std::string>>(j, "categories", {});
+  a.ms_spent = field<std::int64_t>(j, "ms_spent", 0);
+  a.started_ms = field<std::int64_t>(j, "started_ms", 0);
+  a.saved_ms = field<std::int64_t>(j, "saved_ms", field<std::int64_t>(j, "_timestamp", 0) * 1000);
+  if (!a.saved_ms) a.saved_ms = now_ms();
+  a.edit_distance = word_edit_distance(a.orig_caption, a.caption);
+  for (const auto& [key, value] : j.items())
+    if (!kKnownFields.count(key)) a.extra[key] = value;
+  return a;
+}
+
+// A line with any answer field is an answer; a bare {"image": ...} is a task.
+bool wants_answer(const json& j) {
+  for (const char* f : {"caption", "answer", "orig_caption", "categories"})
+    if (j.contains(f)) return true;
+  return false;
+}
+
+ImportPlan read_jsonl(const fs::path& file, const ImportOptions& options) {
+  std::ifstream in(file);
+  if (!in) throw UserError(file.string() + ": cannot open");
+  struct Line { int number; json j; fs::path image; };
+  std::vector<Line> lines;
+  ImportPlan plan;
+  std::string text;
+  for (int number = 1; std::getline(in, text); ++number) {
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++plan.lines;
+    const std::string where = file.string() + ":" + std::to_string(number);
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded()) { plan.problems.push_back({where, "not valid JSON", number}); continue; }
+    if (!j.is_object()) { plan.problems.push_back({where, "a line must be a JSON object", number}); continue; }
+    if (!j.contains("image") || !j["image"].is_string()) {
+      plan.problems.push_back({where, "needs an \"image\" field with a path", number});
+      continue;
+    }
+    const std::string ref = j["image"].get<std::string>();
+    if (ref.rfind("data:", 0) == 0 || ref.rfind("http://", 0) == 0 || ref.rfind("https://", 0) == 0) {
+      plan.problems.push_back({where, "\"image\" must be a file path (embedded or remote images are not read)", number});
+      continue;
+    }
+    lines.push_back({number, std::move(j), resolve_image_path(ref, file.parent_path())});
+  }
+  std::vector<fs::path> paths;
+  for (const auto& l : lines) paths.push_back(l.image);
+  const auto probed = probe_all(paths);
+  for (const auto& l : lines) {
+    const std::string where = file.string() + ":" + std::to_string(l.number);
+    const ProbeResult& r = probed.at(l.image.string());
+    if (!r.ok()) { plan.problems.push_back({where, r.problem.message(), l.number}); continue; }
+    try {
+      ImportRecord rec{r.task, std::nullopt};
+      if (wants_answer(l.j)) rec.answer = answer_from(l.j, r.task.hash, options);
+      plan.records.push_back(std::move(rec));
+    } catch (const UserError& e) {
+      plan.problems.push_back({where, e.what(), l.number});
+    }
+  }
+  std::stable_sort(plan.problems.begin(), plan.problems.end(),
+                   [](const Problem& a, const Problem& b) { return a.line < b.line; });
+  return plan;
+}
+
+ImportPlan read_coco(const fs::path& file, const json& doc, const ImportOptions& options) {
+  ImportPlan plan;
+  const fs::path root = options.image_root.empty() ? file.parent_path() : options.image_root;
+  if (!doc.contains("images") || !doc["images"].is_array() || !doc.contains("annotations") ||
+      !doc["annotations"].is_array())
+    throw UserError(file.string() + ": a COCO captions file needs \"images\" and \"annotations\" arrays");
+  std::map<std::int64_t, std::vector<std::string>> captions;
+  for (std::size_t i = 0; i < doc["annotations"].size(); ++i) {
+    const json& a = doc["annotations"][i];
+    if (!a.is_object() || !a.contains("image_id") || !a["image_id"].is_number_integer() ||
+        !a.contains("caption") || !a["caption"].is_string()) {
+      plan.problems.push_back({file.string() + ": annotations[" + std::to_string(i) + "]",
+                               "needs an integer \"image_id\" and a string \"caption\""});
+      continue;
+    }
+    captions[a["image_id"].get<std::int64_t>()].push_back(a["caption"].get<std::string>());
+  }
+  struct Entry { std::size_t index; std::int64_t id; fs::path image; };
+  std::vector<Entry> entries;
+  std::set<std::int64_t> ids;
+  for (std::size_t i = 0; i < doc["images"].size(); ++i) {
+    ++plan.lines;
+    const json& im = doc["images"][i];
+    const std::string where = file.string() + ": images[" + std::to_string(i) + "]";
+    if (!im.is_object() || !im.contains("id") || !im["id"].is_number_integer() ||
+        !im.contains("file_name") || !im["file_name"].is_string()) {
+      plan.problems.push_back({where, "needs an integer \"id\" and a string \"file_name\""});
+      continue;
+    }
+    const auto id = im["id"].get<std::int64_t>();
+    if (!ids.insert(id).second) { plan.problems.push_back({where, "duplicate image id " + std::to_string(id)}); continue; }
+    entries.push_back({i, id, resolve_image_path(im["file_name"].get<std::string>(), root)});
+  }
+  for (const auto& [id, list] : captions)
+    if (!ids.count(id))
+      plan.problems.push_back({file.string(), "annotations refer to image_id " + std::to_string(id) +
+                                                  ", which is not in \"images\""});
+  std::vector<fs::path> paths;
+  for (const auto& e : entries) paths.push_back(e.image);
+  const auto probed = probe_all(paths);
+  for (const auto& e : entries) {
+    const ProbeResult& r = probed.at(e.image.string());
+    if (!r.ok()) {
+      plan.problems.push_back({file.string() + ": images[" + std::to_string(e.index) + "]", r.problem.message()});
+      continue;
+    }
+    ImportRecord rec{r.task, std::nullopt};
+    const auto found = captions.find(e.id);
+    if (found != captions.end()) {
+      json j = {{"caption", found->second.front()}, {"answer", "accept"}};
+      if (found->second.size() > 1) j["references"] = found->second;
+      rec.answer = answer_from(j, r.task.hash, options);
+    }
+    plan.records.push_back(std::move(rec));
+  }
+  return plan;
+}
+
+}  // namespace
+
+ImportRecord parse_jsonl_record(const json& j, const fs::path& base_dir, const ImportOptions& options) {
+  if (!j.is_object() || !j.contains("image") || !j["image"].is_string())
+    throw UserError("needs an \"image\" field with a path");
+  ImportRecord rec{load_task(resolve_image_path(j["image"].get<std::string>(), base_dir)), std::nullopt};
+  if (wants_answer(j)) rec.answer = answer_from(j, rec.task.hash, options);
+  return rec;
+}
+
+ImportPlan read_import_file(const fs::path& file, const ImportOptions& options) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw UserError(file.string() + ": no such file");
+  if (file.extension() == ".jsonl") return read_jsonl(file, options);
+  std::ifstream in(file);
+  json doc = json::parse(in, nullptr, false);
+  if (doc.is_discarded()) throw UserError(file.string() + ": not valid JSON (expected .jsonl or a COCO captions .json)");
+  return read_coco(file, doc, options);
+}
+
+json to_jsonl_record(const Task& task, const Answer& a) {
+  json j = a.extra.is_object() ? a.extra : json::object();
+  j["image"] = task.path;
+  j["width"] = task.width;
+  j["height"] = task.height;
+  j["caption"] = a.caption;
+  j["orig_caption"] = a.orig_caption;
+  j["answer"] = to_string(a.answer);
+  if (!j.contains("_input_hash")) j["_input_hash"] = input_hash32(task.hash);
+  if (!j.contains("_task_hash")) j["_task_hash"] = task_hash32(task.hash, a.orig_caption);
+  j["_session_id"] = a.session;
+  j["_timestamp"] = a.saved_ms / 1000;
+  j["model"] = a.model;
+  j["edit_distance"] = a.edit_distance;
+  j["categories"] = a.categories;
+  j["ms_spent"] = a.ms_spent;
+  j["started_ms"] = a.started_ms;
+  j["saved_ms"] = a.saved_ms;
+  if (!j.contains("meta")) j["meta"] = {{"file", fs::path(task.path).filename().string()}};
+  return j;
+}
+
+ExportResult export_dataset(const Store& store, const DatasetInfo& dataset, ExportFormat format,
+                            std::ostream& out) {
+  ExportResult result;
+  auto task_of = [&](std::uint64_t hash) {
+    auto t = store.task(hash);
+    if (!t) throw StoreError("store is missing task " + hash_hex(hash) + " that dataset '" + dataset.name + "' refers to");
+    return *t;
+  };
+  if (format == ExportFormat::jsonl) {
+    store.for_each_answer(dataset, [&](std::uint64_t, const Answer& a) {
+      out << to_jsonl_record(task_of(a.task), a).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+      ++result.records;
+      return true;
+    });
+    return result;
+  }
+  json images = json::array(), annotations = json::array();
+  store.for_each_answer(dataset, [&](std::uint64_t position, const Answer& a) {
+    if (a.answer != AnswerKind::accept) return true;
+    const Task t = task_of(a.task);
+    const std::int64_t image_id = static_cast<std::int64_t>(position) + 1;
+    images.push_back({{"id", image_id}, {"file_name", t.path}, {"width", t.width}, {"height", t.height}});
+    // The (possibly corrected) caption first, then the other references an
+    // imported COCO file had for this image.
+    std::vector<std::string> captions = {a.caption};
+    if (a.extra.contains("references") && a.extra["references"].is_array())
+      for (std::size_t i = 1; i < a.extra["references"].size(); ++i)
+        captions.push_back(a.extra["references"][i].get<std::string>());
+    for (const auto& c : captions)
+      annotations.push_back({{"id", annotations.size() + 1}, {"image_id", image_id}, {"caption", c}});
+    ++result.records;
+    return true;
+  });
+  json doc = {{"info", {{"description", "gloss dataset " + dataset.name}}},
+              {"images", images}, {"annotations", annotations}};
+  out << doc.dump(1, ' ', false, json::error_handler_t::replace) << '\n';
+  return result;
+}
+
+}  // namespace gloss

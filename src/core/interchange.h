@@ -1,0 +1,61 @@
+// Moving datasets in and out: Prodigy-style JSONL and COCO captions JSON.
+//
+// JSONL records use Prodigy's field names where they exist (image, caption,
+// orig_caption, answer, _input_hash, _task_hash, _session_id, _timestamp)
+// plus gloss's own (model, edit_distance, categories, ms_spent, started_ms,
+// saved_ms, width, height, meta). Fields gloss does not know are kept and
+// written back. Images are referenced by path.
+//
+// Import is all-or-nothing: the whole file is read and checked first, every
+// bad line is reported with its number, and nothing is written unless every
+// line is good (or the caller chose to skip bad lines). The write itself is
+// one transaction, so a failure leaves the store as it was.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/sources.h"
+#include "core/store.h"
+
+namespace gloss {
+
+struct ImportOptions {
+  // Answer given to records that have a caption but no "answer" field.
+  AnswerKind default_answer = AnswerKind::accept;
+  std::string session;  // for records without _session_id
+  // COCO file_name entries are resolved against this folder (default: the
+  // COCO file's folder).
+  std::filesystem::path image_root;
+};
+
+struct ImportPlan {
+  std::vector<ImportRecord> records;
+  std::vector<Problem> problems;
+  std::size_t lines = 0;  // records read (JSONL lines or COCO images)
+};
+
+// Reads a .jsonl file or a COCO captions .json file (detected by content).
+ImportPlan read_import_file(const std::filesystem::path& file, const ImportOptions& options);
+
+// One JSONL line of an import; throws UserError with the reason (no line number).
+ImportRecord parse_jsonl_record(const nlohmann::json& j, const std::filesystem::path& base_dir,
+                                const ImportOptions& options);
+
+// The JSONL record for a task and its answer.
+nlohmann::json to_jsonl_record(const Task& task, const Answer& answer);
+
+enum class ExportFormat { jsonl, coco };
+struct ExportResult {
+  std::size_t records = 0;
+};
+// Writes every answer of the dataset in position order. COCO keeps accepted
+// answers only (their caption and any extra references).
+ExportResult export_dataset(const Store& store, const DatasetInfo& dataset, ExportFormat format,
+                            std::ostream& out);
+
+}  // namespace gloss

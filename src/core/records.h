@@ -1,0 +1,76 @@
+// The records gloss stores: tasks (images), answers (one per task and
+// dataset), cached model suggestions. Plain structs; the store and the
+// importers/exporters convert them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace gloss {
+
+// An image, identified by the 64-bit content hash of its bytes.
+struct Task {
+  std::uint64_t hash = 0;
+  std::string path;  // absolute path where the image was first added from
+  int width = 0;
+  int height = 0;
+  std::int64_t added_ms = 0;
+};
+
+enum class AnswerKind { accept, reject, ignore };
+std::string_view to_string(AnswerKind kind);
+std::optional<AnswerKind> parse_answer_kind(std::string_view text);
+
+struct Answer {
+  std::uint64_t task = 0;
+  std::string session;
+  std::string caption;       // final caption
+  std::string orig_caption;  // the model's suggestion; empty when there was none
+  std::string model;         // id of the model that made orig_caption; empty if none
+  AnswerKind answer = AnswerKind::accept;
+  std::vector<std::string> categories;  // error categories (error analysis pass)
+  std::int64_t started_ms = 0;  // when the task was shown (0 if unknown)
+  std::int64_t saved_ms = 0;    // when it was answered
+  std::int64_t ms_spent = 0;
+  int edit_distance = 0;        // word-level, orig_caption -> caption
+  // Fields kept as they came but not interpreted: Prodigy's _input_hash and
+  // _task_hash, extra references from COCO, options of choice answers...
+  nlohmann::json extra = nlohmann::json::object();
+
+  // Prodigy's image-caption.correct counts an accepted answer as "changed"
+  // when the caption differs from the suggestion.
+  bool changed() const { return caption != orig_caption; }
+};
+
+struct Suggestion {
+  std::string caption;
+  std::vector<std::int64_t> tokens;
+  float log_prob = 0.f;
+  float confidence = 0.f;
+  std::int64_t created_ms = 0;
+};
+
+struct DatasetInfo {
+  std::uint32_t id = 0;
+  std::string name;
+  std::uint64_t size = 0;      // tasks in the dataset
+  std::uint64_t answered = 0;  // tasks with an answer
+  std::int64_t created_ms = 0;
+};
+
+std::int64_t now_ms();
+
+// Internal (store) encodings. Throw StoreError on a corrupt record.
+std::string encode(const Task& task);
+std::string encode(const Answer& answer);
+std::string encode(const Suggestion& suggestion);
+Task decode_task(std::string_view bytes);
+Answer decode_answer(std::string_view bytes);
+Suggestion decode_suggestion(std::string_view bytes);
+
+}  // namespace gloss

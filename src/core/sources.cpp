@@ -1,0 +1,141 @@
+#include "core/sources.h"
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <thread>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/image.h"
+
+namespace gloss {
+namespace fs = std::filesystem;
+
+bool has_image_extension(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  static const std::unordered_set<std::string> known = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tga",
+                                                        ".psd", ".pic", ".pnm", ".ppm", ".pgm", ".hdr"};
+  return known.count(ext) > 0;
+}
+
+fs::path resolve_image_path(const std::string& reference, const fs::path& base_dir) {
+  fs::path p(reference);
+  if (p.is_absolute()) return p;
+  std::error_code ec;
+  fs::path beside = base_dir / p;
+  if (fs::exists(beside, ec)) return fs::absolute(beside, ec).lexically_normal();
+  return fs::absolute(p, ec).lexically_normal();
+}
+
+Task load_task(const fs::path& path) {
+  const std::string bytes = read_file_bytes(path);
+  const ImageInfo info = probe_image(bytes, path.string());
+  Task task;
+  task.hash = content_hash(bytes);
+  std::error_code ec;
+  task.path = fs::absolute(path, ec).lexically_normal().string();
+  task.width = info.width;
+  task.height = info.height;
+  return task;
+}
+
+std::vector<ProbeResult> load_tasks(const std::vector<fs::path>& paths) {
+  std::vector<ProbeResult> results(paths.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < paths.size();) {
+      try {
+        results[i].task = load_task(paths[i]);
+      } catch (const UserError& e) {
+        // UserError messages start with the path; keep the reason apart.
+        std::string msg = e.what();
+        const std::string prefix = paths[i].string() + ": ";
+        if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
+        results[i].problem = {paths[i].string(), msg};
+      }
+    }
+  };
+  const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < n && t < paths.size(); ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+namespace {
+
+std::vector<fs::path> list_folder(const fs::path& dir, std::vector<Problem>& problems) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  // Directory symlinks are not followed, so a symlink loop cannot trap us.
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+  if (ec) throw UserError(dir.string() + ": cannot read folder: " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) {
+      problems.push_back({dir.string(), "cannot read part of the folder: " + ec.message()});
+      break;
+    }
+    const fs::path& p = it->path();
+    std::error_code sec;
+    if (it->is_directory(sec)) {
+      if (has_image_extension(p)) problems.push_back({p.string(), "is a directory, not an image"});
+      continue;
+    }
+    if (!has_image_extension(p)) {
+      if (p.filename().string().front() != '.')
+        problems.push_back({p.string(), "skipped: not an image file extension"});
+      continue;
+    }
+    files.push_back(p);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<fs::path> list_jsonl(const fs::path& file, std::vector<Problem>& problems) {
+  std::ifstream in(file);
+  if (!in) throw UserError(file.string() + ": cannot open");
+  std::vector<fs::path> files;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = file.string() + ":" + std::to_string(number);
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) { problems.push_back({where, "not valid JSON"}); continue; }
+    if (!j.is_object() || !j.contains("image") || !j["image"].is_string()) {
+      problems.push_back({where, "needs an \"image\" field with a path"});
+      continue;
+    }
+    files.push_back(resolve_image_path(j["image"].get<std::string>(), file.parent_path()));
+  }
+  return files;
+}
+
+}  // namespace
+
+SourceScan scan_source(const fs::path& source) {
+  SourceScan scan;
+  std::error_code ec;
+  const auto status = fs::status(source, ec);
+  if (ec || !fs::exists(status)) throw UserError(source.string() + ": no such file or folder");
+  std::vector<fs::path> files;
+  if (fs::is_directory(status)) files = list_folder(source, scan.problems);
+  else if (source.extension() == ".jsonl") files = list_jsonl(source, scan.problems);
+  else throw UserError(source.string() + ": a source is a folder of images or a .jsonl file");
+
+  std::unordered_set<std::uint64_t> seen;
+  for (auto& r : load_tasks(files)) {
+    if (!r.ok()) { scan.problems.push_back(std::move(r.problem)); continue; }
+    if (!seen.insert(r.task.hash).second) { scan.duplicates.push_back(r.task.path); continue; }
+    scan.tasks.push_back(std::move(r.task));
+  }
+  return scan;
+}
+
+}  // namespace gloss

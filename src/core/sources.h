@@ -1,0 +1,53 @@
+// Where tasks come from: a folder of images (recursive, sorted) or a JSONL
+// file with one {"image": path} per line. Every image is read once to hash
+// its bytes and check its header; files that are not usable images are
+// reported by name with the reason, and the rest go on.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/records.h"
+
+namespace gloss {
+
+// One thing that went wrong with an input: "where" names the file (and line).
+struct Problem {
+  std::string where;
+  std::string reason;
+  int line = 0;  // 1-based line of a JSONL input, 0 if not a line
+  std::string message() const { return where + ": " + reason; }
+};
+
+struct SourceScan {
+  std::vector<Task> tasks;        // in source order; duplicates by content removed
+  std::vector<Problem> problems;
+  std::vector<std::string> duplicates;  // files whose bytes an earlier file had
+};
+
+// True for the file extensions stb_image decodes.
+bool has_image_extension(const std::filesystem::path& path);
+
+// Resolves an image reference from a JSONL/COCO file: absolute paths as they
+// are; relative ones against the file's folder first, then the working folder.
+std::filesystem::path resolve_image_path(const std::string& reference,
+                                         const std::filesystem::path& base_dir);
+
+// Reads and probes one image file into a Task. Throws UserError naming the file.
+Task load_task(const std::filesystem::path& path);
+
+// Probes many files on all cores; results in input order. Each entry is
+// either a task (problem.reason empty) or a problem.
+struct ProbeResult {
+  Task task;
+  Problem problem;
+  bool ok() const { return problem.reason.empty(); }
+};
+std::vector<ProbeResult> load_tasks(const std::vector<std::filesystem::path>& paths);
+
+// A folder (recursive) or a .jsonl file. Throws UserError if SOURCE itself
+// cannot be read.
+SourceScan scan_source(const std::filesystem::path& source);
+
+}  // namespace gloss

@@ -1,0 +1,169 @@
+#include "core/interchange.h"
+
+#include <sstream>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "test_util.h"
+
+namespace gloss {
+namespace {
+using nlohmann::json;
+
+std::vector<json> parse_lines(const std::string& text) {
+  std::vector<json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+std::string export_jsonl(const Store& store, const std::string& dataset) {
+  std::ostringstream out;
+  export_dataset(store, store.require_dataset(dataset), ExportFormat::jsonl, out);
+  return out.str();
+}
+
+class Interchange : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int i = 0; i < 4; ++i) test::write_test_png(dir / ("img/" + std::to_string(i) + ".png"), i + 1);
+  }
+  test::TempDir dir;
+};
+
+TEST_F(Interchange, JsonlRoundTripIsLosslessWithUnicode) {
+  test::write_text(dir / "in.jsonl",
+                   R"({"image": "img/0.png", "caption": "un café rouge ☕", "orig_caption": "a red cafe", "answer": "accept", "_session_id": "anna", "_timestamp": 1700000000, "_input_hash": -5, "_task_hash": 77, "categories": ["subject"], "ms_spent": 2300, "custom": {"k": [1, 2]}})" "\n"
+                   R"({"image": "img/1.png", "caption": "שלום עולם", "answer": "reject"})" "\n"
+                   "\n"
+                   R"({"image": "img/2.png", "caption": "two blue squares", "orig_caption": "two blue squares"})" "\n");
+  Store store({dir / "db"});
+  ImportOptions options;
+  options.session = "import";
+  const ImportPlan plan = read_import_file(dir / "in.jsonl", options);
+  ASSERT_TRUE(plan.problems.empty()) << plan.problems.front().message();
+  ASSERT_EQ(plan.records.size(), 3u);
+  store.import_records("first", plan.records);
+
+  const std::string once = export_jsonl(store, "first");
+  const auto records = parse_lines(once);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0]["caption"], "un café rouge ☕");
+  EXPECT_EQ(records[0]["_input_hash"], -5);
+  EXPECT_EQ(records[0]["_task_hash"], 77);
+  EXPECT_EQ(records[0]["_session_id"], "anna");
+  EXPECT_EQ(records[0]["_timestamp"], 1700000000);
+  EXPECT_EQ(records[0]["edit_distance"], 4);  // a red cafe -> un café rouge ☕: 3 substitutions, 1 insertion
+  EXPECT_EQ(records[0]["custom"], json({{"k", {1, 2}}}));
+  EXPECT_EQ(records[1]["answer"], "reject");
+  EXPECT_EQ(records[1]["_session_id"], "import");
+  EXPECT_EQ(records[2]["answer"], "accept");  // default answer for a caption without one
+  EXPECT_EQ(records[2]["edit_distance"], 0);
+  EXPECT_EQ(records[0]["width"], 8);
+
+  test::write_text(dir / "once.jsonl", once);
+  store.import_records("second", read_import_file(dir / "once.jsonl", options).records);
+  EXPECT_EQ(export_jsonl(store, "second"), once);
+}
+
+TEST_F(Interchange, BadLinesAreReportedWithLineNumbers) {
+  test::write_text(dir / "bad.jsonl",
+                   R"({"image": "img/0.png", "caption": "fine"})" "\n"
+                   "{not json\n"
+                   R"({"caption": "no image"})" "\n"
+                   R"({"image": "img/missing.png"})" "\n"
+                   R"({"image": "img/1.png", "answer": "maybe"})" "\n"
+                   R"({"image": "img/2.png", "categories": "subject"})" "\n"
+                   R"([1, 2])" "\n");
+  const ImportPlan plan = read_import_file(dir / "bad.jsonl", {});
+  EXPECT_EQ(plan.lines, 7u);
+  EXPECT_EQ(plan.records.size(), 1u);
+  ASSERT_EQ(plan.problems.size(), 6u);
+  const std::string file = (dir / "bad.jsonl").string();
+  EXPECT_EQ(plan.problems[0].where, file + ":2");
+  EXPECT_EQ(plan.problems[1].where, file + ":3");
+  EXPECT_NE(plan.problems[1].reason.find("\"image\""), std::string::npos);
+  EXPECT_EQ(plan.problems[2].where, file + ":4");
+  EXPECT_NE(plan.problems[2].reason.find("not found"), std::string::npos);
+  EXPECT_EQ(plan.problems[3].where, file + ":5");
+  EXPECT_NE(plan.problems[3].reason.find("maybe"), std::string::npos);
+  EXPECT_EQ(plan.problems[4].where, file + ":6");
+  EXPECT_NE(plan.problems[4].reason.find("categories"), std::string::npos);
+  EXPECT_EQ(plan.problems[5].where, file + ":7");
+}
+
+TEST_F(Interchange, ImportKeepsExistingAnswers) {
+  Store store({dir / "db"});
+  test::write_text(dir / "a.jsonl", R"({"image": "img/0.png", "caption": "kept"})" "\n");
+  test::write_text(dir / "b.jsonl", R"({"image": "img/0.png", "caption": "ignored"})" "\n"
+                                    R"({"image": "img/1.png", "caption": "new"})" "\n");
+  store.import_records("ds", read_import_file(dir / "a.jsonl", {}).records);
+  const auto r = store.import_records("ds", read_import_file(dir / "b.jsonl", {}).records);
+  EXPECT_EQ(r.answers_saved, 1u);
+  EXPECT_EQ(r.answers_kept, 1u);
+  const auto records = parse_lines(export_jsonl(store, "ds"));
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["caption"], "kept");
+  EXPECT_EQ(records[1]["caption"], "new");
+}
+
+TEST_F(Interchange, CocoRoundTripKeepsEveryReference) {
+  const json coco = {
+      {"images", {{{"id", 10}, {"file_name", "img/0.png"}, {"width", 8}, {"height", 6}},
+                  {{"id", 11}, {"file_name", "img/1.png"}, {"width", 8}, {"height", 6}},
+                  {{"id", 12}, {"file_name", "img/2.png"}, {"width", 8}, {"height", 6}}}},
+      {"annotations", {{{"id", 1}, {"image_id", 10}, {"caption", "a red circle"}},
+                       {{"id", 2}, {"image_id", 10}, {"caption", "one red circle"}},
+                       {{"id", 3}, {"image_id", 11}, {"caption", "deux carrés bleus"}}}}};
+  test::write_text(dir / "coco.json", coco.dump());
+  Store store({dir / "db"});
+  const ImportPlan plan = read_import_file(dir / "coco.json", {});
+  ASSERT_TRUE(plan.problems.empty());
+  const auto r = store.import_records("coco", plan.records);
+  EXPECT_EQ(r.tasks.added, 3u);
+  EXPECT_EQ(r.answers_saved, 2u);  // image 12 has no caption: a task without an answer
+
+  std::ostringstream out;
+  export_dataset(store, store.require_dataset("coco"), ExportFormat::coco, out);
+  const json back = json::parse(out.str());
+  ASSERT_EQ(back["images"].size(), 2u);
+  ASSERT_EQ(back["annotations"].size(), 3u);
+  EXPECT_EQ(back["annotations"][0]["caption"], "a red circle");
+  EXPECT_EQ(back["annotations"][1]["caption"], "one red circle");
+  EXPECT_EQ(back["annotations"][1]["image_id"], back["images"][0]["id"]);
+  EXPECT_EQ(back["annotations"][2]["caption"], "deux carrés bleus");
+  EXPECT_EQ(back["images"][1]["width"], 8);
+
+  // gloss COCO -> gloss -> COCO gives the same file.
+  test::write_text(dir / "back.json", out.str());
+  store.import_records("coco2", read_import_file(dir / "back.json", {}).records);
+  std::ostringstream again;
+  export_dataset(store, store.require_dataset("coco2"), ExportFormat::coco, again);
+  json a = json::parse(again.str()), b = back;
+  a.erase("info");
+  b.erase("info");
+  EXPECT_EQ(a, b);
+}
+
+TEST_F(Interchange, CocoProblemsNameTheEntry) {
+  const json coco = {{"images", {{{"id", 1}, {"file_name", "img/none.png"}}, {{"file_name", "img/0.png"}}}},
+                     {"annotations", {{{"id", 1}, {"image_id", 99}, {"caption", "orphan"}}, {{"id", 2}}}}};
+  test::write_text(dir / "coco.json", coco.dump());
+  const ImportPlan plan = read_import_file(dir / "coco.json", {});
+  ASSERT_EQ(plan.problems.size(), 4u);
+  std::string all;
+  for (const auto& p : plan.problems) all += p.message() + "\n";
+  EXPECT_NE(all.find("annotations[1]"), std::string::npos) << all;
+  EXPECT_NE(all.find("images[1]"), std::string::npos) << all;
+  EXPECT_NE(all.find("image_id 99"), std::string::npos) << all;
+  EXPECT_NE(all.find("images[0]"), std::string::npos) << all;
+}
+
+TEST_F(Interchange, NotJsonAtAllIsAClearError) {
+  test::write_text(dir / "x.json", "this is not json");
+  EXPECT_THROW(read_import_file(dir / "x.json", {}), UserError);
+  EXPECT_THROW(read_import_file(dir / "nope.jsonl", {}), UserError);
+}
+
+}  // namespace
+}  // namespace gloss

@@ -1,0 +1,313 @@
+#include "core/store.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <set>
+#include <thread>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/lmdb.h"
+#include "test_util.h"
+
+namespace gloss {
+namespace {
+
+Task make_task(std::uint64_t hash, const std::string& path = "") {
+  Task t;
+  t.hash = hash;
+  t.path = path.empty() ? "/images/" + std::to_string(hash) + ".png" : path;
+  t.width = 10;
+  t.height = 20;
+  return t;
+}
+
+Answer make_answer(std::uint64_t task, const std::string& caption, AnswerKind kind = AnswerKind::accept) {
+  Answer a;
+  a.task = task;
+  a.session = "s1";
+  a.caption = caption;
+  a.orig_caption = "a red circle";
+  a.model = "0123456789abcdef";
+  a.answer = kind;
+  a.categories = {"subject"};
+  a.saved_ms = 1700000000123;
+  a.ms_spent = 1500;
+  a.edit_distance = 2;
+  a.extra = {{"_input_hash", -12345}};
+  return a;
+}
+
+TEST(Store, TaskAndAnswerRoundTrip) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  store.add_tasks("ds", {make_task(7, "/x/\xC3\xA9t\xC3\xA9.png")});
+  const auto t = store.task(7);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->path, "/x/\xC3\xA9t\xC3\xA9.png");
+  EXPECT_EQ(t->width, 10);
+  EXPECT_EQ(t->height, 20);
+  EXPECT_GT(t->added_ms, 0);
+
+  const Answer in = make_answer(7, "un cercle rouge \xE2\x80\x94 \xE5\x9C\x86");
+  store.save_answer("ds", in);
+  const auto info = store.require_dataset("ds");
+  EXPECT_EQ(info.answered, 1u);
+  const auto out = store.answer(info, 7);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->caption, in.caption);
+  EXPECT_EQ(out->orig_caption, in.orig_caption);
+  EXPECT_EQ(out->model, in.model);
+  EXPECT_EQ(out->answer, AnswerKind::accept);
+  EXPECT_EQ(out->categories, in.categories);
+  EXPECT_EQ(out->saved_ms, in.saved_ms);
+  EXPECT_EQ(out->ms_spent, in.ms_spent);
+  EXPECT_EQ(out->edit_distance, 2);
+  EXPECT_EQ(out->extra, in.extra);
+}
+
+TEST(Store, SurvivesReopen) {
+  test::TempDir dir;
+  {
+    Store store({dir.path()});
+    store.add_tasks("ds", {make_task(1), make_task(2)});
+    store.save_answer("ds", make_answer(2, "two"));
+  }
+  Store store({dir.path()});
+  const auto info = store.require_dataset("ds");
+  EXPECT_EQ(info.size, 2u);
+  EXPECT_EQ(store.answer(info, 2)->caption, "two");
+  EXPECT_FALSE(store.answer(info, 1));
+}
+
+TEST(Store, DuplicateTasksAreNotAddedTwice) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  auto r1 = store.add_tasks("ds", {make_task(1), make_task(2)});
+  EXPECT_EQ(r1.added, 2u);
+  EXPECT_EQ(r1.new_tasks, 2u);
+  auto r2 = store.add_tasks("ds", {make_task(2, "/other/name.png"), make_task(3)});
+  EXPECT_EQ(r2.added, 1u);
+  EXPECT_EQ(r2.already_in_dataset, 1u);
+  EXPECT_EQ(r2.new_tasks, 1u);
+  EXPECT_EQ(store.task(2)->path, "/images/2.png");  // the first name is kept
+  // The same task in another dataset is shared, not new.
+  auto r3 = store.add_tasks("other", {make_task(1)});
+  EXPECT_EQ(r3.added, 1u);
+  EXPECT_EQ(r3.new_tasks, 0u);
+  EXPECT_EQ(store.require_dataset("ds").size, 3u);
+}
+
+TEST(Store, DatasetsAreOrderedByCreation) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  store.ensure_dataset("zebra");
+  store.ensure_dataset("apple");
+  store.ensure_dataset("mango");
+  std::vector<std::string> names;
+  for (const auto& d : store.datasets()) names.push_back(d.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"zebra", "apple", "mango"}));
+}
+
+TEST(Store, AnswersArePerDataset) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  store.add_tasks("a", {make_task(5)});
+  store.add_tasks("b", {make_task(5)});
+  store.save_answer("a", make_answer(5, "in a"));
+  EXPECT_EQ(store.answer(store.require_dataset("a"), 5)->caption, "in a");
+  EXPECT_FALSE(store.answer(store.require_dataset("b"), 5));
+  EXPECT_THROW(store.save_answer("b", make_answer(6, "not in b")), UserError);
+  EXPECT_THROW(store.save_answer("missing", make_answer(5, "x")), UserError);
+}
+
+TEST(Store, SavingAgainReplacesAndRemoveUndoes) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  store.add_tasks("ds", {make_task(1)});
+  store.save_answer("ds", make_answer(1, "first"));
+  store.save_answer("ds", make_answer(1, "second", AnswerKind::reject));
+  auto info = store.require_dataset("ds");
+  EXPECT_EQ(info.answered, 1u);
+  EXPECT_EQ(store.answer(info, 1)->caption, "second");
+  EXPECT_TRUE(store.remove_answer("ds", 1));
+  EXPECT_FALSE(store.remove_answer("ds", 1));
+  info = store.require_dataset("ds");
+  EXPECT_EQ(info.answered, 0u);
+  EXPECT_FALSE(store.answer(info, 1));
+}
+
+TEST(Store, PagingByPosition) {
+  test::TempDir dir;
+  Store store({dir.path(), 64u << 20, false});
+  std::vector<Task> tasks;
+  for (std::uint64_t i = 0; i < 100000; ++i) tasks.push_back(make_task(content_hash(std::to_string(i))));
+  store.add_tasks("big", tasks);
+  const auto info = store.require_dataset("big");
+  ASSERT_EQ(info.size, 100000u);
+  EXPECT_EQ(*store.task_at(info, 73512), content_hash("73512"));
+  EXPECT_EQ(*store.position_of(info, content_hash("73512")), 73512u);
+  EXPECT_FALSE(store.task_at(info, 100000));
+  const auto page = store.tasks_at(info, 99998, 10);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[1], content_hash("99999"));
+}
+
+TEST(Store, FirstUnansweredSkipsTheAnsweredRunAndWraps) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  std::vector<Task> tasks;
+  for (std::uint64_t i = 1; i <= 6; ++i) tasks.push_back(make_task(i));
+  store.add_tasks("ds", tasks);
+  auto info = store.require_dataset("ds");
+  EXPECT_EQ(store.first_unanswered(info), 0u);
+  for (std::uint64_t i : {1, 2, 3, 5}) store.save_answer("ds", make_answer(i, "x"));
+  info = store.require_dataset("ds");
+  EXPECT_EQ(store.first_unanswered(info), 3u);     // task 4
+  EXPECT_EQ(store.first_unanswered(info, 4), 5u);  // task 6
+  store.save_answer("ds", make_answer(6, "x"));
+  EXPECT_EQ(store.first_unanswered(info, 4), 3u);  // wraps around
+  store.save_answer("ds", make_answer(4, "x"));
+  EXPECT_FALSE(store.first_unanswered(info));
+}
+
+TEST(Store, DropRemovesDatasetButKeepsSharedTasks) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  store.add_tasks("a", {make_task(1), make_task(2)});
+  store.add_tasks("b", {make_task(1)});
+  store.save_answer("a", make_answer(1, "x"));
+  EXPECT_TRUE(store.drop_dataset("a"));
+  EXPECT_FALSE(store.drop_dataset("a"));
+  EXPECT_FALSE(store.dataset("a"));
+  EXPECT_TRUE(store.task(1));
+  EXPECT_EQ(store.require_dataset("b").size, 1u);
+  // A new dataset of the same name starts empty.
+  store.add_tasks("a", {make_task(2)});
+  const auto info = store.require_dataset("a");
+  EXPECT_EQ(info.size, 1u);
+  EXPECT_EQ(info.answered, 0u);
+}
+
+TEST(Store, UnknownDatasetErrorListsKnownOnes) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  store.ensure_dataset("cats");
+  try {
+    store.require_dataset("dogs");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("'dogs'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("cats"), std::string::npos);
+  }
+}
+
+TEST(Store, SuggestionAndThumbnailCaches) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  Suggestion s{"a red circle", {4, 5, 6}, -1.5f, 0.6f, 42};
+  store.put_suggestion("model-a", 9, s);
+  EXPECT_FALSE(store.suggestion("model-b", 9));
+  const auto got = store.suggestion("model-a", 9);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->caption, "a red circle");
+  EXPECT_EQ(got->tokens, (std::vector<std::int64_t>{4, 5, 6}));
+  EXPECT_FLOAT_EQ(got->confidence, 0.6f);
+  store.put_thumbnail(9, 128, std::string("\x00\x01\x02", 3));
+  EXPECT_EQ(*store.thumbnail(9, 128), std::string("\x00\x01\x02", 3));
+  EXPECT_FALSE(store.thumbnail(9, 64));
+}
+
+TEST(Store, MapGrowsInsteadOfFailing) {
+  test::TempDir dir;
+  {
+    Store store({dir.path(), 1u << 20, false});  // 1 MiB to start
+    const std::size_t before = store.map_size();
+    std::vector<Task> tasks;
+    for (std::uint64_t i = 1; i <= 3000; ++i) tasks.push_back(make_task(i, std::string(200, 'p') + std::to_string(i)));
+    store.add_tasks("ds", tasks);  // one big transaction
+    for (std::uint64_t i = 1; i <= 3000; ++i) store.put_thumbnail(i, 64, std::string(1000, 't'));
+    EXPECT_GT(store.map_growths(), 0);
+    EXPECT_GT(store.map_size(), before);
+  }
+  Store store({dir.path(), 1u << 20, false});
+  const auto info = store.require_dataset("ds");
+  EXPECT_EQ(info.size, 3000u);
+  EXPECT_EQ(store.thumbnail(2999, 64)->size(), 1000u);
+}
+
+TEST(Store, ReadersKeepWorkingWhileTheMapGrows) {
+  test::TempDir dir;
+  Store store({dir.path(), 1u << 20, false});
+  store.add_tasks("ds", {make_task(1)});
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::thread reader([&] {
+    const auto info = store.require_dataset("ds");
+    while (!done) {
+      ASSERT_EQ(*store.task_at(info, 0), 1u);
+      ++reads;
+    }
+  });
+  for (std::uint64_t i = 2; i < 2000; ++i) store.put_thumbnail(i, 64, std::string(2000, 'x'));
+  done = true;
+  reader.join();
+  EXPECT_GT(store.map_growths(), 0);
+  EXPECT_GT(reads.load(), 0);
+}
+
+TEST(Store, TwoProcessesWritingKeepEveryAnswer) {
+  test::TempDir dir;
+  constexpr int kPerProcess = 150;
+  {
+    Store store({dir.path(), 256u << 10});
+    std::vector<Task> tasks;
+    for (int i = 0; i < 2 * kPerProcess; ++i) tasks.push_back(make_task(1000 + i));
+    store.add_tasks("ds", tasks);
+  }  // closed before fork: an LMDB environment must not cross a fork
+  auto write_half = [&](int half) {
+    Store store({dir.path(), 256u << 10});
+    for (int i = 0; i < kPerProcess; ++i) {
+      Answer a = make_answer(1000 + half * kPerProcess + i, "caption " + std::to_string(i));
+      a.extra["pad"] = std::string(2000, 'x');  // forces map growth in both processes
+      store.save_answer("ds", a);
+    }
+  };
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    try { write_half(1); } catch (...) { _exit(1); }
+    _exit(0);
+  }
+  write_half(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  Store store({dir.path()});
+  const auto info = store.require_dataset("ds");
+  EXPECT_EQ(info.answered, static_cast<std::uint64_t>(2 * kPerProcess));
+  int seen = 0;
+  store.for_each_answer(info, [&](std::uint64_t pos, const Answer& a) {
+    EXPECT_EQ(a.task, 1000 + pos);
+    ++seen;
+    return true;
+  });
+  EXPECT_EQ(seen, 2 * kPerProcess);
+}
+
+TEST(Store, RefusesAnotherSchemaVersion) {
+  test::TempDir dir;
+  { Store store({dir.path()}); }
+  {
+    // Rewrite the schema marker the way a future gloss would.
+    lmdb::Env env({dir.path()});
+    const MDB_dbi meta = env.open_db("meta");
+    env.write([&](lmdb::Txn& txn) { txn.put(meta, "schema", "99"); });
+  }
+  EXPECT_THROW(Store({dir.path()}), UserError);
+}
+
+}  // namespace
+}  // namespace gloss
