@@ -35,17 +35,41 @@ std::string read_file_bytes(const fs::path& path, std::int64_t max_bytes) {
   return bytes;
 }
 
+namespace {
+
+void check_pixel_count(std::int64_t w, std::int64_t h, const std::string& what) {
+  if (w * h > kMaxImagePixels)
+    throw UserError(what + ": image is " + std::to_string(w) + "x" + std::to_string(h) +
+                    " pixels, over the limit of " + std::to_string(kMaxImagePixels >> 20) +
+                    " megapixels");
+}
+
+// stb_image refuses oversized PNGs with a generic "unknown image type"; the
+// IHDR chunk lets us say what the file claims instead.
+void explain_png_refusal(const std::string& bytes, const std::string& what) {
+  static const std::string signature("\x89PNG\r\n\x1a\n", 8);
+  if (bytes.size() < 24 || bytes.compare(0, 8, signature) != 0 || bytes.compare(12, 4, "IHDR") != 0) return;
+  auto be32 = [&](std::size_t at) {
+    std::int64_t v = 0;
+    for (int i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(bytes[at + i]);
+    return v;
+  };
+  check_pixel_count(be32(16), be32(20), what);
+}
+
+}  // namespace
+
 ImageInfo probe_image(const std::string& bytes, const std::string& what) {
   if (bytes.empty()) throw UserError(what + ": empty file (0 bytes)");
   int w = 0, h = 0, channels = 0;
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
-  if (!stbi_info_from_memory(data, static_cast<int>(bytes.size()), &w, &h, &channels))
-    throw UserError(what + ": not an image gloss can read (" + stbi_failure_reason() + ")");
+  if (!stbi_info_from_memory(data, static_cast<int>(bytes.size()), &w, &h, &channels)) {
+    const std::string reason = stbi_failure_reason();
+    explain_png_refusal(bytes, what);
+    throw UserError(what + ": not an image gloss can read (" + reason + ")");
+  }
   if (w <= 0 || h <= 0) throw UserError(what + ": image has no pixels");
-  if (static_cast<std::int64_t>(w) * h > kMaxImagePixels)
-    throw UserError(what + ": image is " + std::to_string(w) + "x" + std::to_string(h) +
-                    " pixels, over the limit of " + std::to_string(kMaxImagePixels >> 20) +
-                    " megapixels");
+  check_pixel_count(w, h, what);
   return {w, h};
 }
 
