@@ -11,9 +11,10 @@
 namespace gloss {
 namespace fs = std::filesystem;
 
+fs::path AppContext::store_dir() const { return db.empty() ? default_store_dir() : fs::path(db); }
+
 std::unique_ptr<Store> AppContext::open_store() const {
-  const fs::path dir = db.empty() ? default_store_dir() : fs::path(db);
-  return std::make_unique<Store>(StoreOptions{dir});
+  return std::make_unique<Store>(StoreOptions{store_dir()});
 }
 
 void print_problems(const std::vector<Problem>& problems, std::size_t limit) {
@@ -70,19 +71,19 @@ int run_db_in(const AppContext& ctx, const std::string& dataset, const fs::path&
 }
 
 int run_db_out(const AppContext& ctx, const std::string& dataset, const std::string& format,
-               const std::string& output) {
+               const std::string& output, bool embed_images) {
   auto store = ctx.open_store();
   const DatasetInfo info = store->require_dataset(dataset);
   const ExportFormat f = format == "coco" ? ExportFormat::coco : ExportFormat::jsonl;
   if (output.empty() || output == "-") {
-    export_dataset(*store, info, f, std::cout);
+    export_dataset(*store, info, f, std::cout, embed_images);
     return 0;
   }
   // Write beside the target and rename, so a failed export never leaves half a file.
   const fs::path target(output), tmp = target.string() + ".tmp";
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   if (!out) throw UserError(tmp.string() + ": cannot write");
-  const ExportResult r = export_dataset(*store, info, f, out);
+  const ExportResult r = export_dataset(*store, info, f, out, embed_images);
   out.close();
   if (!out) throw UserError(tmp.string() + ": write failed (disk full?)");
   fs::rename(tmp, target);
@@ -133,7 +134,7 @@ int run_drop(const AppContext& ctx, const std::string& dataset, bool yes) {
 
 void register_data_commands(CLI::App& app, AppContext& ctx) {
   struct Args {
-    std::string dataset, source, format = "jsonl", output, answer = "accept", session, images;
+    std::string dataset, source, format = "jsonl", output, answer = "accept", session, images, embed = "path";
     bool skip_bad = false, yes = false;
   };
   auto a = std::make_shared<Args>();
@@ -150,6 +151,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
       ->check(CLI::IsMember({"accept", "reject", "ignore"}));
   in->add_option("--session", a->session, "Session name for records without _session_id");
   in->add_option("--images", a->images, "Folder that COCO file_name entries are relative to");
+  // Embedded (base64) images are written to STORE/images/HASH.EXT.
   in->add_flag("--skip-bad", a->skip_bad, "Import the good records even if some lines are bad");
   in->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
@@ -157,6 +159,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
       o.default_answer = *parse_answer_kind(a->answer);
       o.session = a->session.empty() ? "db-in" : a->session;
       o.image_root = a->images;
+      o.embedded_image_dir = ctx.store_dir() / "images";
       return run_db_in(ctx, a->dataset, a->source, o, a->skip_bad);
     };
   });
@@ -165,7 +168,11 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   out->add_option("DATASET", a->dataset, "Dataset name")->required();
   out->add_option("--format", a->format, "jsonl or coco")->check(CLI::IsMember({"jsonl", "coco"}));
   out->add_option("-o,--output", a->output, "Output file (default: standard output)");
-  out->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_db_out(ctx, a->dataset, a->format, a->output); }; });
+  out->add_option("--images", a->embed, "path: images by file path; base64: embedded as data URIs, as Prodigy does")
+      ->check(CLI::IsMember({"path", "base64"}));
+  out->callback([&ctx, a] {
+    ctx.action = [&ctx, a] { return run_db_out(ctx, a->dataset, a->format, a->output, a->embed == "base64"); };
+  });
 
   auto* list = app.add_subcommand("datasets", "List datasets with their task and answer counts");
   list->callback([&ctx] { ctx.action = [&ctx] { return run_datasets(ctx); }; });

@@ -18,6 +18,7 @@ namespace gloss {
 struct AppContext {
   std::string db;                 // --db, or $GLOSS_DB, or ./gloss-data
   std::function<int()> action;    // set by the chosen subcommand
+  std::filesystem::path store_dir() const;
   std::unique_ptr<Store> open_store() const;
 };
 

@@ -6,7 +6,9 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/base64.h"
 #include "core/diff.h"
+#include "core/image.h"
 #include "core/error.h"
 #include "core/hash.h"
 
@@ -14,7 +16,55 @@ namespace gloss {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+const std::vector<std::pair<std::string, std::string>>& prodigy_error_options() {
+  static const std::vector<std::pair<std::string, std::string>> options = {
+      {"SUBJECT", "subject"}, {"ATTRS", "attributes"}, {"BACKGROUND", "background"},
+      {"NUMBER", "number"},   {"WORDING", "wording"},  {"OTHER", "other"}};
+  return options;
+}
+
 namespace {
+
+std::string category_for_option(const std::string& id) {
+  for (const auto& [option, category] : prodigy_error_options())
+    if (option == id) return category;
+  std::string lower;
+  for (char c : id) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower;
+}
+
+std::string option_for_category(const std::string& category) {
+  for (const auto& [option, name] : prodigy_error_options())
+    if (name == category) return option;
+  std::string upper;
+  for (char c : category) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return upper;
+}
+
+// Writes an embedded image into the content-addressed folder; returns its path.
+fs::path store_embedded_image(const std::string& uri, const fs::path& dir) {
+  if (dir.empty()) throw UserError("embedded (data URI) images need a store to keep them in");
+  const auto parsed = parse_data_uri(uri);
+  if (!parsed) throw UserError("\"image\" is a data URI but not base64 (expected data:image/...;base64,...)");
+  if (static_cast<std::int64_t>(parsed->payload.size()) / 4 * 3 > kMaxImageFileBytes)
+    throw UserError("embedded image is over the limit of " + std::to_string(kMaxImageFileBytes >> 20) + " MiB");
+  const auto bytes = base64_decode(parsed->payload);
+  if (!bytes) throw UserError("embedded image is not valid base64");
+  probe_image(*bytes, "embedded image");
+  const fs::path path = dir / (hash_hex(content_hash(*bytes)) + extension_for_mime(parsed->mime));
+  std::error_code ec;
+  if (fs::exists(path, ec)) return path;
+  fs::create_directories(dir, ec);
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    if (!out) throw UserError(tmp.string() + ": cannot write the embedded image");
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) throw UserError(path.string() + ": cannot store the embedded image: " + ec.message());
+  return path;
+}
 
 // Fields with a meaning in gloss; everything else on a line is kept in extra.
 const std::set<std::string> kKnownFields = {
@@ -56,6 +106,10 @@ Answer answer_from(const json& j, std::uint64_t task, const ImportOptions& optio
   if (!parsed) throw UserError("\"answer\" must be accept, reject or ignore, not \"" + kind + "\"");
   a.answer = *parsed;
   a.categories = field<std::vector<std::string>>(j, "categories", {});
+  // Prodigy's choice answers: "accept": [ids] with "options" in the task.
+  if (!j.contains("categories") && j.contains("options") && j.contains("accept") && j["accept"].is_array())
+    for (const auto& id : j["accept"])
+      if (id.is_string()) a.categories.push_back(category_for_option(id.get<std::string>()));
   a.ms_spent = field<std::int64_t>(j, "ms_spent", 0);
   a.started_ms = field<std::int64_t>(j, "started_ms", 0);
   a.saved_ms = field<std::int64_t>(j, "saved_ms", field<std::int64_t>(j, "_timestamp", 0) * 1000);
@@ -92,11 +146,19 @@ ImportPlan read_jsonl(const fs::path& file, const ImportOptions& options) {
       continue;
     }
     const std::string ref = j["image"].get<std::string>();
-    if (ref.rfind("data:", 0) == 0 || ref.rfind("http://", 0) == 0 || ref.rfind("https://", 0) == 0) {
-      plan.problems.push_back({where, "\"image\" must be a file path (embedded or remote images are not read)", number});
+    if (ref.rfind("http://", 0) == 0 || ref.rfind("https://", 0) == 0) {
+      plan.problems.push_back({where, "\"image\" is a URL; gloss reads files and embedded images, not the network", number});
       continue;
     }
-    lines.push_back({number, std::move(j), resolve_image_path(ref, file.parent_path())});
+    fs::path image;
+    try {
+      image = ref.rfind("data:", 0) == 0 ? store_embedded_image(ref, options.embedded_image_dir)
+                                         : resolve_image_path(ref, file.parent_path());
+    } catch (const UserError& e) {
+      plan.problems.push_back({where, e.what(), number});
+      continue;
+    }
+    lines.push_back({number, std::move(j), image});
   }
   std::vector<fs::path> paths;
   for (const auto& l : lines) paths.push_back(l.image);
@@ -196,9 +258,12 @@ ImportPlan read_import_file(const fs::path& file, const ImportOptions& options) 
   return read_coco(file, doc, options);
 }
 
-json to_jsonl_record(const Task& task, const Answer& a) {
+json to_jsonl_record(const Task& task, const Answer& a, bool embed_image) {
   json j = a.extra.is_object() ? a.extra : json::object();
   j["image"] = task.path;
+  if (embed_image)
+    j["image"] = "data:" + mime_for_extension(fs::path(task.path).extension().string()) + ";base64," +
+                 base64_encode(read_file_bytes(task.path));
   j["width"] = task.width;
   j["height"] = task.height;
   j["caption"] = a.caption;
@@ -215,11 +280,19 @@ json to_jsonl_record(const Task& task, const Answer& a) {
   j["started_ms"] = a.started_ms;
   j["saved_ms"] = a.saved_ms;
   if (!j.contains("meta")) j["meta"] = {{"file", fs::path(task.path).filename().string()}};
+  if (!a.categories.empty()) {
+    if (!j.contains("options")) {
+      j["options"] = json::array();
+      for (const auto& [id, text] : prodigy_error_options()) j["options"].push_back({{"id", id}, {"text", text}});
+    }
+    j["accept"] = json::array();
+    for (const auto& c : a.categories) j["accept"].push_back(option_for_category(c));
+  }
   return j;
 }
 
 ExportResult export_dataset(const Store& store, const DatasetInfo& dataset, ExportFormat format,
-                            std::ostream& out) {
+                            std::ostream& out, bool embed_images) {
   ExportResult result;
   auto task_of = [&](std::uint64_t hash) {
     auto t = store.task(hash);
@@ -228,7 +301,7 @@ ExportResult export_dataset(const Store& store, const DatasetInfo& dataset, Expo
   };
   if (format == ExportFormat::jsonl) {
     store.for_each_answer(dataset, [&](std::uint64_t, const Answer& a) {
-      out << to_jsonl_record(task_of(a.task), a).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+      out << to_jsonl_record(task_of(a.task), a, embed_images).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
       ++result.records;
       return true;
     });

@@ -1,5 +1,8 @@
 // Moving datasets in and out: Prodigy-style JSONL and COCO captions JSON.
 //
+// Answers with error categories also carry them the way Prodigy's
+// multiple-choice recipes do: "options": [{"id","text"}] and "accept": [ids].
+//
 // JSONL records use Prodigy's field names where they exist (image, caption,
 // orig_caption, answer, _input_hash, _task_hash, _session_id, _timestamp)
 // plus gloss's own (model, edit_distance, categories, ms_spent, started_ms,
@@ -31,7 +34,15 @@ struct ImportOptions {
   // COCO file_name entries are resolved against this folder (default: the
   // COCO file's folder).
   std::filesystem::path image_root;
+  // Where images embedded as base64 data URIs (Prodigy's image loader) are
+  // written, content-addressed (HASH.png...), so the dataset works without
+  // the original folder. Usually STORE/images. Empty: embedded images are
+  // refused.
+  std::filesystem::path embedded_image_dir;
 };
+
+// Prodigy's image-caption.diff option ids and gloss's category names.
+const std::vector<std::pair<std::string, std::string>>& prodigy_error_options();
 
 struct ImportPlan {
   std::vector<ImportRecord> records;
@@ -46,8 +57,9 @@ ImportPlan read_import_file(const std::filesystem::path& file, const ImportOptio
 ImportRecord parse_jsonl_record(const nlohmann::json& j, const std::filesystem::path& base_dir,
                                 const ImportOptions& options);
 
-// The JSONL record for a task and its answer.
-nlohmann::json to_jsonl_record(const Task& task, const Answer& answer);
+// The JSONL record for a task and its answer. With embed_image the "image"
+// field is a base64 data URI of the file's bytes, as Prodigy writes it.
+nlohmann::json to_jsonl_record(const Task& task, const Answer& answer, bool embed_image = false);
 
 enum class ExportFormat { jsonl, coco };
 struct ExportResult {
@@ -56,6 +68,6 @@ struct ExportResult {
 // Writes every answer of the dataset in position order. COCO keeps accepted
 // answers only (their caption and any extra references).
 ExportResult export_dataset(const Store& store, const DatasetInfo& dataset, ExportFormat format,
-                            std::ostream& out);
+                            std::ostream& out, bool embed_images = false);
 
 }  // namespace gloss
