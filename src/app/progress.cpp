@@ -31,8 +31,10 @@ void ProgressBar::draw(long long done, const std::string& detail, bool final) {
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(kWidth, '.');
   const double elapsed = seconds();
-  const double rate = elapsed > 0 ? done / elapsed : 0;
-  std::fprintf(stderr, "%s%s [%s] %lld/%lld  %.1f/s  %.0fs%s%s%s", tty_ ? "\r\033[K" : "", label_.c_str(),
+  char rate[32] = "";
+  if (elapsed >= 0.5) std::snprintf(rate, sizeof rate, "  %.1f/s", done / elapsed);
+  std::fflush(stdout);  // keep earlier stdout lines above the bar
+  std::fprintf(stderr, "%s%s [%s] %lld/%lld%s  %.0fs%s%s%s", tty_ ? "\r\033[K" : "", label_.c_str(),
                bar.c_str(), done, total_, rate, elapsed, detail.empty() ? "" : "  ", detail.c_str(),
                (final || !tty_) ? "\n" : "");
   std::fflush(stderr);
