@@ -1,0 +1,263 @@
+#include "model/ahead_scheduler.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace gloss {
+namespace {
+constexpr std::size_t kDecodedKept = 8;
+constexpr std::uint64_t kHashPage = 64;
+// GL 3.3 guarantees textures of 1024 px; every desktop GPU and llvmpipe take
+// 8192. Larger images are shown downscaled rather than not at all.
+constexpr int kMaxDisplaySide = 8192;
+}  // namespace
+
+AheadScheduler::AheadScheduler(Store& store, const DatasetInfo& dataset, Captioner* captioner,
+                               AheadOptions options)
+    : store_(store), dataset_(dataset), captioner_(captioner), options_(options) {}
+
+AheadScheduler::~AheadScheduler() { stop(); }
+
+void AheadScheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  idle_cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void AheadScheduler::set_cursor(std::uint64_t position) {
+  {
+    std::lock_guard lock(mutex_);
+    cursor_ = position;
+    const std::uint64_t lo = position - std::min(position, options_.image_behind);
+    const std::uint64_t hi = position + options_.image_ahead;
+    std::erase_if(images_sent_, [&](std::uint64_t p) { return p < lo || p > hi; });
+    idle_ = false;
+    update_status_locked();
+    // Nothing to do until we know where the annotator is.
+    if (!worker_.joinable() && !stopping_) worker_ = std::thread([this] { run(); });
+  }
+  wake_.notify_all();
+}
+
+void AheadScheduler::want_image(std::uint64_t position) {
+  {
+    std::lock_guard lock(mutex_);
+    images_sent_.erase(position);
+    idle_ = false;
+  }
+  wake_.notify_all();
+}
+
+void AheadScheduler::want_thumbnails(std::uint64_t first, std::uint64_t count) {
+  {
+    std::lock_guard lock(mutex_);
+    if (first == thumbs_first_ && count == thumbs_count_) return;
+    thumbs_first_ = first;
+    thumbs_count_ = count;
+    std::erase_if(thumbs_sent_, [&](std::uint64_t p) { return p < first || p >= first + count; });
+    idle_ = false;
+  }
+  wake_.notify_all();
+}
+
+std::vector<AheadResult> AheadScheduler::take_results() {
+  std::lock_guard lock(mutex_);
+  std::vector<AheadResult> out;
+  out.swap(mailbox_);
+  return out;
+}
+
+AheadStatus AheadScheduler::status() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+bool AheadScheduler::wait_idle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return idle_cv_.wait_for(lock, timeout, [&] { return idle_ || stopping_; }) && idle_;
+}
+
+std::uint64_t AheadScheduler::hash_at_locked(std::uint64_t position) {
+  if (const auto it = hashes_.find(position); it != hashes_.end()) return it->second;
+  const std::uint64_t first = position - position % kHashPage;
+  const auto page = store_.tasks_at(dataset_, first, kHashPage);
+  for (std::size_t i = 0; i < page.size(); ++i) hashes_[first + i] = page[i];
+  const auto it = hashes_.find(position);
+  return it == hashes_.end() ? 0 : it->second;
+}
+
+// Priority: the open task's pixels and suggestion, then visible thumbnails,
+// then neighbours by distance (ahead at full rate, behind at half rate).
+void AheadScheduler::plan_locked(std::vector<Job>& jobs, std::size_t limit) {
+  const std::uint64_t size = dataset_.size;
+  auto full = [&] { return jobs.size() >= limit; };
+  auto add_image = [&](std::uint64_t p) {
+    if (p < size && !full() && !images_sent_.count(p)) jobs.push_back({Job::image, p, hash_at_locked(p)});
+  };
+  auto add_suggestion = [&](std::uint64_t p) {
+    if (!captioner_ || p >= size || full()) return;
+    const std::uint64_t task = hash_at_locked(p);
+    if (task && !suggested_.count(task)) jobs.push_back({Job::suggestion, p, task});
+  };
+  const std::uint64_t c = cursor_;
+  add_image(c);
+  add_suggestion(c);
+  for (std::uint64_t p = thumbs_first_; p < thumbs_first_ + thumbs_count_ && p < size && !full(); ++p)
+    if (!thumbs_sent_.count(p)) jobs.push_back({Job::thumbnail, p, hash_at_locked(p)});
+  for (std::uint64_t d = 1; d <= options_.ahead && !full(); ++d) {
+    if (d <= options_.image_ahead) add_image(c + d);
+    add_suggestion(c + d);
+    const std::uint64_t back = d / 2;
+    if (d % 2 == 0 && back <= options_.behind && back <= c) {
+      if (back <= options_.image_behind) add_image(c - back);
+      add_suggestion(c - back);
+    }
+  }
+}
+
+AheadScheduler::Job AheadScheduler::next_job_locked() {
+  std::vector<Job> jobs;
+  plan_locked(jobs, 1);
+  return jobs.empty() ? Job{} : jobs.front();
+}
+
+void AheadScheduler::update_status_locked() {
+  std::vector<Job> jobs;
+  plan_locked(jobs, SIZE_MAX);
+  status_.queue_depth = jobs.size();
+  status_.ready_ahead = 0;
+  if (!captioner_) return;
+  for (std::uint64_t p = cursor_; p < cursor_ + options_.ahead && p < dataset_.size; ++p) {
+    const std::uint64_t task = hash_at_locked(p);
+    if (suggested_.count(task) && !failed_.count(task)) ++status_.ready_ahead;
+  }
+}
+
+void AheadScheduler::run() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      for (;;) {
+        if (stopping_) return;
+        job = next_job_locked();
+        if (job.kind != Job::none) break;
+        if (!idle_) {
+          idle_ = true;
+          update_status_locked();
+          idle_cv_.notify_all();
+        }
+        wake_.wait(lock);
+      }
+    }
+    try {
+      do_job(job);
+    } catch (const std::exception& e) {
+      deliver({AheadResult::failure, job.task, job.position, {}, nullptr, e.what()});
+    }
+    std::lock_guard lock(mutex_);
+    switch (job.kind) {
+      case Job::image: images_sent_.insert(job.position); break;
+      case Job::suggestion: suggested_.insert(job.task); break;
+      case Job::thumbnail: thumbs_sent_.insert(job.position); break;
+      case Job::none: break;
+    }
+    update_status_locked();
+  }
+}
+
+void AheadScheduler::do_job(const Job& job) {
+  switch (job.kind) {
+    case Job::image: return do_image(job);
+    case Job::suggestion: return do_suggestion(job);
+    case Job::thumbnail: return do_thumbnail(job);
+    case Job::none: return;
+  }
+}
+
+void AheadScheduler::do_image(const Job& job) {
+  std::string error;
+  auto pixels = decode(job.task, error);
+  if (!pixels) return deliver({AheadResult::failure, job.task, job.position, {}, nullptr, error});
+  if (std::max(pixels->width, pixels->height) > kMaxDisplaySide)
+    pixels = std::make_shared<const Image>(make_thumbnail(*pixels, kMaxDisplaySide));
+  deliver({AheadResult::image, job.task, job.position, {}, std::move(pixels), {}});
+}
+
+void AheadScheduler::do_suggestion(const Job& job) {
+  if (auto cached = store_.suggestion(captioner_->id(), job.task)) {
+    {
+      std::lock_guard lock(mutex_);
+      ++status_.cache_hits;
+    }
+    return deliver({AheadResult::suggestion, job.task, job.position, std::move(*cached), nullptr, {}});
+  }
+  std::string error;
+  const auto pixels = decode(job.task, error);
+  if (!pixels) return deliver({AheadResult::failure, job.task, job.position, {}, nullptr, error});
+  const auto captions = captioner_->caption({pixels.get()});
+  if (captions.empty()) throw std::runtime_error("the model returned no caption for this image");
+  const Caption& c = captions.front();
+  Suggestion s{c.text, c.tokens, c.log_prob, c.confidence(), now_ms()};
+  store_.put_suggestion(captioner_->id(), job.task, s);
+  {
+    std::lock_guard lock(mutex_);
+    ++status_.captioned;
+  }
+  deliver({AheadResult::suggestion, job.task, job.position, std::move(s), nullptr, {}});
+}
+
+void AheadScheduler::do_thumbnail(const Job& job) {
+  const int side = options_.thumbnail_side;
+  AheadResult result{AheadResult::thumbnail, job.task, job.position, {}, nullptr, {}};
+  if (const auto bytes = store_.thumbnail(job.task, side)) {
+    result.pixels = std::make_shared<const Image>(decode_image(*bytes, "thumbnail"));
+    return deliver(std::move(result));
+  }
+  const auto pixels = decode(job.task, result.error);
+  if (pixels) {
+    auto thumb = std::make_shared<const Image>(make_thumbnail(*pixels, side));
+    store_.put_thumbnail(job.task, side, encode_png(*thumb));
+    result.pixels = std::move(thumb);
+  }
+  deliver(std::move(result));
+}
+
+std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, std::string& error) {
+  for (const auto& [hash, image] : decoded_)
+    if (hash == task) return image;
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = failed_.find(task); it != failed_.end()) {
+      error = it->second;
+      return nullptr;
+    }
+  }
+  std::shared_ptr<const Image> image;
+  try {
+    const auto record = store_.task(task);
+    if (!record) throw UserError("this image is no longer in the store");
+    image = std::make_shared<const Image>(decode_image_file(record->path));
+  } catch (const std::exception& e) {
+    error = e.what();
+    std::lock_guard lock(mutex_);
+    failed_[task] = error;
+    suggested_.insert(task);
+    return nullptr;
+  }
+  decoded_.emplace_back(task, image);
+  if (decoded_.size() > kDecodedKept) decoded_.pop_front();
+  return image;
+}
+
+void AheadScheduler::deliver(AheadResult result) {
+  std::lock_guard lock(mutex_);
+  mailbox_.push_back(std::move(result));
+}
+
+}  // namespace gloss

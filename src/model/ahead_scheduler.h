@@ -1,0 +1,122 @@
+// Captions and decodes ahead of the annotator's cursor on one background
+// thread, so the window never waits: nearest tasks first, a few behind, far
+// work dropped as soon as the cursor moves. Suggestions go to the store's
+// cache (checked first, so nothing is captioned twice, across sessions too)
+// and, with decoded pixels and thumbnails, to a mailbox the UI thread drains
+// each frame. Torch-free: only the Captioner interface.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/image.h"
+#include "core/store.h"
+#include "model/captioner.h"
+
+namespace gloss {
+
+struct AheadOptions {
+  std::uint64_t ahead = 32;        // suggestions this far ahead of the cursor
+  std::uint64_t behind = 4;        // ... and this far behind
+  std::uint64_t image_ahead = 3;   // decoded pixels delivered for these neighbours
+  std::uint64_t image_behind = 1;
+  int thumbnail_side = 192;
+};
+
+struct AheadResult {
+  enum Kind { suggestion, image, thumbnail, failure };
+  Kind kind = suggestion;
+  std::uint64_t task = 0;
+  std::uint64_t position = 0;
+  Suggestion caption;                   // kind == suggestion
+  std::shared_ptr<const Image> pixels;  // kind == image or thumbnail
+  std::string error;                    // kind == failure: why the image cannot be shown
+};
+
+struct AheadStatus {
+  std::uint64_t ready_ahead = 0;  // suggestions ready in [cursor, cursor + ahead)
+  std::uint64_t queue_depth = 0;  // jobs left near the cursor
+  std::uint64_t captioned = 0;    // model calls made
+  std::uint64_t cache_hits = 0;   // suggestions found in the store's cache
+};
+
+class AheadScheduler {
+ public:
+  // `captioner` may be null (manual captioning: images and thumbnails only);
+  // it is not owned and must outlive the scheduler.
+  AheadScheduler(Store& store, const DatasetInfo& dataset, Captioner* captioner,
+                 AheadOptions options = {});
+  ~AheadScheduler();
+  AheadScheduler(const AheadScheduler&) = delete;
+  AheadScheduler& operator=(const AheadScheduler&) = delete;
+
+  // The first call starts the worker.
+  void set_cursor(std::uint64_t position);
+  // Deliver the pixels for this position again (the UI dropped its texture).
+  void want_image(std::uint64_t position);
+  // Thumbnails for the visible part of the gallery; count 0 = gallery closed.
+  void want_thumbnails(std::uint64_t first, std::uint64_t count);
+  // Everything delivered since the last call, oldest first.
+  std::vector<AheadResult> take_results();
+  AheadStatus status() const;
+  // True once nothing is left to do near the cursor (for tests and --replay).
+  bool wait_idle(std::chrono::milliseconds timeout);
+  // Joins the worker; the job in progress finishes first. Idempotent.
+  void stop();
+
+ private:
+  struct Job {
+    enum Kind { none, image, suggestion, thumbnail };
+    Kind kind = none;
+    std::uint64_t position = 0;
+    std::uint64_t task = 0;
+  };
+
+  void run();
+  Job next_job_locked();
+  void plan_locked(std::vector<Job>& jobs, std::size_t limit);
+  std::uint64_t hash_at_locked(std::uint64_t position);
+  void do_job(const Job& job);
+  void do_suggestion(const Job& job);
+  void do_image(const Job& job);
+  void do_thumbnail(const Job& job);
+  std::shared_ptr<const Image> decode(std::uint64_t task, std::string& error);
+  void deliver(AheadResult result);
+  void update_status_locked();
+
+  Store& store_;
+  DatasetInfo dataset_;
+  Captioner* captioner_;
+  AheadOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable idle_cv_;
+  bool stopping_ = false;
+  bool idle_ = false;
+  std::uint64_t cursor_ = 0;
+  std::uint64_t thumbs_first_ = 0, thumbs_count_ = 0;
+  std::unordered_map<std::uint64_t, std::uint64_t> hashes_;  // position -> task
+  std::set<std::uint64_t> suggested_;        // tasks with a suggestion (or a failure)
+  std::set<std::uint64_t> images_sent_;      // positions whose pixels the UI has
+  std::set<std::uint64_t> thumbs_sent_;      // positions whose thumbnail the UI has
+  std::unordered_map<std::uint64_t, std::string> failed_;  // task -> reason
+  std::vector<AheadResult> mailbox_;
+  AheadStatus status_;
+
+  // Worker-only: the last few decoded images, so captioning and display share one decode.
+  std::deque<std::pair<std::uint64_t, std::shared_ptr<const Image>>> decoded_;
+
+  std::thread worker_;
+};
+
+}  // namespace gloss

@@ -1,0 +1,86 @@
+// The native CNN-LSTM captioner: architecture, preprocessing, vocabulary and
+// weights, loaded from / saved to one native model file (native_format.h).
+// No torch here; the network lives behind NativeModel::Impl (torch_net.hpp).
+//
+// Network (the seed tutorial's, with a small CNN instead of ResNet-152):
+//   encoder: conv3x3/2-bn-relu stem (3 -> channels[0]), then one residual
+//            basic block with stride 2 per further channels entry, global
+//            average pool, Linear(channels.back() -> embed), BatchNorm1d(embed)
+//   decoder: Embedding(vocab, embed), LSTM(embed -> hidden), Linear(hidden -> vocab)
+//   The image feature is the first LSTM input, then <start>, w1, ... wn; the
+//   output after <start> predicts w1, the output after wn predicts <end>.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/image.h"
+#include "model/captioner.h"
+#include "model/vocab.h"
+
+namespace gloss {
+
+struct NativeArch {
+  std::vector<int> channels{32, 64, 128, 256};
+  int embed = 256;
+  int hidden = 512;
+};
+
+struct Preprocess {
+  int image_size = 64;
+  std::array<float, 3> mean{0.5f, 0.5f, 0.5f};
+  std::array<float, 3> std{0.25f, 0.25f, 0.25f};
+};
+
+class NativeModel {
+ public:
+  // Randomly initialised (torch::manual_seed(seed) first). Throws
+  // std::invalid_argument for impossible hyper-parameters.
+  static NativeModel create(const NativeArch& arch, const Preprocess& pre, Vocab vocab,
+                            std::uint64_t seed);
+  // Throws UserError naming the file: missing, not a gloss model, newer
+  // format, truncated, damaged, weights not matching the metadata.
+  static NativeModel load(const std::filesystem::path& file);
+  static NativeModel from_bytes(const std::string& bytes, const std::string& what);
+
+  // The whole model file; save() writes it atomically (path.tmp + rename).
+  std::string to_bytes() const;
+  void save(const std::filesystem::path& file) const;
+
+  const NativeArch& arch() const;
+  const Preprocess& preprocess() const;
+  const Vocab& vocab() const;
+  // Free-form training record stored in the file ("training" key).
+  const nlohmann::json& training() const;
+  void set_training(nlohmann::json record);
+  std::int64_t parameter_count() const;
+  // "native cnn-lstm (resnet-8, 256/512, vocab 64, 64px)".
+  std::string describe() const;
+
+  // All three caption under c10::InferenceMode with the network in eval mode
+  // and throw UserError for a null or empty image.
+  // Greedy: the most likely next token until <end> or max_len tokens.
+  std::vector<Caption> greedy(const std::vector<const Image*>& batch, int max_len) const;
+  // Plain beam search (beam 1 gives exactly the greedy captions).
+  std::vector<Caption> beam_search(const std::vector<const Image*>& batch, int beam,
+                                   int max_len) const;
+  // What the Captioner uses: greedy for beam <= 1, else beam search with the
+  // greedy caption kept as a candidate, so it never scores below greedy.
+  std::vector<Caption> caption(const std::vector<const Image*>& batch, int beam,
+                               int max_len) const;
+
+  // For src/model/*.cpp only (torch internals). Copies share the weights.
+  struct Impl;
+  Impl& impl() const { return *impl_; }
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace gloss

@@ -1,0 +1,217 @@
+#include "model/ahead_scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <climits>
+#include <condition_variable>
+#include <mutex>
+
+#include "core/sources.h"
+#include "test_util.h"
+
+namespace gloss {
+namespace {
+
+using namespace std::chrono_literals;
+using test::TempDir;
+
+// Captions "shape N" where N is the image width; image i of the fixture is
+// 10 + i pixels wide, so the calls tell which positions were captioned, in order.
+class FakeCaptioner : public Captioner {
+ public:
+  const std::string& id() const override { return id_; }
+  std::string describe() const override { return "fake"; }
+  std::vector<Caption> caption(const std::vector<const Image*>& batch) override {
+    std::unique_lock lock(mutex_);
+    for (const Image* image : batch) positions_.push_back(image->width - 10);
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return static_cast<int>(positions_.size()) <= allowed_; });
+    std::vector<Caption> out;
+    for (const Image* image : batch) out.push_back({"shape " + std::to_string(image->width - 10), {1, 2}, -1.f, -0.5f});
+    return out;
+  }
+  // Calls beyond `allowed` block until release().
+  void gate(int allowed) {
+    std::lock_guard lock(mutex_);
+    allowed_ = allowed;
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    allowed_ = INT_MAX;
+    changed_.notify_all();
+  }
+  bool wait_calls(std::size_t n) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, 5s, [&] { return positions_.size() >= n; });
+  }
+  std::vector<int> positions() {
+    std::lock_guard lock(mutex_);
+    return positions_;
+  }
+
+ private:
+  std::string id_ = "fake-model";
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<int> positions_;
+  int allowed_ = INT_MAX;
+};
+
+struct Fixture {
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  DatasetInfo dataset;
+  std::vector<Task> tasks;
+  explicit Fixture(int images) {
+    for (int i = 0; i < images; ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "img/%03d.png", i);
+      test::write_test_png(dir / name, static_cast<std::uint32_t>(i + 1), 10 + i, 6);
+    }
+    store = std::make_unique<Store>(StoreOptions{dir / "db"});
+    tasks = scan_source(dir / "img").tasks;
+    store->add_tasks("shapes", tasks);
+    dataset = store->require_dataset("shapes");
+  }
+};
+
+AheadOptions small_window() {
+  AheadOptions o;
+  o.ahead = 8;
+  o.behind = 2;
+  return o;
+}
+
+TEST(AheadScheduler, CaptionsNearestFirstAndFillsTheCache) {
+  Fixture f(40);
+  FakeCaptioner model;
+  AheadScheduler ahead(*f.store, f.dataset, &model, small_window());
+  ahead.set_cursor(10);
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  EXPECT_EQ(model.positions(), (std::vector<int>{10, 11, 12, 9, 13, 14, 8, 15, 16, 17, 18}));
+  const auto cached = f.store->suggestion("fake-model", f.tasks[12].hash);
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->caption, "shape 12");
+  const AheadStatus st = ahead.status();
+  EXPECT_EQ(st.ready_ahead, 8u);  // 10..17
+  EXPECT_EQ(st.queue_depth, 0u);
+  EXPECT_EQ(st.captioned, 11u);
+
+  int suggestions = 0, images = 0;
+  for (const auto& r : ahead.take_results()) {
+    if (r.kind == AheadResult::suggestion) ++suggestions;
+    if (r.kind == AheadResult::image) {
+      ++images;
+      EXPECT_GE(r.position, 9u);
+      EXPECT_LE(r.position, 13u);
+      EXPECT_EQ(r.pixels->width, 10 + static_cast<int>(r.position));
+    }
+  }
+  EXPECT_EQ(suggestions, 11);
+  EXPECT_EQ(images, 5);  // cursor, 3 ahead, 1 behind
+}
+
+TEST(AheadScheduler, JumpReprioritisesAtOnceAndDropsFarWork) {
+  Fixture f(60);
+  FakeCaptioner model;
+  model.gate(1);  // the second call blocks
+  AheadScheduler ahead(*f.store, f.dataset, &model, small_window());
+  ahead.set_cursor(0);
+  ASSERT_TRUE(model.wait_calls(2));
+  ahead.set_cursor(40);
+  model.release();
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  const auto order = model.positions();
+  ASSERT_GE(order.size(), 3u);
+  EXPECT_EQ(order[0], 0);
+  EXPECT_EQ(order[1], 1);
+  EXPECT_EQ(order[2], 40);  // the job after the one in flight is at the cursor
+  for (int p : order) EXPECT_TRUE(p <= 1 || (p >= 36 && p <= 48)) << p;  // 2..8 dropped
+}
+
+TEST(AheadScheduler, CachedSuggestionsSkipTheModelAcrossSessions) {
+  Fixture f(20);
+  for (int i = 0; i < 5; ++i)
+    f.store->put_suggestion("fake-model", f.tasks[i].hash, {"cached " + std::to_string(i), {}, 0, 0.9f, 0});
+  FakeCaptioner model;
+  {
+    AheadScheduler ahead(*f.store, f.dataset, &model, small_window());
+    ahead.set_cursor(0);
+    ASSERT_TRUE(ahead.wait_idle(10s));
+    EXPECT_EQ(model.positions(), (std::vector<int>{5, 6, 7, 8}));
+    EXPECT_EQ(ahead.status().cache_hits, 5u);
+    bool saw_cached = false;
+    for (const auto& r : ahead.take_results())
+      if (r.kind == AheadResult::suggestion && r.position == 2) saw_cached = r.caption.caption == "cached 2";
+    EXPECT_TRUE(saw_cached);
+  }
+  FakeCaptioner second;
+  AheadScheduler again(*f.store, f.dataset, &second, small_window());
+  again.set_cursor(0);
+  ASSERT_TRUE(again.wait_idle(10s));
+  EXPECT_TRUE(second.positions().empty());
+  EXPECT_EQ(again.status().cache_hits, 9u);
+}
+
+TEST(AheadScheduler, DecodeFailureIsReportedWithTheReason) {
+  Fixture f(6);
+  test::write_text(f.dir / "img/002.png", "not a png any more");
+  FakeCaptioner model;
+  AheadScheduler ahead(*f.store, f.dataset, &model, small_window());
+  ahead.set_cursor(2);
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  bool reported = false;
+  for (const auto& r : ahead.take_results()) {
+    if (r.position != 2) continue;
+    EXPECT_EQ(r.kind, AheadResult::failure);
+    EXPECT_NE(r.error.find("002.png"), std::string::npos) << r.error;
+    reported = true;
+  }
+  EXPECT_TRUE(reported);
+  for (int p : model.positions()) EXPECT_NE(p, 2);
+  EXPECT_EQ(ahead.status().ready_ahead, 3u);  // 3, 4, 5
+}
+
+TEST(AheadScheduler, ManualModeDeliversImagesAndCachesThumbnails) {
+  Fixture f(12);
+  AheadScheduler ahead(*f.store, f.dataset, nullptr, small_window());
+  ahead.set_cursor(0);
+  ahead.want_thumbnails(4, 6);
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  int thumbs = 0, images = 0;
+  for (const auto& r : ahead.take_results()) {
+    EXPECT_NE(r.kind, AheadResult::suggestion);
+    if (r.kind == AheadResult::thumbnail && r.pixels) ++thumbs;
+    if (r.kind == AheadResult::image) ++images;
+  }
+  EXPECT_EQ(thumbs, 6);
+  EXPECT_EQ(images, 4);
+  EXPECT_TRUE(f.store->thumbnail(f.tasks[5].hash, AheadOptions{}.thumbnail_side));
+  EXPECT_FALSE(f.store->thumbnail(f.tasks[11].hash, AheadOptions{}.thumbnail_side));
+  ahead.want_image(0);
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  const auto again = ahead.take_results();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].position, 0u);
+}
+
+TEST(AheadScheduler, ShutsDownCleanlyWithWorkInFlight) {
+  Fixture f(30);
+  FakeCaptioner model;
+  model.gate(0);
+  auto ahead = std::make_unique<AheadScheduler>(*f.store, f.dataset, &model, small_window());
+  ahead->set_cursor(0);
+  ASSERT_TRUE(model.wait_calls(1));
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(50ms);
+    model.release();
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  ahead.reset();  // waits for the call in flight, then stops without starting another
+  releaser.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  EXPECT_EQ(model.positions().size(), 1u);
+}
+
+}  // namespace
+}  // namespace gloss
