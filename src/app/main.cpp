@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.add_option("--db", ctx.db, "Store folder (default: $GLOSS_DB, else ./gloss-data)");
   gloss::register_data_commands(app, ctx);
   gloss::register_model_commands(app, ctx);
+  gloss::register_caption_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,81 @@
+// gloss caption DATASET SOURCE: add the images, then open the captioning window.
+#include <cstdio>
+#include <ctime>
+#include <thread>
+
+#include "app/commands.h"
+#include "core/error.h"
+#include "ui/caption_window.h"
+
+namespace gloss {
+namespace fs = std::filesystem;
+namespace {
+
+struct CaptionArgs {
+  std::string dataset, source, model, session;
+  std::string replay, screenshot, keymap;
+  std::uint64_t ahead = 32;
+};
+
+// Prodigy-style session names: DATASET-2026-11-24_23-59-01.
+std::string default_session_name(const std::string& dataset) {
+  const std::time_t t = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%d_%H-%M-%S", std::localtime(&t));
+  return dataset + "-" + stamp;
+}
+
+std::unique_ptr<Captioner> open_model(const std::string& model) {
+  if (model == "none") return nullptr;
+  const fs::path path = model.empty() ? default_model_path() : fs::path(model);
+  if (model.empty() && !fs::exists(path))
+    throw UserError("no model at " + path.string() +
+                    "; pass --model FILE, or --model none to caption by hand");
+  CaptionerOptions options;
+  // Leave a core to the window: typing must never lag behind the model.
+  options.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+  return load_captioner(path, options);
+}
+
+int run_caption(const AppContext& ctx, const CaptionArgs& a) {
+  const SourceScan scan = scan_source(a.source);
+  print_problems(scan.problems);
+  auto store = ctx.open_store();
+  const AddResult added = store->add_tasks(a.dataset, scan.tasks);
+  const DatasetInfo info = store->require_dataset(a.dataset);
+  std::printf("'%s': %llu images (%llu added now), %llu already answered\n", a.dataset.c_str(),
+              static_cast<unsigned long long>(info.size), static_cast<unsigned long long>(added.added),
+              static_cast<unsigned long long>(info.answered));
+  if (info.size == 0)
+    throw UserError("'" + a.dataset + "' has no images: " + a.source + " had none gloss could read");
+  const auto model = open_model(a.model);
+  ui::CaptionWindowOptions o;
+  o.dataset = a.dataset;
+  o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
+  o.captioner = model.get();
+  o.model_label = model ? "model " + model->id().substr(0, 8) + " · " + model->describe()
+                        : "manual captioning (no model)";
+  o.ahead = a.ahead;
+  o.replay = a.replay;
+  o.screenshot = a.screenshot;
+  o.keymap = a.keymap;
+  return ui::run_caption_window(*store, o);
+}
+
+}  // namespace
+
+void register_caption_command(CLI::App& app, AppContext& ctx) {
+  auto a = std::make_shared<CaptionArgs>();
+  auto* cmd = app.add_subcommand("caption", "Caption a folder of images in a window, with model suggestions ahead of you");
+  cmd->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
+  cmd->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
+  cmd->add_option("--model", a->model, "Model file, or 'none' to caption by hand (default: the bundled model)");
+  cmd->add_option("--ahead", a->ahead, "Suggestions to keep ready ahead of the cursor")->check(CLI::Range(1, 4096));
+  cmd->add_option("--session", a->session, "Session name stored with each answer (default: DATASET-date_time)");
+  cmd->add_option("--replay", a->replay, "Run a script of keys and typing (see docs/caption.md)")->check(CLI::ExistingFile);
+  cmd->add_option("--screenshot", a->screenshot, "Write the window as PNG to this file when quitting");
+  cmd->add_option("--keymap", a->keymap, "Key bindings file: lines like 'reject = Ctrl+Shift+R'")->check(CLI::ExistingFile);
+  cmd->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_caption(ctx, *a); }; });
+}
+
+}  // namespace gloss

@@ -1,0 +1,193 @@
+#include "core/caption_session.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "core/diff.h"
+
+namespace gloss {
+
+CaptionSession::CaptionSession(Store& store, std::string dataset, std::string session_name,
+                               std::string model_id)
+    : store_(store),
+      dataset_(store.require_dataset(dataset)),
+      session_name_(std::move(session_name)),
+      model_id_(std::move(model_id)) {}
+
+void CaptionSession::refresh_dataset() { dataset_ = store_.require_dataset(dataset_.name); }
+
+std::optional<Answer> CaptionSession::answer_at(std::uint64_t position) const {
+  return store_.answer_at(dataset_, position);
+}
+
+void CaptionSession::fill_box(const std::string& text) {
+  box_ = text;
+  filled_ = text;
+  last_fill_ = text;
+  typed_ = false;
+  ++box_generation_;
+}
+
+void CaptionSession::open(std::uint64_t position, std::int64_t now) {
+  refresh_dataset();
+  if (dataset_.size == 0) return;
+  position_ = std::min(position, dataset_.size - 1);
+  const auto hash = store_.task_at(dataset_, position_);
+  task_ = hash ? store_.task(*hash).value_or(Task{}) : Task{};
+  answer_ = store_.answer(dataset_, task_.hash);
+  started_ms_ = now;
+  failure_.clear();
+  confidence_ = 0.f;
+  suggestion_.clear();
+  suggestion_state_ = SuggestionState::none;
+  if (answer_) {
+    suggestion_ = answer_->orig_caption;
+    if (!suggestion_.empty()) suggestion_state_ = SuggestionState::ready;
+    fill_box(answer_->caption);
+    return;
+  }
+  fill_box("");
+  if (model_id_.empty()) return;
+  if (const auto cached = store_.suggestion(model_id_, task_.hash)) {
+    offer_suggestion(task_.hash, *cached);
+  } else {
+    suggestion_state_ = SuggestionState::waiting;
+    ++stalls_;
+  }
+}
+
+void CaptionSession::open_first_unanswered(std::int64_t now) {
+  refresh_dataset();
+  const auto first = store_.first_unanswered(dataset_, 0);
+  all_answered_ = !first;
+  open(first.value_or(0), now);
+}
+
+void CaptionSession::edit_box(const std::string& text) {
+  box_ = text;
+  typed_ = box_ != filled_;
+}
+
+void CaptionSession::offer_suggestion(std::uint64_t task, const Suggestion& suggestion) {
+  if (task != task_.hash || answer_ || model_id_.empty()) return;
+  if (suggestion_state_ == SuggestionState::ready) return;
+  suggestion_ = suggestion.caption;
+  confidence_ = suggestion.confidence;
+  suggestion_state_ = SuggestionState::ready;
+  if (!typed_) fill_box(suggestion_);
+}
+
+void CaptionSession::offer_failure(std::uint64_t task, const std::string& reason) {
+  if (task != task_.hash) return;
+  failure_ = reason;
+  if (suggestion_state_ == SuggestionState::waiting) suggestion_state_ = SuggestionState::failed;
+}
+
+void CaptionSession::answer_with(AnswerKind kind, std::int64_t now) {
+  if (dataset_.size == 0 || task_.hash == 0) return;
+  Answer a;
+  a.task = task_.hash;
+  a.session = session_name_;
+  a.caption = box_;  // kept for rejects and skips too, so nothing typed is lost
+  a.orig_caption = suggestion_;
+  a.model = suggestion_.empty() ? std::string() : (answer_ ? answer_->model : model_id_);
+  a.answer = kind;
+  a.started_ms = started_ms_;
+  a.saved_ms = now;
+  a.ms_spent = std::max<std::int64_t>(0, now - started_ms_);
+  a.edit_distance = word_edit_distance(a.orig_caption, a.caption);
+  store_.save_answer(dataset_.name, a);
+  given_.push_back({a, position_, answer_});
+  refresh_dataset();
+  const auto next = store_.first_unanswered(dataset_, position_ + 1 < dataset_.size ? position_ + 1 : 0);
+  all_answered_ = !next;
+  open(next.value_or(std::min(position_ + 1, dataset_.size - 1)), now);
+}
+
+void CaptionSession::accept(std::int64_t now) { answer_with(AnswerKind::accept, now); }
+void CaptionSession::reject(std::int64_t now) { answer_with(AnswerKind::reject, now); }
+void CaptionSession::skip(std::int64_t now) { answer_with(AnswerKind::ignore, now); }
+
+void CaptionSession::revert() {
+  if (suggestion_state_ == SuggestionState::ready) fill_box(suggestion_);
+  else fill_box("");
+}
+
+bool CaptionSession::undo(std::int64_t now) {
+  if (given_.empty()) return false;
+  const Given last = given_.back();
+  given_.pop_back();
+  if (last.replaced) store_.save_answer(dataset_.name, *last.replaced);
+  else store_.remove_answer(dataset_.name, last.answer.task);
+  ++undos_;
+  all_answered_ = false;
+  const auto stalls = stalls_;
+  open(last.position, now);
+  stalls_ = stalls;  // reopening for an undo is not waiting for the model
+  // Reopen with what they had written, not the suggestion: undo is for "I
+  // pressed Enter too soon".
+  if (!last.answer.orig_caption.empty()) {
+    suggestion_ = last.answer.orig_caption;
+    suggestion_state_ = SuggestionState::ready;
+  }
+  fill_box(last.answer.caption);
+  filled_ = suggestion_;  // so a late suggestion does not overwrite what they wrote
+  typed_ = last.answer.caption != suggestion_;
+  return true;
+}
+
+void CaptionSession::next(std::int64_t now) {
+  if (position_ + 1 < dataset_.size) open(position_ + 1, now);
+}
+
+void CaptionSession::previous(std::int64_t now) {
+  if (position_ > 0) open(position_ - 1, now);
+}
+
+void CaptionSession::jump_to_number(std::uint64_t number, std::int64_t now) {
+  open(number == 0 ? 0 : number - 1, now);
+}
+
+void CaptionSession::next_unanswered(std::int64_t now) {
+  refresh_dataset();
+  const auto next = store_.first_unanswered(dataset_, position_ + 1 < dataset_.size ? position_ + 1 : 0);
+  all_answered_ = !next;
+  if (next) open(*next, now);
+}
+
+SessionSummary CaptionSession::summary() const {
+  SessionSummary s;
+  std::map<std::uint64_t, const Answer*> latest;
+  for (const auto& g : given_) latest[g.answer.task] = &g.answer;
+  for (const auto& [task, answer] : latest) s.counts.add(*answer);
+  s.stalls = stalls_;
+  s.undos = undos_;
+  const auto info = store_.dataset(dataset_.name);
+  if (info) s.remaining = info->size - std::min(info->answered, info->size);
+  return s;
+}
+
+std::string format_summary(const SessionSummary& s, const std::string& dataset) {
+  const AnswerCounts& c = s.counts;
+  char buf[1024];
+  std::snprintf(buf, sizeof buf,
+                "Session summary for '%s'\n"
+                "  answered     %llu\n"
+                "  accepted     %llu  (unchanged %llu, changed %llu)\n"
+                "  rejected     %llu\n"
+                "  skipped      %llu\n"
+                "  mean edit distance of changed captions  %.2f words\n"
+                "  mean time per task                      %.1f s\n"
+                "  stalls (opened before the suggestion was ready)  %llu\n"
+                "  still to do  %llu\n",
+                dataset.c_str(), static_cast<unsigned long long>(c.answered),
+                static_cast<unsigned long long>(c.accepted), static_cast<unsigned long long>(c.unchanged),
+                static_cast<unsigned long long>(c.changed), static_cast<unsigned long long>(c.rejected),
+                static_cast<unsigned long long>(c.ignored), c.mean_edit_distance(),
+                c.mean_seconds_per_task(), static_cast<unsigned long long>(s.stalls),
+                static_cast<unsigned long long>(s.remaining));
+  return buf;
+}
+
+}  // namespace gloss

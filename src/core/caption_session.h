@@ -1,0 +1,125 @@
+// The state of one captioning session, free of GL and ImGui: which task is
+// open, what is in the caption box, the model's suggestion for it, the timer,
+// and the answers given so far (with undo). The window reads it and calls the
+// actions; tests drive it directly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/stats.h"
+#include "core/store.h"
+
+namespace gloss {
+
+enum class SuggestionState {
+  none,     // manual captioning (no model) or the task was already answered
+  waiting,  // the model has not captioned this image yet
+  ready,
+  failed,   // the image could not be decoded
+};
+
+struct SessionSummary {
+  AnswerCounts counts;        // answers given in this session (after undos)
+  std::uint64_t stalls = 0;   // tasks opened before their suggestion was ready
+  std::uint64_t undos = 0;
+  std::uint64_t remaining = 0;  // tasks in the dataset without an answer
+};
+
+// "Session summary: 12 answered (9 accepted: 6 unchanged, 3 changed), ..." lines.
+std::string format_summary(const SessionSummary& summary, const std::string& dataset);
+
+class CaptionSession {
+ public:
+  // model_id empty = manual captioning: the box opens empty.
+  CaptionSession(Store& store, std::string dataset, std::string session_name, std::string model_id);
+
+  // ---- what the window shows
+  std::uint64_t position() const { return position_; }
+  std::uint64_t size() const { return dataset_.size; }
+  const Task& task() const { return task_; }
+  const std::string& box() const { return box_; }
+  // Bumped whenever the box is filled from outside (open, suggestion, revert,
+  // undo), so the view knows to reload its edit widget.
+  std::uint64_t box_generation() const { return box_generation_; }
+  // The box differs from the suggestion because of the annotator: a late
+  // suggestion must not overwrite it.
+  bool typed() const { return typed_; }
+  // Nothing edited since the box was last filled (Ctrl+Z then undoes answers).
+  bool untouched() const { return box_ == last_fill_; }
+  SuggestionState suggestion_state() const { return suggestion_state_; }
+  const std::string& suggestion() const { return suggestion_; }
+  float confidence() const { return confidence_; }
+  const std::string& failure() const { return failure_; }
+  // The stored answer for the open task, if it has one.
+  const std::optional<Answer>& answer() const { return answer_; }
+  std::optional<Answer> answer_at(std::uint64_t position) const;
+  bool all_answered() const { return all_answered_; }
+  const std::string& dataset_name() const { return dataset_.name; }
+  const DatasetInfo& dataset() const { return dataset_; }
+  const std::string& model_id() const { return model_id_; }
+  const std::string& session_name() const { return session_name_; }
+  std::int64_t started_ms() const { return started_ms_; }
+  SessionSummary summary() const;
+
+  // ---- inputs
+  void open(std::uint64_t position, std::int64_t now);
+  void open_first_unanswered(std::int64_t now);
+  void edit_box(const std::string& text);  // the annotator typed
+  // A suggestion for `task` arrived from the background worker. Fills the box
+  // only if the task is open and the annotator has not typed yet.
+  void offer_suggestion(std::uint64_t task, const Suggestion& suggestion);
+  void offer_failure(std::uint64_t task, const std::string& reason);
+
+  // ---- actions; answering ones save durably, then open the next unanswered task
+  void accept(std::int64_t now);
+  void reject(std::int64_t now);
+  void skip(std::int64_t now);
+  void revert();
+  // False when there is nothing to undo.
+  bool undo(std::int64_t now);
+  void next(std::int64_t now);
+  void previous(std::int64_t now);
+  // 1-based number as the window shows it; clamped to the dataset.
+  void jump_to_number(std::uint64_t number, std::int64_t now);
+  void next_unanswered(std::int64_t now);
+
+ private:
+  struct Given {
+    Answer answer;
+    std::uint64_t position;
+    std::optional<Answer> replaced;  // what was stored before, restored by undo
+  };
+
+  void answer_with(AnswerKind kind, std::int64_t now);
+  void fill_box(const std::string& text);
+  void refresh_dataset();
+
+  Store& store_;
+  DatasetInfo dataset_;
+  std::string session_name_;
+  std::string model_id_;
+
+  std::uint64_t position_ = 0;
+  Task task_;
+  std::optional<Answer> answer_;
+  std::string box_;
+  std::uint64_t box_generation_ = 0;
+  std::string filled_;     // typed_ = box_ differs from this (the suggestion, or the answer)
+  std::string last_fill_;  // what was last put in the box from outside
+  bool typed_ = false;
+  SuggestionState suggestion_state_ = SuggestionState::none;
+  std::string suggestion_;
+  float confidence_ = 0.f;
+  std::string failure_;
+  std::int64_t started_ms_ = 0;
+  bool all_answered_ = false;
+
+  std::vector<Given> given_;  // in the order given; undo pops
+  std::uint64_t stalls_ = 0;
+  std::uint64_t undos_ = 0;
+};
+
+}  // namespace gloss

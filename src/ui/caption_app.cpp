@@ -1,0 +1,282 @@
+#include "ui/caption_app.h"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "ui/theme.h"
+
+namespace gloss::ui {
+
+CaptionApp::CaptionApp(Store& store, CaptionSession& session, AheadScheduler& ahead, Window& window,
+                       TextureCache& images, TextureCache& thumbs, ImageRenderer& renderer,
+                       CaptionAppOptions options)
+    : store_(store), session_(session), ahead_(ahead), window_(window), images_(images),
+      thumbs_(thumbs), renderer_(renderer), options_(std::move(options)) {}
+
+double CaptionApp::now_s() const {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+void CaptionApp::start() {
+  session_.open_first_unanswered(now_ms());
+  ahead_.set_cursor(session_.position());
+  if (session_.all_answered())
+    notice("Every image in '" + session_.dataset_name() + "' already has an answer: you are reviewing.");
+}
+
+void CaptionApp::notice(const std::string& text) {
+  view_.notice = text;
+  view_.notice_until = now_s() + 3.5;
+}
+
+std::filesystem::path CaptionApp::frame() {
+  drain_results();
+  images_.upload_pending();
+  thumbs_.upload_pending();
+  const std::uint64_t task = session_.task().hash;
+  if (!images_.has_or_pending(task) && !failures_.count(task) && image_requested_for_ != task) {
+    ahead_.want_image(session_.position());  // dropped from the texture cache, or never sent
+    image_requested_for_ = task;
+  }
+  if (options_.replaying) step_replay();
+  Intents in;
+  draw(in);
+  apply(in);
+  for (const Chord& chord : window_.take_chords()) handle_chord(chord);
+  const bool caption_box_expected = !view_.gallery && !view_.help && !view_.jump && !view_.quitting;
+  window_.set_text_ready(view_.jump ? view_.jump_active : !caption_box_expected || view_.box_active);
+  if (view_.quitting) {
+    // The summary window appears on its second frame (ImGui sizes it on the
+    // first); the final screenshot is taken once it is on screen.
+    ++quit_frames_;
+    if (quit_frames_ == 3) screenshot_ = options_.final_screenshot;
+    finished_ = quit_frames_ >= 3 && now_s() >= quit_at_;
+  }
+  return std::exchange(screenshot_, {});
+}
+
+void CaptionApp::drain_results() {
+  for (AheadResult& r : ahead_.take_results()) {
+    switch (r.kind) {
+      case AheadResult::suggestion: session_.offer_suggestion(r.task, r.caption); break;
+      case AheadResult::image: images_.offer(r.task, std::move(r.pixels), r.task == session_.task().hash); break;
+      case AheadResult::thumbnail:
+        if (r.pixels) thumbs_.offer(r.task, std::move(r.pixels));
+        break;
+      case AheadResult::failure:
+        failures_[r.task] = r.error;
+        session_.offer_failure(r.task, r.error);
+        break;
+    }
+  }
+}
+
+// The caption panel grows with the suggestion (its diff wraps), up to four lines.
+static float caption_panel_height(const ViewContext& c, float text_width) {
+  const float fixed = 140.f * c.scale;
+  const bool has_diff_row = !c.session.suggestion().empty() ||
+                            c.session.suggestion_state() == SuggestionState::waiting;
+  if (!has_diff_row) return fixed;
+  ImGui::PushFont(c.fonts.caption);
+  const std::string& longest = c.session.suggestion().size() > c.view.box_text.size() ? c.session.suggestion()
+                                                                                       : c.view.box_text;
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float text = ImGui::CalcTextSize(longest.c_str(), nullptr, false, text_width).y * 1.15f;
+  ImGui::PopFont();
+  return fixed + std::clamp(text, line, line * 4.f);
+}
+
+void CaptionApp::draw(Intents& out) {
+  ViewContext c{session_, store_, view_, images_, thumbs_, renderer_, window_.fonts(), options_.keymap,
+                ahead_.status(), options_.ahead, options_.model_label, window_.content_scale(), now_s()};
+  const float s = c.scale;
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(display);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(16.f * s, 0.f));
+  ImGui::Begin("##main", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+  const float header_h = 46.f * s, status_h = 30.f * s;
+  const float panel_h = caption_panel_height(c, display.x - 72.f * s);
+  draw_header(c, header_h);
+  ImGui::Dummy(ImVec2(0, 4.f * s));
+  const float body_h = display.y - ImGui::GetCursorPosY() - status_h - 10.f * s;
+  const ImVec2 body_min = ImGui::GetCursorScreenPos();
+  if (view_.gallery) {
+    draw_gallery(c, out, ImVec2(ImGui::GetContentRegionAvail().x, body_h));
+  } else {
+    draw_image_pane(c, out, ImVec2(ImGui::GetContentRegionAvail().x, body_h - panel_h - 8.f * s));
+    ImGui::Dummy(ImVec2(0, 0));
+    draw_caption_panel(c, out, panel_h);
+  }
+  if (!view_.notice.empty() && c.now_s < view_.notice_until) {
+    ImGui::PushFont(c.fonts.body);
+    const ImVec2 ts = ImGui::CalcTextSize(view_.notice.c_str());
+    const ImVec2 p(body_min.x + (ImGui::GetWindowWidth() - 32.f * s - ts.x) * 0.5f, body_min.y + 12.f * s);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(ImVec2(p.x - 14 * s, p.y - 8 * s), ImVec2(p.x + ts.x + 14 * s, p.y + ts.y + 8 * s),
+                      theme::u32(theme::panel_raised, 0.96f), 6.f * s);
+    dl->AddText(p, ImGui::GetColorU32(ImGuiCol_Text), view_.notice.c_str());
+    ImGui::PopFont();
+  }
+  ImGui::SetCursorScreenPos(ImVec2(16.f * s, display.y - status_h));
+  draw_status_bar(c, status_h);
+  ImGui::End();
+  ImGui::PopStyleVar();
+  if (view_.help) draw_help(c);
+  if (view_.jump) draw_jump(c, out);
+  if (view_.quitting) draw_summary(c, session_.summary());
+}
+
+void CaptionApp::apply(const Intents& in) {
+  if (in.edited) session_.edit_box(*in.edited);
+  if (view_.gallery && in.thumbnails) ahead_.want_thumbnails(in.thumbnails->first, in.thumbnails->second);
+  if (!view_.gallery) ahead_.want_thumbnails(0, 0);
+  if (in.zoom_by != 1.f) {
+    const float old = view_.zoom > 0.f ? view_.zoom : view_.fit_scale;
+    const float next = std::clamp(old * in.zoom_by, 0.02f, 64.f);
+    if (view_.zoom <= 0.f) view_.pan_x = view_.pan_y = 0.f;
+    // Keep the image point under the mouse where it is.
+    view_.pan_x = in.zoom_anchor_x - (in.zoom_anchor_x - view_.pan_x) * (next / old);
+    view_.pan_y = in.zoom_anchor_y - (in.zoom_anchor_y - view_.pan_y) * (next / old);
+    view_.zoom = next;
+  }
+  if ((in.pan_dx != 0.f || in.pan_dy != 0.f)) {
+    if (view_.zoom <= 0.f) view_.zoom = view_.fit_scale;
+    view_.pan_x += in.pan_dx;
+    view_.pan_y += in.pan_dy;
+  }
+  if (in.open_position) {
+    const auto before = session_.position();
+    const auto generation = session_.box_generation();
+    session_.open(*in.open_position, now_ms());
+    view_.gallery = false;
+    after_move(before, generation);
+  }
+  for (Action a : in.actions) dispatch(a);
+}
+
+void CaptionApp::handle_chord(const Chord& chord) {
+  if (const auto action = options_.keymap.find(chord)) dispatch(*action);
+}
+
+void CaptionApp::dispatch(Action action) {
+  if (view_.quitting) return;
+  if (action == Action::quit) return request_quit();
+  const auto before = session_.position();
+  const auto generation = session_.box_generation();
+  const std::int64_t t = now_ms();
+  if (view_.jump) {
+    if (action == Action::accept && !view_.jump_text.empty()) {
+      session_.jump_to_number(std::stoull(view_.jump_text), t);
+      view_.gallery = false;
+    }
+    if (action == Action::accept || action == Action::revert || action == Action::jump)
+      view_.jump = false, view_.focus_box = true;
+    return after_move(before, generation);
+  }
+  if (view_.help) {
+    view_.help = false;
+    if (action == Action::help || action == Action::revert) return;
+  }
+  if (view_.gallery) {
+    dispatch_gallery(action);
+    return after_move(before, generation);
+  }
+  switch (action) {
+    case Action::accept:
+      if (session_.box().find_first_not_of(" \t") == std::string::npos) {
+        notice("The caption is empty: type one, or " + keys_for(options_.keymap, Action::reject) + " to reject, " +
+               keys_for(options_.keymap, Action::skip) + " to skip");
+        return;
+      }
+      session_.accept(t);
+      break;
+    case Action::reject: session_.reject(t); break;
+    case Action::skip: session_.skip(t); break;
+    case Action::revert: session_.revert(); break;
+    case Action::undo:
+      if (!session_.untouched()) break;  // Ctrl+Z undoes typing while the box has edits
+      if (session_.undo(t)) notice("Undid the answer for #" + format_count(session_.position() + 1) + ": it is open again");
+      else notice("Nothing to undo in this session");
+      break;
+    case Action::next: session_.next(t); break;
+    case Action::previous: session_.previous(t); break;
+    case Action::next_unanswered: session_.next_unanswered(t); break;
+    case Action::jump: view_.jump = view_.jump_focus = true, view_.jump_text.clear(); break;
+    case Action::gallery:
+      view_.gallery = true, view_.gallery_selected = session_.position(), view_.gallery_scroll = true;
+      break;
+    case Action::help: view_.help = true; break;
+    case Action::zoom_in: view_.zoom = (view_.zoom > 0.f ? view_.zoom : view_.fit_scale) * 1.25f; break;
+    case Action::zoom_out: view_.zoom = (view_.zoom > 0.f ? view_.zoom : view_.fit_scale) / 1.25f; break;
+    case Action::zoom_fit: view_.zoom = 0.f, view_.pan_x = view_.pan_y = 0.f; break;
+    case Action::zoom_actual: view_.zoom = 1.f, view_.pan_x = view_.pan_y = 0.f; break;
+    case Action::quit: break;
+  }
+  const bool answered = action == Action::accept || action == Action::reject || action == Action::skip;
+  if (answered && session_.all_answered())
+    notice("That was the last one: every image in '" + session_.dataset_name() + "' has an answer. " +
+           keys_for(options_.keymap, Action::quit) + " shows the summary.");
+  else if (action == Action::next_unanswered && session_.all_answered())
+    notice("Every image has an answer");
+  after_move(before, generation);
+}
+
+void CaptionApp::dispatch_gallery(Action action) {
+  auto& sel = view_.gallery_selected;
+  const std::uint64_t last = session_.size() ? session_.size() - 1 : 0;
+  switch (action) {
+    case Action::accept:
+      session_.open(sel, now_ms());
+      view_.gallery = false;
+      break;
+    case Action::revert:
+    case Action::gallery: view_.gallery = false; break;
+    case Action::next: sel = std::min(last, sel + 1), view_.gallery_scroll = true; break;
+    case Action::previous: sel = sel ? sel - 1 : 0, view_.gallery_scroll = true; break;
+    case Action::help: view_.help = true; break;
+    case Action::jump: view_.jump = view_.jump_focus = true, view_.jump_text.clear(); break;
+    case Action::next_unanswered:
+      session_.next_unanswered(now_ms());
+      sel = session_.position(), view_.gallery_scroll = true;
+      break;
+    default: break;  // answering from the gallery would be answering blind
+  }
+}
+
+void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {
+  if (session_.position() != before || session_.box_generation() != generation) {
+    ahead_.set_cursor(session_.position());
+    if (const auto it = failures_.find(session_.task().hash); it != failures_.end())
+      session_.offer_failure(it->first, it->second);
+  }
+  if (session_.position() != before) {
+    view_.zoom = 0.f;
+    view_.pan_x = view_.pan_y = 0.f;
+    image_requested_for_ = UINT64_MAX;
+  }
+}
+
+void CaptionApp::request_quit() {
+  if (view_.quitting) return;
+  view_.quitting = true;
+  view_.help = view_.jump = false;
+  quit_at_ = now_s() + (options_.replaying ? 0.0 : options_.summary_seconds);
+}
+
+bool CaptionApp::finished() const { return finished_; }
+
+bool CaptionApp::busy() const {
+  return options_.replaying || view_.quitting || images_.pending() || thumbs_.pending() ||
+         ahead_.status().queue_depth > 0;
+}
+
+bool CaptionApp::image_settled() {
+  const std::uint64_t task = session_.task().hash;
+  return view_.gallery || images_.find(task) || failures_.count(task) || !session_.failure().empty();
+}
+
+}  // namespace gloss::ui

@@ -1,0 +1,82 @@
+// The caption window's controller: owns the view state, feeds the session
+// with what the background worker delivers, draws the views, and turns key
+// chords, view intents and replay steps into session actions. UI thread only.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/caption_session.h"
+#include "core/keymap.h"
+#include "model/ahead_scheduler.h"
+#include "ui/image_renderer.h"
+#include "ui/replay.h"
+#include "ui/texture_cache.h"
+#include "ui/views/views.h"
+#include "ui/window.h"
+
+namespace gloss::ui {
+
+struct CaptionAppOptions {
+  Keymap keymap = Keymap::defaults();
+  std::vector<ReplayStep> replay;
+  bool replaying = false;
+  std::filesystem::path final_screenshot;  // --screenshot: written when quitting
+  std::string model_label;
+  std::uint64_t ahead = 32;
+  double summary_seconds = 1.6;  // how long the summary stays up on quit (not under --replay)
+};
+
+class CaptionApp {
+ public:
+  CaptionApp(Store& store, CaptionSession& session, AheadScheduler& ahead, Window& window,
+             TextureCache& images, TextureCache& thumbs, ImageRenderer& renderer, CaptionAppOptions options);
+
+  void start();
+  // One frame between Window::begin_frame and end_frame. Returns the path to
+  // write this frame to, if a screenshot is due.
+  std::filesystem::path frame();
+  void request_quit();
+  bool finished() const;
+  // True when the next frame should come at once rather than waiting for input.
+  bool busy() const;
+
+ private:
+  void drain_results();
+  void draw(Intents& out);
+  void apply(const Intents& in);
+  void handle_chord(const Chord& chord);
+  void dispatch(Action action);
+  void dispatch_gallery(Action action);
+  void after_move(std::uint64_t before, std::uint64_t generation_before);
+  void notice(const std::string& text);
+  void step_replay();
+  bool image_settled();
+  double now_s() const;
+
+  Store& store_;
+  CaptionSession& session_;
+  AheadScheduler& ahead_;
+  Window& window_;
+  TextureCache& images_;
+  TextureCache& thumbs_;
+  ImageRenderer& renderer_;
+  CaptionAppOptions options_;
+  ViewState view_;
+  std::unordered_map<std::uint64_t, std::string> failures_;  // task -> why it cannot be read
+  std::uint64_t image_requested_for_ = UINT64_MAX;
+  std::filesystem::path screenshot_;
+  double quit_at_ = 0;
+  int quit_frames_ = 0;
+  bool finished_ = false;
+
+  std::size_t replay_next_ = 0;
+  double replay_wait_until_ = 0;
+  double replay_step_started_ = 0;
+  int replay_hold_frames_ = 0;  // lets an injected key reach the widgets before the next step
+};
+
+}  // namespace gloss::ui

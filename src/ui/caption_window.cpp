@@ -1,0 +1,87 @@
+#include "ui/caption_window.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+#include "core/caption_session.h"
+#include "model/ahead_scheduler.h"
+#include "ui/caption_app.h"
+#include "ui/gl_textures.h"
+#include "ui/image_renderer.h"
+#include "ui/replay.h"
+#include "ui/texture_cache.h"
+#include "ui/window.h"
+
+namespace gloss::ui {
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+extern "C" void on_stop_signal(int) { g_stop_requested = true; }
+
+// Restores the previous handlers when the window closes.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_requested = false;
+    int_ = std::signal(SIGINT, on_stop_signal);
+    term_ = std::signal(SIGTERM, on_stop_signal);
+  }
+  ~StopSignals() {
+    std::signal(SIGINT, int_);
+    std::signal(SIGTERM, term_);
+  }
+
+ private:
+  void (*int_)(int) = SIG_DFL;
+  void (*term_)(int) = SIG_DFL;
+};
+
+constexpr std::size_t kImageTextureBytes = 512u << 20;
+constexpr std::size_t kImageUploadPerFrame = 24u << 20;
+constexpr std::size_t kThumbTextureBytes = 96u << 20;
+constexpr std::size_t kThumbUploadPerFrame = 2u << 20;
+
+}  // namespace
+
+int run_caption_window(Store& store, const CaptionWindowOptions& o) {
+  CaptionAppOptions app_options;
+  if (!o.keymap.empty()) app_options.keymap.load_file(o.keymap);
+  if (!o.replay.empty()) app_options.replay = load_replay(o.replay);  // bad lines fail before the window opens
+  app_options.replaying = !o.replay.empty();
+  app_options.final_screenshot = o.screenshot;
+  app_options.model_label = o.model_label;
+  app_options.ahead = o.ahead;
+
+  CaptionSession session(store, o.dataset, o.session_name, o.captioner ? o.captioner->id() : "");
+  {
+    Window window("gloss · " + o.dataset, o.width, o.height);
+    GlUploader uploader;
+    ImageRenderer renderer;
+    TextureCache images(uploader, kImageTextureBytes, kImageUploadPerFrame);
+    TextureCache thumbs(uploader, kThumbTextureBytes, kThumbUploadPerFrame);
+    AheadOptions ahead_options;
+    ahead_options.ahead = o.ahead;
+    AheadScheduler ahead(store, session.dataset(), o.captioner, ahead_options);
+    CaptionApp app(store, session, ahead, window, images, thumbs, renderer, app_options);
+    StopSignals signals;
+    app.start();
+    while (!app.finished()) {
+      window.poll(app.busy() ? 0.0 : 0.25);
+      if (g_stop_requested || window.close_requested()) {
+        window.cancel_close();
+        app.request_quit();
+      }
+      window.begin_frame();
+      renderer.begin_frame();
+      const auto screenshot = app.frame();
+      window.end_frame(screenshot);
+    }
+    ahead.stop();
+  }
+  std::printf("%s", format_summary(session.summary(), o.dataset).c_str());
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace gloss::ui

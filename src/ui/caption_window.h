@@ -1,0 +1,30 @@
+// Entry point of `gloss caption`'s window: runs until the annotator quits
+// (Ctrl+Q, closing the window, SIGINT/SIGTERM or the replay's "quit") and
+// prints the session summary to standard output.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "core/store.h"
+#include "model/captioner.h"
+
+namespace gloss::ui {
+
+struct CaptionWindowOptions {
+  std::string dataset;
+  std::string session_name;
+  Captioner* captioner = nullptr;  // null: manual captioning
+  std::string model_label;
+  std::uint64_t ahead = 32;
+  std::filesystem::path replay;      // empty: interactive
+  std::filesystem::path screenshot;  // written when quitting
+  std::filesystem::path keymap;
+  int width = 1280;
+  int height = 800;
+};
+
+int run_caption_window(Store& store, const CaptionWindowOptions& options);
+
+}  // namespace gloss::ui

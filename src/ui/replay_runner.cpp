@@ -1,0 +1,66 @@
+// CaptionApp's side of --replay: one step per frame, run before the views so
+// typed characters reach the caption box in the same frame.
+#include <imgui.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "ui/caption_app.h"
+
+namespace gloss::ui {
+namespace {
+
+bool gave_up(double waited, double limit, const ReplayStep& step, const char* what) {
+  if (waited < limit) return false;
+  std::fprintf(stderr, "gloss: replay line %d: %s after %.0f s; going on\n", step.line, what, waited);
+  return true;
+}
+
+}  // namespace
+
+void CaptionApp::step_replay() {
+  if (window_.input_pending()) return;
+  if (replay_hold_frames_ > 0) {
+    --replay_hold_frames_;
+    return;
+  }
+  if (replay_next_ >= options_.replay.size()) return;
+  const ReplayStep& step = options_.replay[replay_next_];
+  const double now = now_s();
+  if (replay_step_started_ == 0) replay_step_started_ = now;
+  const double waited = now - replay_step_started_;
+  bool done = true;
+  switch (step.kind) {
+    case ReplayStep::type:
+      // Into the box the annotator would be typing in: the number box while it is open.
+      done = view_.jump ? view_.jump_active : (view_.box_active && !view_.gallery);
+      if (done) ImGui::GetIO().AddInputCharactersUTF8(step.text.c_str());
+      else done = gave_up(waited, 10, step, "no text box had the keyboard; text not typed");
+      break;
+    case ReplayStep::key:
+      if (const auto action = options_.keymap.find(step.chord)) dispatch(*action);
+      else if (window_.press_key(step.chord)) replay_hold_frames_ = 1;
+      break;
+    case ReplayStep::action: dispatch(step.act); break;
+    case ReplayStep::wait_ms: done = waited * 1000 >= step.ms; break;
+    case ReplayStep::wait_suggestion:
+      done = session_.suggestion_state() != SuggestionState::waiting ||
+             gave_up(waited, 120, step, "still no suggestion");
+      break;
+    case ReplayStep::wait_idle:
+      done = (ahead_.wait_idle(std::chrono::milliseconds(0)) && !images_.pending() && !thumbs_.pending()) ||
+             gave_up(waited, 120, step, "the background worker is still busy");
+      break;
+    case ReplayStep::screenshot:
+      done = image_settled() || gave_up(waited, 15, step, "the image is still not on screen");
+      if (done) screenshot_ = step.text;
+      break;
+    case ReplayStep::quit: request_quit(); break;
+  }
+  if (done) {
+    ++replay_next_;
+    replay_step_started_ = 0;
+  }
+}
+
+}  // namespace gloss::ui

@@ -1,0 +1,140 @@
+// Under the image: the suggestion (with the diff), the caption box, the keys.
+#include <cmath>
+#include <cstdio>
+
+#include "core/diff.h"
+#include "ui/theme.h"
+#include "ui/views/views.h"
+
+namespace gloss::ui {
+namespace {
+
+struct BoxEdit {
+  std::string* text;
+  bool* cursor_to_end;
+};
+
+// std::string-backed InputText (libimgui-dev ships no imgui_stdlib.cpp).
+int on_box_event(ImGuiInputTextCallbackData* d) {
+  auto* box = static_cast<BoxEdit*>(d->UserData);
+  if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+    box->text->resize(static_cast<std::size_t>(d->BufTextLen));
+    d->Buf = box->text->data();
+  } else if (d->EventFlag == ImGuiInputTextFlags_CallbackAlways && *box->cursor_to_end) {
+    // Focusing from code selects everything; typing would wipe the suggestion.
+    d->CursorPos = d->SelectionStart = d->SelectionEnd = d->BufTextLen;
+    *box->cursor_to_end = false;
+  }
+  return 0;
+}
+
+void draw_status_line(ViewContext& c) {
+  const CaptionSession& s = c.session;
+  ImGui::PushFont(c.fonts.small);
+  switch (s.suggestion_state()) {
+    case SuggestionState::ready: {
+      ImGui::TextColored(theme::text_dim, s.answer() ? "MODEL SUGGESTION (when answered)" : "MODEL SUGGESTION");
+      if (!s.answer() && s.confidence() > 0.f) {
+        const float conf = s.confidence();
+        const ImVec4& colour = conf >= 0.6f ? theme::inserted : conf >= 0.3f ? theme::waiting : theme::deleted;
+        ImGui::SameLine();
+        ImGui::TextColored(colour, "confidence %.0f%%", conf * 100.f);
+      }
+      break;
+    }
+    case SuggestionState::waiting:
+      ImGui::TextColored(theme::waiting, "captioning…  type now if you like: the suggestion only fills an untouched box");
+      break;
+    case SuggestionState::failed:
+      ImGui::TextColored(theme::deleted, "no suggestion: the model could not read this image");
+      break;
+    case SuggestionState::none:
+      ImGui::TextColored(theme::text_dim, c.session.model_id().empty() ? "MANUAL CAPTIONING · no model suggestion"
+                                                                       : "NO MODEL SUGGESTION FOR THIS ANSWER");
+      break;
+  }
+  ImGui::PopFont();
+}
+
+void draw_box(ViewContext& c, Intents& out) {
+  ViewState& v = c.view;
+  const CaptionSession& s = c.session;
+  if (v.box_generation != s.box_generation()) {
+    v.box_generation = s.box_generation();
+    v.box_text = s.box();
+    v.focus_box = true;
+  }
+  const bool overlay = v.help || v.jump || v.quitting;
+  if (!overlay && (v.focus_box || !ImGui::IsAnyItemActive())) {
+    ImGui::SetKeyboardFocusHere();
+    v.cursor_to_end = true;
+    v.focus_box = false;
+  }
+  ImGui::PushFont(c.fonts.caption);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(12.f * c.scale, 10.f * c.scale));
+  ImGui::PushStyleColor(ImGuiCol_Border, v.box_active ? theme::accent : theme::border);
+  ImGui::SetNextItemWidth(-1);
+  ImGui::PushID(static_cast<int>(s.box_generation()));  // a fresh widget per fill
+  BoxEdit edit{&v.box_text, &v.cursor_to_end};
+  const char* hint = s.suggestion_state() == SuggestionState::waiting ? "captioning… or type your own caption"
+                                                                      : "Type the caption";
+  if (ImGui::InputTextWithHint("##caption", hint, v.box_text.data(), v.box_text.capacity() + 1,
+                               ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways,
+                               on_box_event, &edit))
+    out.edited = v.box_text;
+  v.box_active = ImGui::IsItemActive();
+  ImGui::PopID();
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar();
+  ImGui::PopFont();
+}
+
+void draw_key_hints(ViewContext& c) {
+  ImGui::PushFont(c.fonts.small);
+  const std::pair<Action, const char*> hints[] = {
+      {Action::accept, "accept"}, {Action::reject, "reject"}, {Action::skip, "skip"},
+      {Action::revert, "revert"}, {Action::undo, "undo"}, {Action::gallery, "gallery"}, {Action::help, "all keys"}};
+  bool first = true;
+  for (const auto& [action, label] : hints) {
+    const auto chords = c.keymap.chords_for(action);
+    if (chords.empty()) continue;
+    if (!first) ImGui::SameLine(0, 18.f * c.scale);
+    first = false;
+    ImGui::TextUnformatted(format_chord(chords.front()).c_str());
+    ImGui::SameLine(0, 5.f * c.scale);
+    ImGui::TextColored(theme::text_dim, "%s", label);
+  }
+  const CaptionSession& s = c.session;
+  if (!s.suggestion().empty()) {
+    const int distance = word_edit_distance(s.suggestion(), c.view.box_text);
+    char text[64];
+    if (distance == 0) std::snprintf(text, sizeof text, "as suggested");
+    else std::snprintf(text, sizeof text, "%d word edit%s", distance, distance == 1 ? "" : "s");
+    const float w = ImGui::CalcTextSize(text).x;
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);
+    ImGui::TextColored(distance == 0 ? theme::inserted : theme::accent, "%s", text);
+  }
+  ImGui::PopFont();
+}
+
+}  // namespace
+
+void draw_caption_panel(ViewContext& c, Intents& out, float height) {
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20.f * c.scale, 14.f * c.scale));
+  ImGui::BeginChild("##caption-panel", ImVec2(0, height), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding);
+  draw_status_line(c);
+  ImGui::PushFont(c.fonts.caption);
+  const CaptionSession& s = c.session;
+  if (!s.suggestion().empty()) draw_word_diff(c, s.suggestion(), c.view.box_text);
+  else if (s.suggestion_state() == SuggestionState::waiting) ImGui::TextColored(theme::waiting, "…");
+  ImGui::PopFont();
+  ImGui::Spacing();
+  draw_box(c, out);
+  ImGui::Spacing();
+  draw_key_hints(c);
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+}
+
+}  // namespace gloss::ui

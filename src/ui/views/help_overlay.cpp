@@ -1,0 +1,49 @@
+// F1: every key from the keymap table, with what it does.
+#include <algorithm>
+
+#include "ui/theme.h"
+#include "ui/views/views.h"
+
+namespace gloss::ui {
+
+void draw_help(ViewContext& c) {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  dim_background();
+  const ImVec2 size(std::min(800.f * c.scale, display.x - 40.f), 0.f);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(size);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, theme::panel_raised);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24.f * c.scale, 20.f * c.scale));
+  ImGui::Begin("##help", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing);
+  ImGui::PushFont(c.fonts.heading);
+  ImGui::TextUnformatted("Keys");
+  ImGui::PopFont();
+  ImGui::TextColored(theme::text_dim, "Letters, digits, Backspace and arrows always edit the caption.");
+  ImGui::Spacing();
+  if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_PadOuterX)) {
+    ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, 270.f * c.scale);
+    ImGui::TableSetupColumn("does", ImGuiTableColumnFlags_WidthStretch);
+    for (Action action : all_actions()) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      const std::string keys = keys_for(c.keymap, action);
+      ImGui::TextColored(keys.empty() ? theme::text_dim : theme::accent, "%s", keys.empty() ? "(unbound)" : keys.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(std::string(action_help(action)).c_str());
+    }
+    ImGui::EndTable();
+  }
+  ImGui::Spacing();
+  ImGui::PushTextWrapPos(0.f);
+  ImGui::TextColored(theme::text_dim, "In the gallery: arrows move, Enter opens, Escape goes back. "
+                                      "Mouse wheel zooms the image, dragging pans it.");
+  ImGui::TextColored(theme::text_dim, "Change keys with --keymap FILE (lines like \"reject = Ctrl+Shift+R\"). "
+                                      "%s closes this.", keys_for(c.keymap, Action::help).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+}
+
+}  // namespace gloss::ui

@@ -1,0 +1,91 @@
+// The image pane: fit, zoom (keys, wheel) and pan (drag); an error card when
+// the image could not be read; "loading" while its pixels are on the way.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "ui/theme.h"
+#include "ui/views/views.h"
+
+namespace gloss::ui {
+namespace {
+
+void centred_text(ImDrawList* dl, ImVec2 centre, const ImVec4& colour, const char* text) {
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  dl->AddText(ImVec2(centre.x - size.x * 0.5f, centre.y - size.y * 0.5f), theme::u32(colour), text);
+}
+
+void draw_error_card(ViewContext& c, ImDrawList* dl, ImVec2 min, ImVec2 max) {
+  const float s = c.scale;
+  const ImVec2 centre((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f);
+  const float w = std::min(560.f * s, max.x - min.x - 32.f * s), h = 124.f * s;
+  const ImVec2 a(centre.x - w * 0.5f, centre.y - h * 0.5f), b(centre.x + w * 0.5f, centre.y + h * 0.5f);
+  dl->AddRectFilled(a, b, theme::u32(theme::panel_raised), 6.f * s);
+  dl->AddRect(a, b, theme::u32(theme::deleted), 6.f * s, 0, 1.5f * s);
+  ImGui::SetCursorScreenPos(ImVec2(a.x + 20.f * s, a.y + 18.f * s));
+  ImGui::BeginGroup();
+  ImGui::PushFont(c.fonts.heading);
+  ImGui::TextColored(theme::deleted, "This image could not be read");
+  ImGui::PopFont();
+  ImGui::PushTextWrapPos(b.x - 20.f * s);
+  ImGui::TextUnformatted(c.session.failure().c_str());
+  ImGui::TextColored(theme::text_dim, "%s rejects it, %s skips it; you can still type a caption.",
+                     keys_for(c.keymap, Action::reject).c_str(), keys_for(c.keymap, Action::skip).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+}
+
+}  // namespace
+
+void draw_image_pane(ViewContext& c, Intents& out, ImVec2 size) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 min = ImGui::GetCursorScreenPos();
+  const ImVec2 max(min.x + size.x, min.y + size.y);
+  dl->AddRectFilled(min, max, ImGui::GetColorU32(ImVec4(0.07f, 0.075f, 0.083f, 1.f)));
+  ImGui::InvisibleButton("##image", size);
+  const ImVec2 after = ImGui::GetCursorScreenPos();  // the error card moves the cursor; the panel goes here
+  const bool hovered = ImGui::IsItemHovered();
+  const ImVec2 centre((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f);
+  if (hovered && ImGui::GetIO().MouseWheel != 0.f) {
+    out.zoom_by = std::pow(1.2f, ImGui::GetIO().MouseWheel);
+    out.zoom_anchor_x = ImGui::GetIO().MousePos.x - centre.x;
+    out.zoom_anchor_y = ImGui::GetIO().MousePos.y - centre.y;
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.f)) {
+    out.pan_dx = ImGui::GetIO().MouseDelta.x;
+    out.pan_dy = ImGui::GetIO().MouseDelta.y;
+  }
+
+  const Texture* texture = c.images.find(c.session.task().hash);
+  if (!texture) {
+    dl->PushClipRect(min, max, true);
+    if (!c.session.failure().empty()) draw_error_card(c, dl, min, max);
+    else centred_text(dl, centre, theme::text_dim, "loading image…");
+    dl->PopClipRect();
+    ImGui::SetCursorScreenPos(after);
+    return;
+  }
+  const float margin = 12.f * c.scale;
+  const float fit = std::min((size.x - 2 * margin) / texture->width, (size.y - 2 * margin) / texture->height);
+  c.view.fit_scale = std::max(fit, 0.01f);
+  const float scale = c.view.zoom > 0.f ? c.view.zoom : c.view.fit_scale;
+  const float w = texture->width * scale, h = texture->height * scale;
+  const float ox = c.view.zoom > 0.f ? c.view.pan_x : 0.f, oy = c.view.zoom > 0.f ? c.view.pan_y : 0.f;
+  // Snap to whole pixels so 1:1 and integer zooms stay sharp.
+  const ImVec2 a(std::floor(centre.x - w * 0.5f + ox), std::floor(centre.y - h * 0.5f + oy));
+  dl->PushClipRect(min, max, true);
+  c.renderer.draw(dl, *texture, a, ImVec2(a.x + w, a.y + h), scale > 1.f);
+  char label[48];
+  if (c.view.zoom > 0.f) std::snprintf(label, sizeof label, "%.0f%%", scale * 100.f);
+  else std::snprintf(label, sizeof label, "fit · %.0f%%", scale * 100.f);
+  ImGui::PushFont(c.fonts.small);
+  const ImVec2 ls = ImGui::CalcTextSize(label);
+  const ImVec2 lp(max.x - ls.x - 14.f * c.scale, max.y - ls.y - 10.f * c.scale);
+  dl->AddRectFilled(ImVec2(lp.x - 6 * c.scale, lp.y - 3 * c.scale), ImVec2(lp.x + ls.x + 6 * c.scale, lp.y + ls.y + 3 * c.scale),
+                    ImGui::GetColorU32(ImVec4(0, 0, 0, 0.55f)), 4.f * c.scale);
+  dl->AddText(lp, theme::u32(theme::text_dim), label);
+  ImGui::PopFont();
+  dl->PopClipRect();
+}
+
+}  // namespace gloss::ui

@@ -1,0 +1,56 @@
+// Bottom bar: the model, how far ahead suggestions are ready, the worker's
+// queue, pace and stalls, and this session's counts.
+#include <algorithm>
+#include <cstdio>
+
+#include "ui/theme.h"
+#include "ui/views/views.h"
+
+namespace gloss::ui {
+
+void draw_status_bar(ViewContext& c, float height) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  dl->AddRectFilled(ImVec2(0, p0.y), ImVec2(display.x, display.y), theme::u32(theme::panel));
+  dl->AddLine(ImVec2(0, p0.y), ImVec2(display.x, p0.y), theme::u32(theme::border));
+  ImGui::PushFont(c.fonts.small);
+  ImGui::SetCursorScreenPos(ImVec2(p0.x, p0.y + (height - ImGui::GetFontSize()) * 0.5f));
+  const float gap = 22.f * c.scale;
+  ImGui::TextColored(theme::text_dim, "%s", c.model_label.c_str());
+  const SessionSummary sum = c.session.summary();
+  if (!c.session.model_id().empty()) {
+    ImGui::SameLine(0, gap);
+    const std::uint64_t left = c.session.size() - c.session.position();
+    const bool healthy = c.ahead.ready_ahead >= std::min<std::uint64_t>({8, c.ahead_window, left});
+    ImGui::TextColored(healthy ? theme::inserted : theme::waiting, "ready ahead %llu/%llu",
+                       static_cast<unsigned long long>(c.ahead.ready_ahead),
+                       static_cast<unsigned long long>(c.ahead_window));
+    ImGui::SameLine(0, gap);
+    ImGui::TextColored(theme::text_dim, "queue %llu", static_cast<unsigned long long>(c.ahead.queue_depth));
+    ImGui::SameLine(0, gap);
+    ImGui::TextColored(sum.stalls ? theme::waiting : theme::text_dim, "stalls %llu",
+                       static_cast<unsigned long long>(sum.stalls));
+  }
+  ImGui::SameLine(0, gap);
+  if (sum.counts.answered) ImGui::TextColored(theme::text_dim, "pace %.1f s/task", sum.counts.mean_seconds_per_task());
+  else ImGui::TextColored(theme::text_dim, "pace –");
+
+  char counts[160];
+  const unsigned long long answered = sum.counts.answered, rejected = sum.counts.rejected,
+                           skipped = sum.counts.ignored;
+  if (c.session.model_id().empty())  // without suggestions every accepted caption is "changed"
+    std::snprintf(counts, sizeof counts, "session: %llu answered · %llu captioned · %llu rejected · %llu skipped",
+                  answered, static_cast<unsigned long long>(sum.counts.accepted), rejected, skipped);
+  else
+    std::snprintf(counts, sizeof counts,
+                  "session: %llu answered · %llu as suggested · %llu changed · %llu rejected · %llu skipped",
+                  answered, static_cast<unsigned long long>(sum.counts.unchanged),
+                  static_cast<unsigned long long>(sum.counts.changed), rejected, skipped);
+  const float w = ImGui::CalcTextSize(counts).x;
+  ImGui::SameLine(display.x - w - 16.f * c.scale);
+  ImGui::TextColored(theme::text_dim, "%s", counts);
+  ImGui::PopFont();
+}
+
+}  // namespace gloss::ui

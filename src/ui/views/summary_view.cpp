@@ -1,0 +1,54 @@
+// Shown for a moment on quit: what this session did.
+#include "ui/theme.h"
+#include "ui/views/views.h"
+
+namespace gloss::ui {
+namespace {
+
+void figure(const char* label, const std::string& value, const ImVec4& colour) {
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::TextColored(theme::text_dim, "%s", label);
+  ImGui::TableNextColumn();
+  ImGui::TextColored(colour, "%s", value.c_str());
+}
+
+}  // namespace
+
+void draw_summary(ViewContext& c, const SessionSummary& s) {
+  dim_background();
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(500.f * c.scale, 0.f));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, theme::panel_raised);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24.f * c.scale, 20.f * c.scale));
+  ImGui::Begin("##summary", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PushFont(c.fonts.heading);
+  ImGui::TextUnformatted("Session summary");
+  ImGui::PopFont();
+  ImGui::TextColored(theme::text_dim, "Every answer is saved in '%s'.", c.session.dataset_name().c_str());
+  ImGui::Spacing();
+  const AnswerCounts& n = s.counts;
+  char mean[64], pace[64];
+  std::snprintf(mean, sizeof mean, "%.2f words", n.mean_edit_distance());
+  std::snprintf(pace, sizeof pace, "%.1f s per task", n.mean_seconds_per_task());
+  if (ImGui::BeginTable("##figures", 2)) {
+    ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, 110.f * c.scale);
+    figure("answered", format_count(n.answered), theme::text);
+    figure("accepted as suggested (unchanged)", format_count(n.unchanged), theme::inserted);
+    figure("corrected (changed)", format_count(n.changed), theme::accent);
+    figure("rejected", format_count(n.rejected), theme::deleted);
+    figure("skipped", format_count(n.ignored), theme::waiting);
+    figure("mean edit distance of corrections", mean, theme::text);
+    figure("pace", pace, theme::text);
+    figure("stalls (waited for the model)", format_count(s.stalls), s.stalls ? theme::waiting : theme::text);
+    figure("still to do in the dataset", format_count(s.remaining), theme::text);
+    ImGui::EndTable();
+  }
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+}
+
+}  // namespace gloss::ui

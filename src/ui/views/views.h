@@ -1,0 +1,89 @@
+// The views of the caption window. Each reads the state through ViewContext
+// and writes what the annotator asked for into Intents; the app applies them
+// after drawing. Views never change the session or the store themselves.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "core/caption_session.h"
+#include "core/keymap.h"
+#include "model/ahead_scheduler.h"
+#include "ui/image_renderer.h"
+#include "ui/texture_cache.h"
+#include "ui/window.h"
+
+namespace gloss::ui {
+
+// View state the app owns; the widgets' edit buffers live here too.
+struct ViewState {
+  bool gallery = false;
+  bool help = false;
+  bool jump = false;
+  bool jump_focus = false;           // give the number box the keyboard once
+  std::string jump_text;
+  std::uint64_t box_generation = 0;  // which session fill box_text holds
+  std::string box_text;
+  bool focus_box = true;
+  bool cursor_to_end = false;        // after focusing the box from code
+  bool box_active = false;
+  bool jump_active = false;          // the number box has the keyboard
+  std::uint64_t gallery_selected = 0;
+  bool gallery_scroll = false;       // bring the selection into view once
+  float zoom = 0.f;                  // 0 = fit to the pane, else screen px per image px
+  float fit_scale = 1.f;             // last fit scale, for zooming from fit
+  float pan_x = 0.f, pan_y = 0.f;    // image centre offset from the pane centre
+  std::string notice;                // a short message under the header
+  double notice_until = 0;
+  bool quitting = false;
+  bool all_answered_notice = false;
+};
+
+struct Intents {
+  std::vector<Action> actions;
+  std::optional<std::string> edited;
+  std::optional<std::uint64_t> open_position;
+  float zoom_by = 1.f;
+  float zoom_anchor_x = 0.f, zoom_anchor_y = 0.f;  // relative to the pane centre
+  float pan_dx = 0.f, pan_dy = 0.f;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> thumbnails;  // first, count
+};
+
+struct ViewContext {
+  const CaptionSession& session;
+  const Store& store;
+  ViewState& view;
+  TextureCache& images;
+  TextureCache& thumbs;
+  ImageRenderer& renderer;
+  const Fonts& fonts;
+  const Keymap& keymap;
+  AheadStatus ahead;
+  std::uint64_t ahead_window = 0;
+  std::string model_label;   // "model 3fa2c1d9 · native cnn-lstm ..." or "manual captioning"
+  float scale = 1.f;
+  double now_s = 0;
+};
+
+// "1,200"
+std::string format_count(std::uint64_t n);
+// "Ctrl+R" or "PageDown / Alt+Right"; "" if unbound.
+std::string keys_for(const Keymap& keymap, Action action);
+
+void draw_header(ViewContext& c, float height);
+void draw_image_pane(ViewContext& c, Intents& out, ImVec2 size);
+void draw_caption_panel(ViewContext& c, Intents& out, float height);
+void draw_word_diff(ViewContext& c, const std::string& before, const std::string& after);
+void draw_gallery(ViewContext& c, Intents& out, ImVec2 size);
+void draw_status_bar(ViewContext& c, float height);
+// Darkens everything drawn so far; call before an overlay window.
+void dim_background();
+void draw_help(ViewContext& c);
+void draw_jump(ViewContext& c, Intents& out);
+void draw_summary(ViewContext& c, const SessionSummary& summary);
+
+}  // namespace gloss::ui

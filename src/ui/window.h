@@ -1,0 +1,75 @@
+// The GLFW window with an OpenGL 3.3 core context and Dear ImGui on top:
+// fonts sized by the monitor's content scale, key presses queued as chords
+// (so a press and release inside one frame is never lost), and read-back of
+// the frame for screenshots.
+#pragma once
+
+#include <deque>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/image.h"
+#include "core/keymap.h"
+
+struct GLFWwindow;
+struct ImFont;
+
+namespace gloss::ui {
+
+struct Fonts {
+  ImFont* body = nullptr;
+  ImFont* caption = nullptr;   // the box and the suggestion: what they read most
+  ImFont* small = nullptr;
+  ImFont* heading = nullptr;   // bold
+};
+
+class Window {
+ public:
+  // Throws UserError when no window can be opened (no display, no GL 3.3).
+  Window(const std::string& title, int width, int height);
+  ~Window();
+  Window(const Window&) = delete;
+  Window& operator=(const Window&) = delete;
+
+  // Waits up to `timeout_s` for input (0: just poll).
+  void poll(double timeout_s);
+  bool close_requested() const;
+  void cancel_close();
+  void begin_frame();
+  // Renders; with a path, also writes the finished frame there as PNG.
+  void end_frame(const std::filesystem::path& screenshot = {});
+  std::vector<Chord> take_chords();
+  // False while the text box the annotator is about to type into has not got
+  // the keyboard yet (the frame or two after a task opens): typed input waits
+  // in the queue instead of being lost.
+  void set_text_ready(bool ready) { text_ready_ = ready; }
+  float content_scale() const { return scale_; }
+  const Fonts& fonts() const { return fonts_; }
+  // Queues a press and release of the chord as if typed (replay of editing
+  // keys such as Ctrl+Backspace); false if the key is unknown.
+  bool press_key(const Chord& chord);
+  bool input_pending() const { return !input_.empty(); }
+
+ private:
+  static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
+  void load_fonts();
+
+  static void on_char(GLFWwindow* window, unsigned int codepoint);
+  void feed_input();
+
+  struct InputEvent {
+    int key = -1;  // -1: a typed character
+    int scancode = 0, action = 0, mods = 0;
+    unsigned int codepoint = 0;
+  };
+
+  GLFWwindow* window_ = nullptr;
+  std::deque<InputEvent> input_;
+  bool text_ready_ = true;  // GLFW events not yet handed to ImGui
+  float scale_ = 1.f;
+  Fonts fonts_;
+  std::vector<Chord> chords_;
+};
+
+}  // namespace gloss::ui
