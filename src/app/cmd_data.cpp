@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "core/error.h"
 #include "core/interchange.h"
+#include "core/category_stats.h"
 #include "core/stats.h"
 
 namespace gloss {
@@ -107,7 +108,10 @@ int run_stats(const AppContext& ctx, const std::string& dataset) {
   if (dataset.empty()) list = store->datasets();
   else list.push_back(store->require_dataset(dataset));
   if (list.empty()) std::printf("no datasets in %s yet\n", store->dir().c_str());
-  for (const auto& d : list) std::printf("%s", format_stats(dataset_stats(*store, d)).c_str());
+  for (const auto& d : list) {
+    std::printf("%s", format_stats(dataset_stats(*store, d)).c_str());
+    std::printf("%s", format_category_stats(category_stats(*store, d)).c_str());
+  }
   return 0;
 }
 
@@ -177,7 +181,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   auto* list = app.add_subcommand("datasets", "List datasets with their task and answer counts");
   list->callback([&ctx] { ctx.action = [&ctx] { return run_datasets(ctx); }; });
 
-  auto* stats = app.add_subcommand("stats", "Counts of tasks and answers, changed %, mean edit distance");
+  auto* stats = app.add_subcommand("stats", "Counts of tasks and answers, changed %, mean edit distance, error categories");
   stats->add_option("DATASET", a->dataset, "Dataset name (default: every dataset)");
   stats->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_stats(ctx, a->dataset); }; });
 

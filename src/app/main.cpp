@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   gloss::register_data_commands(app, ctx);
   gloss::register_model_commands(app, ctx);
   gloss::register_caption_command(app, ctx);
+  gloss::register_errors_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -36,6 +36,7 @@ void CaptionSession::open(std::uint64_t position, std::int64_t now) {
   const auto hash = store_.task_at(dataset_, position_);
   task_ = hash ? store_.task(*hash).value_or(Task{}) : Task{};
   answer_ = store_.answer(dataset_, task_.hash);
+  undone_.reset();
   started_ms_ = now;
   failure_.clear();
   confidence_ = 0.f;
@@ -85,18 +86,22 @@ void CaptionSession::offer_failure(std::uint64_t task, const std::string& reason
 }
 
 void CaptionSession::answer_with(AnswerKind kind, std::int64_t now) {
-  if (dataset_.size == 0 || task_.hash == 0) return;
   Answer a;
-  a.task = task_.hash;
-  a.session = session_name_;
   a.caption = box_;  // kept for rejects and skips too, so nothing typed is lost
   a.orig_caption = suggestion_;
   a.model = suggestion_.empty() ? std::string() : (answer_ ? answer_->model : model_id_);
   a.answer = kind;
+  a.edit_distance = word_edit_distance(a.orig_caption, a.caption);
+  save_and_next(std::move(a), now);
+}
+
+void CaptionSession::save_and_next(Answer a, std::int64_t now) {
+  if (dataset_.size == 0 || task_.hash == 0) return;
+  a.task = task_.hash;
+  a.session = session_name_;
   a.started_ms = started_ms_;
   a.saved_ms = now;
   a.ms_spent = std::max<std::int64_t>(0, now - started_ms_);
-  a.edit_distance = word_edit_distance(a.orig_caption, a.caption);
   store_.save_answer(dataset_.name, a);
   given_.push_back({a, position_, answer_});
   refresh_dataset();
@@ -134,6 +139,7 @@ bool CaptionSession::undo(std::int64_t now) {
   fill_box(last.answer.caption);
   filled_ = suggestion_;  // so a late suggestion does not overwrite what they wrote
   typed_ = last.answer.caption != suggestion_;
+  undone_ = last.answer;
   return true;
 }
 

@@ -77,6 +77,12 @@ class CaptionSession {
   void accept(std::int64_t now);
   void reject(std::int64_t now);
   void skip(std::int64_t now);
+  // Saves `answer` for the open task as it is, except the task, session and
+  // timing fields, which are filled in here; undo and the summary treat it
+  // like any other answer. For views whose answer is not the caption box.
+  void save_and_next(Answer answer, std::int64_t now);
+  // The answer the last undo took back, until another task is opened.
+  const std::optional<Answer>& undone() const { return undone_; }
   void revert();
   // False when there is nothing to undo.
   bool undo(std::int64_t now);
@@ -118,6 +124,7 @@ class CaptionSession {
   bool all_answered_ = false;
 
   std::vector<Given> given_;  // in the order given; undo pops
+  std::optional<Answer> undone_;
   std::uint64_t stalls_ = 0;
   std::uint64_t undos_ = 0;
 };

@@ -34,6 +34,16 @@ constexpr std::array kActions = {
     ActionInfo{Action::zoom_fit, "zoom-fit", "Fit the image to the pane"},
     ActionInfo{Action::zoom_actual, "zoom-actual", "Show the image at 1:1 pixels"},
     ActionInfo{Action::quit, "quit", "Show the summary and quit (answers are already saved)"},
+    ActionInfo{Action::histogram, "histogram", "Show or hide the error-category histogram"},
+    ActionInfo{Action::toggle_1, "toggle-1", "Tick or untick category 1"},
+    ActionInfo{Action::toggle_2, "toggle-2", "Tick or untick category 2"},
+    ActionInfo{Action::toggle_3, "toggle-3", "Tick or untick category 3"},
+    ActionInfo{Action::toggle_4, "toggle-4", "Tick or untick category 4"},
+    ActionInfo{Action::toggle_5, "toggle-5", "Tick or untick category 5"},
+    ActionInfo{Action::toggle_6, "toggle-6", "Tick or untick category 6"},
+    ActionInfo{Action::toggle_7, "toggle-7", "Tick or untick category 7"},
+    ActionInfo{Action::toggle_8, "toggle-8", "Tick or untick category 8"},
+    ActionInfo{Action::toggle_9, "toggle-9", "Tick or untick category 9"},
 };
 
 const ActionInfo& info(Action action) {
@@ -83,6 +93,12 @@ std::string trim(std::string_view s) {
 
 std::string_view action_name(Action action) { return info(action).name; }
 std::string_view action_help(Action action) { return info(action).help; }
+
+std::optional<int> toggle_index(Action action) {
+  const int i = static_cast<int>(action) - static_cast<int>(Action::toggle_1);
+  if (i < 0 || i > 8) return std::nullopt;
+  return i;
+}
 
 std::optional<Action> parse_action(std::string_view name) {
   const std::string n = trim(name);
@@ -156,7 +172,37 @@ Keymap Keymap::defaults() {
       {Action::quit, "Ctrl+Q"},
   };
   for (const auto& [action, chord] : table) map.bindings_.push_back({action, parse_chord(chord)});
+  map.bindings_.push_back({Action::histogram, parse_chord("Ctrl+H")});
+  for (Action a : all_actions())
+    if (!toggle_index(a)) map.actions_.push_back(a);
   return map;
+}
+
+Keymap Keymap::errors_defaults() {
+  Keymap map = defaults();
+  for (int i = 0; i < 9; ++i) {
+    const auto action = static_cast<Action>(static_cast<int>(Action::toggle_1) + i);
+    map.bindings_.push_back({action, parse_chord(std::to_string(i + 1))});
+    map.actions_.push_back(action);
+  }
+  map.help_ = {
+      {Action::accept, "Save the ticked categories and go to the next correction"},
+      {Action::reject, "Reject: the correction itself is wrong or unusable"},
+      {Action::skip, "Skip (ignore) this correction and go on"},
+      {Action::revert, "Tick the guess again"},
+      {Action::undo, "Undo the last answer and reopen it with its ticks"},
+      {Action::next, "Next correction without answering"},
+      {Action::previous, "Previous correction without answering"},
+      {Action::jump, "Go to correction number..."},
+      {Action::next_unanswered, "Go to the next correction without an answer"},
+  };
+  return map;
+}
+
+std::string_view Keymap::help(Action action) const {
+  for (const auto& [a, text] : help_)
+    if (a == action) return text;
+  return action_help(action);
 }
 
 void Keymap::load_file(const std::filesystem::path& file) {

@@ -1,5 +1,6 @@
-// The one table of keyboard actions for the caption window: which chord
-// triggers which action. Keys are named, not GLFW codes, so core stays free of
+// The one table of keyboard actions for the caption and errors windows: which
+// chord triggers which action. Each window has its own defaults (the errors
+// window has no text box, so plain digits are free to toggle categories). Keys are named, not GLFW codes, so core stays free of
 // GL and the same names work in --keymap files and --replay scripts.
 #pragma once
 
@@ -13,8 +14,12 @@ namespace gloss {
 
 enum class Action {
   accept, reject, skip, revert, undo, next, previous, jump, next_unanswered,
-  gallery, help, zoom_in, zoom_out, zoom_fit, zoom_actual, quit,
+  gallery, help, zoom_in, zoom_out, zoom_fit, zoom_actual, quit, histogram,
+  toggle_1, toggle_2, toggle_3, toggle_4, toggle_5, toggle_6, toggle_7, toggle_8, toggle_9,
 };
+
+// toggle_1..toggle_9 -> 0..8; nullopt for other actions.
+std::optional<int> toggle_index(Action action);
 
 // "accept", "next-unanswered", ...
 std::string_view action_name(Action action);
@@ -46,7 +51,11 @@ struct Binding {
 
 class Keymap {
  public:
+  // The caption window's keys.
   static Keymap defaults();
+  // The errors window's keys: the caption window's navigation, undo and quit,
+  // plus 1-9 to toggle categories.
+  static Keymap errors_defaults();
   // Lines "action = Chord[, Chord]"; '#' starts a comment. Each action named
   // replaces that action's default chords. Throws UserError naming file:line.
   void load_file(const std::filesystem::path& file);
@@ -55,9 +64,14 @@ class Keymap {
   std::optional<Action> find(const Chord& chord) const;
   std::vector<Chord> chords_for(Action action) const;
   const std::vector<Binding>& bindings() const { return bindings_; }
+  // The actions this window has, in the help overlay's order, and what each does here.
+  const std::vector<Action>& actions() const { return actions_; }
+  std::string_view help(Action action) const;
 
  private:
   std::vector<Binding> bindings_;
+  std::vector<Action> actions_;
+  std::vector<std::pair<Action, std::string_view>> help_;  // where this window differs from action_help
 };
 
 }  // namespace gloss

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "core/error_classifier.h"
 #include "ui/theme.h"
 
 namespace gloss::ui {
@@ -12,7 +13,9 @@ CaptionApp::CaptionApp(Store& store, CaptionSession& session, AheadScheduler& ah
                        TextureCache& images, TextureCache& thumbs, ImageRenderer& renderer,
                        CaptionAppOptions options)
     : store_(store), session_(session), ahead_(ahead), window_(window), images_(images),
-      thumbs_(thumbs), renderer_(renderer), options_(std::move(options)) {}
+      thumbs_(thumbs), renderer_(renderer), options_(std::move(options)), errors_(options_.errors) {
+  view_.histogram = errors_ != nullptr;
+}
 
 double CaptionApp::now_s() const {
   using namespace std::chrono;
@@ -21,6 +24,7 @@ double CaptionApp::now_s() const {
 
 void CaptionApp::start() {
   session_.open_first_unanswered(now_ms());
+  if (errors_) errors_->sync();
   ahead_.set_cursor(session_.position());
   if (session_.all_answered())
     notice("Every image in '" + session_.dataset_name() + "' already has an answer: you are reviewing.");
@@ -45,7 +49,7 @@ std::filesystem::path CaptionApp::frame() {
   draw(in);
   apply(in);
   for (const Chord& chord : window_.take_chords()) handle_chord(chord);
-  const bool caption_box_expected = !view_.gallery && !view_.help && !view_.jump && !view_.quitting;
+  const bool caption_box_expected = !errors_ && !view_.gallery && !view_.help && !view_.jump && !view_.quitting;
   window_.set_text_ready(view_.jump ? view_.jump_active : !caption_box_expected || view_.box_active);
   if (view_.quitting) {
     // The summary window appears on its second frame (ImGui sizes it on the
@@ -91,6 +95,11 @@ static float caption_panel_height(const ViewContext& c, float text_width) {
 void CaptionApp::draw(Intents& out) {
   ViewContext c{session_, store_, view_, images_, thumbs_, renderer_, window_.fonts(), options_.keymap,
                 ahead_.status(), options_.ahead, options_.model_label, window_.content_scale(), now_s()};
+  c.errors = errors_;
+  if (view_.histogram) {
+    c.histograms = errors_ ? errors_->counts().histograms() : guesses_.histograms();
+    c.histogram_guesses = !errors_;
+  }
   const float s = c.scale;
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -99,22 +108,35 @@ void CaptionApp::draw(Intents& out) {
   ImGui::Begin("##main", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
   const float header_h = 46.f * s, status_h = 30.f * s;
-  const float panel_h = caption_panel_height(c, display.x - 72.f * s);
+  const float panel_h = errors_ ? errors_panel_height(c) : caption_panel_height(c, display.x - 72.f * s);
   draw_header(c, header_h);
   ImGui::Dummy(ImVec2(0, 4.f * s));
   const float body_h = display.y - ImGui::GetCursorPosY() - status_h - 10.f * s;
   const ImVec2 body_min = ImGui::GetCursorScreenPos();
+  const float gap = 12.f * s;
+  const float side_w = view_.histogram && !view_.gallery
+                           ? std::min(360.f * s * static_cast<float>(std::max<std::size_t>(1, c.histograms.size())),
+                                      ImGui::GetContentRegionAvail().x * 0.5f)
+                           : 0.f;
   if (view_.gallery) {
     draw_gallery(c, out, ImVec2(ImGui::GetContentRegionAvail().x, body_h));
   } else {
-    draw_image_pane(c, out, ImVec2(ImGui::GetContentRegionAvail().x, body_h - panel_h - 8.f * s));
+    const float pane_h = body_h - panel_h - 8.f * s;
+    draw_image_pane(c, out, ImVec2(ImGui::GetContentRegionAvail().x - (side_w > 0 ? side_w + gap : 0.f), pane_h));
+    if (side_w > 0) {
+      ImGui::SameLine(0, gap);
+      draw_histogram_panel(c, ImVec2(side_w, pane_h));
+    }
     ImGui::Dummy(ImVec2(0, 0));
-    draw_caption_panel(c, out, panel_h);
+    if (errors_) draw_errors_panel(c, out, panel_h);
+    else draw_caption_panel(c, out, panel_h);
   }
   if (!view_.notice.empty() && c.now_s < view_.notice_until) {
     ImGui::PushFont(c.fonts.body);
     const ImVec2 ts = ImGui::CalcTextSize(view_.notice.c_str());
-    const ImVec2 p(body_min.x + (ImGui::GetWindowWidth() - 32.f * s - ts.x) * 0.5f, body_min.y + 12.f * s);
+    // Centred over the image pane: the histogram panel beside it would cover it.
+    const float pane_w = ImGui::GetWindowWidth() - 32.f * s - (side_w > 0 ? side_w + gap : 0.f);
+    const ImVec2 p(body_min.x + (pane_w - ts.x) * 0.5f, body_min.y + 12.f * s);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(ImVec2(p.x - 14 * s, p.y - 8 * s), ImVec2(p.x + ts.x + 14 * s, p.y + ts.y + 8 * s),
                       theme::u32(theme::panel_raised, 0.96f), 6.f * s);
@@ -185,8 +207,13 @@ void CaptionApp::dispatch(Action action) {
     dispatch_gallery(action);
     return after_move(before, generation);
   }
+  const std::uint64_t task_before = session_.task().hash;
   switch (action) {
     case Action::accept:
+      if (errors_) {
+        errors_->answer(AnswerKind::accept, t);
+        break;
+      }
       if (session_.box().find_first_not_of(" \t") == std::string::npos) {
         notice("The caption is empty: type one, or " + keys_for(options_.keymap, Action::reject) + " to reject, " +
                keys_for(options_.keymap, Action::skip) + " to skip");
@@ -194,9 +221,9 @@ void CaptionApp::dispatch(Action action) {
       }
       session_.accept(t);
       break;
-    case Action::reject: session_.reject(t); break;
-    case Action::skip: session_.skip(t); break;
-    case Action::revert: session_.revert(); break;
+    case Action::reject: errors_ ? errors_->answer(AnswerKind::reject, t) : session_.reject(t); break;
+    case Action::skip: errors_ ? errors_->answer(AnswerKind::ignore, t) : session_.skip(t); break;
+    case Action::revert: errors_ ? errors_->tick_guess() : session_.revert(); break;
     case Action::undo:
       if (!session_.untouched()) break;  // Ctrl+Z undoes typing while the box has edits
       if (session_.undo(t)) notice("Undid the answer for #" + format_count(session_.position() + 1) + ": it is open again");
@@ -214,9 +241,17 @@ void CaptionApp::dispatch(Action action) {
     case Action::zoom_out: view_.zoom = (view_.zoom > 0.f ? view_.zoom : view_.fit_scale) / 1.25f; break;
     case Action::zoom_fit: view_.zoom = 0.f, view_.pan_x = view_.pan_y = 0.f; break;
     case Action::zoom_actual: view_.zoom = 1.f, view_.pan_x = view_.pan_y = 0.f; break;
+    case Action::histogram: toggle_histogram(); break;
     case Action::quit: break;
+    default:
+      if (const auto i = toggle_index(action); i && errors_) errors_->toggle(static_cast<std::size_t>(*i));
+      break;
   }
   const bool answered = action == Action::accept || action == Action::reject || action == Action::skip;
+  if (guesses_loaded_ && (answered || action == Action::undo)) {
+    count_guess(task_before);  // the answer just stored
+    count_guess(session_.task().hash);  // the one an undo took back
+  }
   if (answered && session_.all_answered())
     notice("That was the last one: every image in '" + session_.dataset_name() + "' has an answer. " +
            keys_for(options_.keymap, Action::quit) + " shows the summary.");
@@ -247,7 +282,31 @@ void CaptionApp::dispatch_gallery(Action action) {
   }
 }
 
+void CaptionApp::toggle_histogram() {
+  view_.histogram = !view_.histogram;
+  if (errors_ || guesses_loaded_) return;
+  store_.for_each_answer(session_.dataset(), [&](std::uint64_t, const Answer& a) {
+    count_guess(a.task, &a);
+    return true;
+  });
+  guesses_loaded_ = true;
+}
+
+void CaptionApp::count_guess(std::uint64_t task) {
+  const auto a = store_.answer(session_.dataset(), task);
+  count_guess(task, a ? &*a : nullptr);
+}
+
+// What the classifier makes of the task's stored correction, if it has one.
+void CaptionApp::count_guess(std::uint64_t task, const Answer* a) {
+  if (a && a->answer == AnswerKind::accept && !a->orig_caption.empty() && a->changed())
+    guesses_.set(task, a->model, classify_correction(a->orig_caption, a->caption));
+  else
+    guesses_.erase(task);
+}
+
 void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {
+  if (errors_) errors_->sync();
   if (session_.position() != before || session_.box_generation() != generation) {
     ahead_.set_cursor(session_.position());
     if (const auto it = failures_.find(session_.task().hash); it != failures_.end())

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "core/caption_session.h"
+#include "core/category_stats.h"
+#include "core/error_pass.h"
 #include "core/keymap.h"
 #include "model/ahead_scheduler.h"
 #include "ui/image_renderer.h"
@@ -28,6 +30,8 @@ struct CaptionAppOptions {
   std::string model_label;
   std::uint64_t ahead = 32;
   double summary_seconds = 1.6;  // how long the summary stays up on quit (not under --replay)
+  // The errors window (gloss errors): answers are category ticks, not the box.
+  ErrorPass* errors = nullptr;
 };
 
 class CaptionApp {
@@ -53,6 +57,9 @@ class CaptionApp {
   void dispatch_gallery(Action action);
   void after_move(std::uint64_t before, std::uint64_t generation_before);
   void notice(const std::string& text);
+  void toggle_histogram();
+  void count_guess(std::uint64_t task);
+  void count_guess(std::uint64_t task, const Answer* answer);
   void step_replay();
   bool image_settled();
   double now_s() const;
@@ -72,6 +79,11 @@ class CaptionApp {
   double quit_at_ = 0;
   int quit_frames_ = 0;
   bool finished_ = false;
+  ErrorPass* errors_ = nullptr;
+  // Caption window: the classifier's guesses for this dataset's corrections,
+  // counted when the histogram is first shown and kept up to date after that.
+  CategoryCounter guesses_;
+  bool guesses_loaded_ = false;
 
   std::size_t replay_next_ = 0;
   double replay_wait_until_ = 0;

@@ -3,8 +3,11 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 #include "core/caption_session.h"
+#include "core/category_stats.h"
+#include "core/error_pass.h"
 #include "model/ahead_scheduler.h"
 #include "ui/caption_app.h"
 #include "ui/gl_textures.h"
@@ -46,6 +49,7 @@ constexpr std::size_t kThumbUploadPerFrame = 2u << 20;
 
 int run_caption_window(Store& store, const CaptionWindowOptions& o) {
   CaptionAppOptions app_options;
+  if (!o.errors_from.empty()) app_options.keymap = Keymap::errors_defaults();
   if (!o.keymap.empty()) app_options.keymap.load_file(o.keymap);
   if (!o.replay.empty()) app_options.replay = load_replay(o.replay);  // bad lines fail before the window opens
   app_options.replaying = !o.replay.empty();
@@ -54,6 +58,11 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
   app_options.ahead = o.ahead;
 
   CaptionSession session(store, o.dataset, o.session_name, o.captioner ? o.captioner->id() : "");
+  std::optional<ErrorPass> errors;
+  if (!o.errors_from.empty()) {
+    errors.emplace(store, store.require_dataset(o.errors_from), session, o.labels);
+    app_options.errors = &*errors;
+  }
   {
     Window window("gloss · " + o.dataset, o.width, o.height);
     GlUploader uploader;
@@ -79,7 +88,12 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     }
     ahead.stop();
   }
-  std::printf("%s", format_summary(session.summary(), o.dataset).c_str());
+  if (errors) {
+    std::printf("%s", format_errors_summary(session.summary(), o.errors_from, o.dataset).c_str());
+    std::printf("%s", format_category_stats(category_stats(store, store.require_dataset(o.dataset))).c_str());
+  } else {
+    std::printf("%s", format_summary(session.summary(), o.dataset).c_str());
+  }
   std::fflush(stdout);
   return 0;
 }

@@ -1,4 +1,4 @@
-// Entry point of `gloss caption`'s window: runs until the annotator quits
+// Entry point of `gloss caption`'s and `gloss errors`' window: runs until the annotator quits
 // (Ctrl+Q, closing the window, SIGINT/SIGTERM or the replay's "quit") and
 // prints the session summary to standard output.
 #pragma once
@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/store.h"
 #include "model/captioner.h"
@@ -21,6 +22,10 @@ struct CaptionWindowOptions {
   std::filesystem::path replay;      // empty: interactive
   std::filesystem::path screenshot;  // written when quitting
   std::filesystem::path keymap;
+  // gloss errors: analyse the corrections of this dataset (its tasks already
+  // added to `dataset`) with these categories; empty for captioning.
+  std::string errors_from;
+  std::vector<std::string> labels;
   int width = 1280;
   int height = 800;
 };

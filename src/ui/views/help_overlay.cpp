@@ -19,18 +19,24 @@ void draw_help(ViewContext& c) {
   ImGui::PushFont(c.fonts.heading);
   ImGui::TextUnformatted("Keys");
   ImGui::PopFont();
-  ImGui::TextColored(theme::text_dim, "Letters, digits, Backspace and arrows always edit the caption.");
+  ImGui::TextColored(theme::text_dim, "%s", c.errors ? "There is no text box here: digits tick categories."
+                                                    : "Letters, digits, Backspace and arrows always edit the caption.");
   ImGui::Spacing();
   if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_PadOuterX)) {
     ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, 270.f * c.scale);
     ImGui::TableSetupColumn("does", ImGuiTableColumnFlags_WidthStretch);
-    for (Action action : all_actions()) {
+    for (Action action : c.keymap.actions()) {
+      std::string does(c.keymap.help(action));
+      if (const auto i = toggle_index(action); i && c.errors) {
+        if (static_cast<std::size_t>(*i) >= c.errors->labels().size()) continue;
+        does = "Tick or untick '" + c.errors->labels()[static_cast<std::size_t>(*i)] + "'";
+      }
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       const std::string keys = keys_for(c.keymap, action);
       ImGui::TextColored(keys.empty() ? theme::text_dim : theme::accent, "%s", keys.empty() ? "(unbound)" : keys.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(std::string(action_help(action)).c_str());
+      ImGui::TextUnformatted(does.c_str());
     }
     ImGui::EndTable();
   }

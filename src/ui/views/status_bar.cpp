@@ -39,7 +39,10 @@ void draw_status_bar(ViewContext& c, float height) {
   char counts[160];
   const unsigned long long answered = sum.counts.answered, rejected = sum.counts.rejected,
                            skipped = sum.counts.ignored;
-  if (c.session.model_id().empty())  // without suggestions every accepted caption is "changed"
+  if (c.errors)
+    std::snprintf(counts, sizeof counts, "session: %llu analysed · %llu rejected · %llu skipped",
+                  static_cast<unsigned long long>(sum.counts.accepted), rejected, skipped);
+  else if (c.session.model_id().empty())  // without suggestions every accepted caption is "changed"
     std::snprintf(counts, sizeof counts, "session: %llu answered · %llu captioned · %llu rejected · %llu skipped",
                   answered, static_cast<unsigned long long>(sum.counts.accepted), rejected, skipped);
   else

@@ -36,14 +36,22 @@ void draw_summary(ViewContext& c, const SessionSummary& s) {
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, 110.f * c.scale);
     figure("answered", format_count(n.answered), theme::text);
-    figure("accepted as suggested (unchanged)", format_count(n.unchanged), theme::inserted);
-    figure("corrected (changed)", format_count(n.changed), theme::accent);
-    figure("rejected", format_count(n.rejected), theme::deleted);
-    figure("skipped", format_count(n.ignored), theme::waiting);
-    figure("mean edit distance of corrections", mean, theme::text);
-    figure("pace", pace, theme::text);
-    figure("stalls (waited for the model)", format_count(s.stalls), s.stalls ? theme::waiting : theme::text);
-    figure("still to do in the dataset", format_count(s.remaining), theme::text);
+    if (c.errors) {  // the errors window: answers are categories, not captions
+      figure("categories stored", format_count(n.accepted), theme::inserted);
+      figure("rejected", format_count(n.rejected), theme::deleted);
+      figure("skipped", format_count(n.ignored), theme::waiting);
+      figure("pace", pace, theme::text);
+      figure("still to analyse", format_count(s.remaining), theme::text);
+    } else {
+      figure("accepted as suggested (unchanged)", format_count(n.unchanged), theme::inserted);
+      figure("corrected (changed)", format_count(n.changed), theme::accent);
+      figure("rejected", format_count(n.rejected), theme::deleted);
+      figure("skipped", format_count(n.ignored), theme::waiting);
+      figure("mean edit distance of corrections", mean, theme::text);
+      figure("pace", pace, theme::text);
+      figure("stalls (waited for the model)", format_count(s.stalls), s.stalls ? theme::waiting : theme::text);
+      figure("still to do in the dataset", format_count(s.remaining), theme::text);
+    }
     ImGui::EndTable();
   }
   ImGui::End();

@@ -11,6 +11,8 @@
 #include <imgui.h>
 
 #include "core/caption_session.h"
+#include "core/category_stats.h"
+#include "core/error_pass.h"
 #include "core/keymap.h"
 #include "model/ahead_scheduler.h"
 #include "ui/image_renderer.h"
@@ -41,6 +43,7 @@ struct ViewState {
   double notice_until = 0;
   bool quitting = false;
   bool all_answered_notice = false;
+  bool histogram = false;            // the error-category side panel
 };
 
 struct Intents {
@@ -67,6 +70,11 @@ struct ViewContext {
   std::string model_label;   // "model 3fa2c1d9 · native cnn-lstm ..." or "manual captioning"
   float scale = 1.f;
   double now_s = 0;
+  const ErrorPass* errors = nullptr;  // set in the errors window (gloss errors)
+  // What the histogram panel shows: the stored categories (errors window) or
+  // the classifier's guesses for this dataset's corrections (caption window).
+  std::vector<CategoryHistogram> histograms;
+  bool histogram_guesses = false;
 };
 
 // "1,200"
@@ -85,5 +93,12 @@ void dim_background();
 void draw_help(ViewContext& c);
 void draw_jump(ViewContext& c, Intents& out);
 void draw_summary(ViewContext& c, const SessionSummary& summary);
+// Errors window: the suggestion, the final caption with the diff, the categories.
+float errors_panel_height(const ViewContext& c);
+void draw_errors_panel(ViewContext& c, Intents& out, float height);
+// Horizontal bars per category, largest first; one column per model.
+void draw_histogram_panel(ViewContext& c, ImVec2 size);
+// One colour per category name, the same in every view.
+ImVec4 category_colour(const std::string& category);
 
 }  // namespace gloss::ui

@@ -1,0 +1,72 @@
+// Error-category counts over answers: the live histogram of the errors and
+// caption views, and the `gloss stats` printout. Counts are kept per task, so
+// answering a task again or undoing an answer updates them exactly.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/store.h"
+
+namespace gloss {
+
+struct CategoryBar {
+  std::string category;
+  std::uint64_t count = 0;
+  double percent = 0;  // of the histogram's answers (an answer can have several categories)
+  bool operator==(const CategoryBar&) const = default;
+};
+
+struct CategoryHistogram {
+  std::string model;         // model id of the suggestions; "" when there was none
+  std::uint64_t answers = 0;
+  std::vector<CategoryBar> bars;  // by count, largest first; ties by name
+  bool operator==(const CategoryHistogram&) const = default;
+};
+
+class CategoryCounter {
+ public:
+  // Replaces what was counted for `task`. An empty list counts as an answer
+  // with no category.
+  void set(std::uint64_t task, const std::string& model, const std::vector<std::string>& categories);
+  void erase(std::uint64_t task);
+  // One per model, ordered by model id.
+  std::vector<CategoryHistogram> histograms() const;
+  std::uint64_t answers() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::string model;
+    std::vector<std::string> categories;
+  };
+  std::unordered_map<std::uint64_t, Entry> entries_;
+  std::map<std::string, std::map<std::string, std::uint64_t>> counts_;  // model -> category -> n
+  std::map<std::string, std::uint64_t> answers_;                        // model -> answers
+};
+
+// How the classifier's guess (an answer's extra "guess") compares with the
+// categories the annotator stored.
+struct GuessScore {
+  std::string category;
+  std::uint64_t true_positive = 0, false_positive = 0, false_negative = 0;
+  double precision() const;  // 1 when never guessed
+  double recall() const;     // 1 when never stored
+};
+
+struct CategoryStats {
+  CategoryCounter counter;          // accepted answers with categories or a guess
+  std::uint64_t guessed = 0;        // of those, answers with a guess
+  std::uint64_t guess_kept = 0;     // of those, stored exactly as guessed
+  std::vector<GuessScore> scores;   // per category, in name order
+};
+
+CategoryStats category_stats(const Store& store, const DatasetInfo& dataset);
+// The guess stored with an answer by `gloss errors`; empty if none.
+std::vector<std::string> stored_guess(const Answer& answer);
+// Text bars per model and the guess's precision/recall; "" without categories.
+std::string format_category_stats(const CategoryStats& stats);
+
+}  // namespace gloss
