@@ -241,6 +241,8 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
   train->add_option("--image-size", t->options.image_size, "Input side in pixels (new models)");
   train->add_option("--embed", t->options.embed, "Embedding size (new models)");
   train->add_option("--hidden", t->options.hidden, "LSTM hidden size (new models)");
+  train->add_option("--pool", t->options.pool, "Encoder grid kept before the projection: 1 = global pool as in the seed, 4 = 4x4 cells (new models)")
+      ->check(CLI::Range(1, 16));
   train->callback([&ctx, t] { ctx.action = [&ctx, t] { return run_train(ctx, *t); }; });
 
   struct EvalArgs { std::string data, model, out; int beam = 1, batch = 8, threads = default_threads(); };

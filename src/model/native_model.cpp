@@ -23,6 +23,7 @@ void check_arch(const NativeArch& arch, const Preprocess& pre, std::size_t vocab
     if (c < 1 || c > 4096) bad("channel counts must be 1-4096");
   if (arch.embed < 1 || arch.embed > 8192) bad("embed must be 1-8192");
   if (arch.hidden < 1 || arch.hidden > 8192) bad("hidden must be 1-8192");
+  if (arch.pool < 1 || arch.pool > 16) bad("pool must be 1-16");
   if (pre.image_size < 8 || pre.image_size > 1024) bad("image_size must be 8-1024");
   for (float s : pre.std)
     if (!(s > 0)) bad("std must be positive");
@@ -35,7 +36,8 @@ json to_json(const NativeModel::Impl& m) {
                {{"type", "cnn-lstm"},
                 {"channels", m.arch.channels},
                 {"embed", m.arch.embed},
-                {"hidden", m.arch.hidden}}},
+                {"hidden", m.arch.hidden},
+                {"pool", m.arch.pool}}},
               {"preprocess",
                {{"image_size", m.pre.image_size},
                 {"resize", "bilinear"},
@@ -51,6 +53,11 @@ NativeModel NativeModel::create(const NativeArch& arch, const Preprocess& pre, V
                                 std::uint64_t seed) {
   check_arch(arch, pre, vocab.size());
   torch::manual_seed(seed);
+  return build(arch, pre, std::move(vocab));
+}
+
+// The network initialised from torch's global generator as it stands.
+NativeModel NativeModel::build(const NativeArch& arch, const Preprocess& pre, Vocab vocab) {
   NativeModel model;
   model.impl_ = std::make_shared<Impl>();
   model.impl_->arch = arch;
@@ -75,6 +82,7 @@ NativeModel NativeModel::from_bytes(const std::string& bytes, const std::string&
     arch.channels = a.at("channels").get<std::vector<int>>();
     arch.embed = a.at("embed").get<int>();
     arch.hidden = a.at("hidden").get<int>();
+    arch.pool = a.value("pool", 1);
     const json& p = file.meta.at("preprocess");
     pre.image_size = p.at("image_size").get<int>();
     pre.mean = p.at("mean").get<std::array<float, 3>>();
@@ -90,7 +98,8 @@ NativeModel NativeModel::from_bytes(const std::string& bytes, const std::string&
   } catch (const std::invalid_argument& e) {
     throw UserError(what + ": damaged gloss model (" + e.what() + ")");
   }
-  NativeModel model = create(arch, pre, std::move(vocab), 0);
+  // No reseeding: loading must not disturb torch's global generator.
+  NativeModel model = build(arch, pre, std::move(vocab));
   model.impl_->training = std::move(training);
   restore_weights(model.impl_->net, file.weights, what);
   model.impl_->net->eval();

@@ -30,6 +30,11 @@ struct NativeArch {
   std::vector<int> channels{32, 64, 128, 256};
   int embed = 256;
   int hidden = 512;
+  // The encoder's last feature map is average-pooled to pool x pool cells and
+  // flattened before the projection to `embed`. 1 is the seed's global pool;
+  // a grid keeps where objects are, which captions that list them left to
+  // right need.
+  int pool = 1;
 };
 
 struct Preprocess {
@@ -80,6 +85,7 @@ class NativeModel {
   Impl& impl() const { return *impl_; }
 
  private:
+  static NativeModel build(const NativeArch& arch, const Preprocess& pre, Vocab vocab);
   std::shared_ptr<Impl> impl_;
 };
 

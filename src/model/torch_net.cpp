@@ -42,14 +42,15 @@ EncoderImpl::EncoderImpl(const NativeArch& arch) {
   blocks = register_module("blocks", nn::ModuleList());
   for (std::size_t i = 1; i < arch.channels.size(); ++i)
     blocks->push_back(ResBlock(arch.channels[i - 1], arch.channels[i], 2));
-  fc = register_module("fc", nn::Linear(arch.channels.back(), arch.embed));
+  pool = arch.pool;
+  fc = register_module("fc", nn::Linear(arch.channels.back() * arch.pool * arch.pool, arch.embed));
   bn = register_module("bn", nn::BatchNorm1d(arch.embed));
 }
 
 torch::Tensor EncoderImpl::forward(const torch::Tensor& images) {
   auto x = torch::relu(stem_bn(stem(images)));
   for (auto& block : *blocks) x = block->as<ResBlock>()->forward(x);
-  x = x.mean({2, 3});
+  x = pool == 1 ? x.mean({2, 3}) : torch::adaptive_avg_pool2d(x, {pool, pool}).flatten(1);
   return bn(fc(x));
 }
 

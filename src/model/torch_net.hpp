@@ -38,6 +38,7 @@ struct EncoderImpl : torch::nn::Module {
   torch::nn::ModuleList blocks;
   torch::nn::Linear fc{nullptr};
   torch::nn::BatchNorm1d bn{nullptr};
+  int pool = 1;
 };
 TORCH_MODULE(Encoder);
 

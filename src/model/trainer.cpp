@@ -144,6 +144,7 @@ TrainReport train_captioner(const std::vector<TrainingPair>& pairs, const TrainO
     arch.channels = o.channels;
     arch.embed = o.embed;
     arch.hidden = o.hidden;
+    arch.pool = o.pool;
   }
   NativeModel model = [&] {
     try {

@@ -55,6 +55,7 @@ struct TrainOptions {
   int image_size = 64;  // ignored with `base` (the base's preprocessing is kept)
   int embed = 256;      // ignored with `base`
   int hidden = 512;     // ignored with `base`
+  int pool = 1;         // encoder grid before the projection (NativeArch::pool); ignored with `base`
   int min_word_count = 1;
   std::function<void(const TrainProgress&)> progress;
   const std::atomic<bool>* stop = nullptr;
