@@ -48,7 +48,6 @@ struct TrainArgs {
   std::vector<std::string> data;
   std::string out, base;
   TrainOptions options;
-  std::string channels;
 };
 
 int run_train(const AppContext& ctx, TrainArgs& a) {
