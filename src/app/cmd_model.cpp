@@ -232,7 +232,7 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
   train->add_option("--out", t->out, "Model file to write")->required();
   train->add_option("--base", t->base, "Native model to fine-tune (vocabulary extended with new words)");
   train->add_option("--epochs", t->options.epochs, "Passes over the data")->check(CLI::Range(1, 10000));
-  train->add_option("--batch", t->options.batch, "Batch size")->check(CLI::Range(1, 4096));
+  train->add_option("--batch", t->options.batch, "Batch size (at least 2: batch norm)")->check(CLI::Range(2, 4096));
   train->add_option("--lr", t->options.lr, "Adam learning rate");
   train->add_option("--val", t->options.val_fraction, "Fraction of images held out for validation")->check(CLI::Range(0.0, 0.9));
   train->add_option("--seed", t->options.seed, "Seed for initialisation, split and shuffling");

@@ -1,12 +1,36 @@
 // gloss: model-assisted image captioning. Exit codes: 0 ok, 1 a problem with
 // the input or the store (the message names the file), 2 usage.
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "app/commands.h"
 #include "core/error.h"
 
+namespace {
+
+// libgomp spin-waits by default, and it reads OMP_WAIT_POLICY only when it
+// loads, before main. With two torch threads on two busy cores that makes
+// captioning and training up to 10x slower, so the commands that run the
+// model restart once with passive waiting unless the user chose a policy.
+void restart_with_passive_openmp(int argc, char** argv) {
+  if (argc < 2 || std::getenv("OMP_WAIT_POLICY")) return;
+  static const char* const kModelCommands[] = {"train", "eval", "predict", "caption", "errors"};
+  for (const char* command : kModelCommands)
+    if (std::strcmp(argv[1], command) == 0) {
+      setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+      execv("/proc/self/exe", argv);
+      return;  // exec failed: carry on with the default policy
+    }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  restart_with_passive_openmp(argc, argv);
   CLI::App app{"gloss — model-assisted image captioning.\n"
                "Store: --db PATH, or $GLOSS_DB, or ./gloss-data."};
   app.set_help_all_flag("--help-all", "Every subcommand's help");

@@ -23,6 +23,8 @@ void apply_threads(int threads) {
   if (threads > 0 && at::get_num_threads() != threads) at::set_num_threads(threads);
 }
 
+void set_torch_threads(int threads) { apply_threads(threads); }
+
 namespace {
 
 class NativeCaptioner : public Captioner {

@@ -43,6 +43,11 @@ struct Preprocess {
   std::array<float, 3> std{0.25f, 0.25f, 0.25f};
 };
 
+// at::set_num_threads(threads) for the calling thread (torch's intra-op
+// threads; the Captioner does this itself from CaptionerOptions::threads).
+// threads <= 0 leaves the setting alone.
+void set_torch_threads(int threads);
+
 class NativeModel {
  public:
   // Randomly initialised (torch::manual_seed(seed) first). Throws

@@ -1,4 +1,6 @@
-// Throughput benchmark, disabled by default (not part of the suite's time):
+// Throughput benchmark, disabled by default (not part of the suite's time).
+// On a busy 2-core machine set OMP_WAIT_POLICY=PASSIVE: libgomp's default
+// spin-waiting makes 2 torch threads up to 10x slower under contention.
 //   ./gloss_model_tests --gtest_also_run_disabled_tests --gtest_filter='ModelBench.*'
 // Environment: GLOSS_BENCH_COUNT (synthetic scenes, default 1000),
 // GLOSS_BENCH_SIZE (px, 64), GLOSS_BENCH_EPOCHS (1), GLOSS_BENCH_BATCH (32),
