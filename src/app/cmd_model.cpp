@@ -1,4 +1,5 @@
 // Model subcommands: synth (the bundled data set), train, eval, predict.
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -200,13 +201,22 @@ int run_predict(const AppContext& ctx, const fs::path& source, const std::string
     }
   std::printf("model %s: %zu images, %zu already captioned, %zu to caption\n", model->id().c_str(),
               scan.tasks.size(), scan.tasks.size() - todo.size(), todo.size());
-  ProgressBar timer("", 0);
+  const auto start = std::chrono::steady_clock::now();
+  // Suggestions are committed a batch at a time: one fsync per image would
+  // dominate the run.
   std::size_t written = 0;
+  std::vector<std::pair<std::uint64_t, Suggestion>> pending;
   caption_all(*model, todo, batch, "predict", [&](std::size_t i, const Caption& c) {
-    store->put_suggestion(model->id(), hashes[i], {c.text, c.tokens, c.log_prob, c.confidence(), now_ms()});
-    ++written;
+    pending.push_back({hashes[i], {c.text, c.tokens, c.log_prob, c.confidence(), now_ms()}});
+    if (pending.size() >= 64) {
+      store->put_suggestions(model->id(), pending);
+      written += pending.size();
+      pending.clear();
+    }
   });
-  const double seconds = timer.seconds();
+  store->put_suggestions(model->id(), pending);
+  written += pending.size();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("captioned %zu images in %.1f s (%.1f images/s)%s\n", written, seconds,
               seconds > 0 ? written / seconds : 0.0, g_stop ? " — interrupted; run again to finish" : "");
   return 0;

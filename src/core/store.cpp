@@ -366,6 +366,13 @@ void Store::put_suggestion(std::string_view model, std::uint64_t task, const Sug
   impl_->env.write([&](lmdb::Txn& txn) { txn.put(impl_->suggestions, suggestion_key(model, task), encode(s)); });
 }
 
+void Store::put_suggestions(std::string_view model,
+                            const std::vector<std::pair<std::uint64_t, Suggestion>>& suggestions) {
+  impl_->env.write([&](lmdb::Txn& txn) {
+    for (const auto& [task, s] : suggestions) txn.put(impl_->suggestions, suggestion_key(model, task), encode(s));
+  });
+}
+
 std::optional<Suggestion> Store::suggestion(std::string_view model, std::uint64_t task) const {
   return impl_->env.read([&](lmdb::Txn& txn) -> std::optional<Suggestion> {
     const auto v = txn.get(impl_->suggestions, suggestion_key(model, task));

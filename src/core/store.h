@@ -98,6 +98,9 @@ class Store {
 
   // ---- suggestion cache, keyed by (model id, task hash)
   void put_suggestion(std::string_view model, std::uint64_t task, const Suggestion& suggestion);
+  // Many at once, one commit (batch pre-captioning).
+  void put_suggestions(std::string_view model,
+                       const std::vector<std::pair<std::uint64_t, Suggestion>>& suggestions);
   std::optional<Suggestion> suggestion(std::string_view model, std::uint64_t task) const;
 
   // ---- thumbnail cache, keyed by (task hash, longest side)

@@ -214,6 +214,10 @@ TEST(Store, SuggestionAndThumbnailCaches) {
   EXPECT_EQ(got->caption, "a red circle");
   EXPECT_EQ(got->tokens, (std::vector<std::int64_t>{4, 5, 6}));
   EXPECT_FLOAT_EQ(got->confidence, 0.6f);
+  store.put_suggestions("model-b", {{9, {"nine", {9}, -0.1f, 0.9f, 1}}, {10, {"ten", {10}, -0.2f, 0.8f, 2}}});
+  EXPECT_EQ(store.suggestion("model-b", 9)->caption, "nine");
+  EXPECT_EQ(store.suggestion("model-b", 10)->tokens, (std::vector<std::int64_t>{10}));
+  EXPECT_EQ(store.suggestion("model-a", 9)->caption, "a red circle");
   store.put_thumbnail(9, 128, std::string("\x00\x01\x02", 3));
   EXPECT_EQ(*store.thumbnail(9, 128), std::string("\x00\x01\x02", 3));
   EXPECT_FALSE(store.thumbnail(9, 64));
