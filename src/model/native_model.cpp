@@ -144,14 +144,21 @@ std::vector<Caption> NativeModel::greedy(const std::vector<const Image*>& batch,
   return caption(batch, 1, max_len);
 }
 
+namespace {
+
+// The batch's image features in eval mode; the caller holds InferenceMode.
+torch::Tensor encode_batch(NativeModel::Impl& m, const std::vector<const Image*>& batch) {
+  if (m.net->is_training()) m.net->eval();
+  return m.net->encoder(images_to_tensor(batch, m.pre.image_size, m.pre.mean, m.pre.std));
+}
+
+}  // namespace
+
 std::vector<Caption> NativeModel::beam_search(const std::vector<const Image*>& batch, int beam,
                                               int max_len) const {
   if (batch.empty()) return {};
   c10::InferenceMode guard;
-  auto& net = impl_->net;
-  if (net->is_training()) net->eval();
-  auto images = images_to_tensor(batch, impl_->pre.image_size, impl_->pre.mean, impl_->pre.std);
-  return to_captions(impl_->vocab, beam_decode(net, net->encoder(images), beam, max_len));
+  return to_captions(impl_->vocab, beam_decode(impl_->net, encode_batch(*impl_, batch), beam, max_len));
 }
 
 std::vector<Caption> NativeModel::caption(const std::vector<const Image*>& batch, int beam,
@@ -159,9 +166,7 @@ std::vector<Caption> NativeModel::caption(const std::vector<const Image*>& batch
   if (batch.empty()) return {};
   c10::InferenceMode guard;
   auto& net = impl_->net;
-  if (net->is_training()) net->eval();
-  auto images = images_to_tensor(batch, impl_->pre.image_size, impl_->pre.mean, impl_->pre.std);
-  auto features = net->encoder(images);
+  const auto features = encode_batch(*impl_, batch);
   Decoded greedy = greedy_decode(net, features, max_len);
   if (beam > 1) {
     Decoded beamed = beam_decode(net, features, beam, max_len);
