@@ -167,3 +167,46 @@ TEST_F(Interchange, NotJsonAtAllIsAClearError) {
 
 }  // namespace
 }  // namespace gloss
+
+namespace gloss {
+namespace {
+
+TEST_F(Interchange, HostileCaptionsRoundTripUnharmed) {
+  const std::string control = std::string("tab\there, bell\x07, nul") + '\0' + "inside, esc\x1b[31m";
+  const std::string rtl = "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xe2\x80\x8f mixed \xe2\x80\xae reversed";
+  const std::string huge(200000, 'w');
+  json lines[] = {{{"image", "img/0.png"}, {"caption", control}},
+                  {{"image", "img/1.png"}, {"caption", rtl}, {"orig_caption", huge}},
+                  {{"image", "img/2.png"}, {"caption", huge + " end"}}};
+  std::string text;
+  for (const auto& l : lines) text += l.dump() + "\n";
+  test::write_text(dir / "hostile.jsonl", text);
+  Store store({dir / "db"});
+  const ImportPlan plan = read_import_file(dir / "hostile.jsonl", {});
+  ASSERT_TRUE(plan.problems.empty());
+  store.import_records("h", plan.records);
+  const auto info = store.require_dataset("h");
+  EXPECT_EQ(store.answer_at(info, 0)->caption, control);
+  EXPECT_EQ(store.answer_at(info, 1)->caption, rtl);
+  EXPECT_EQ(store.answer_at(info, 1)->orig_caption, huge);
+  EXPECT_EQ(store.answer_at(info, 2)->edit_distance, 2);  // one word replaced by two
+  std::ostringstream out;
+  export_dataset(store, info, ExportFormat::jsonl, out);
+  const auto records = parse_lines(out.str());
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0]["caption"], control);
+  EXPECT_EQ(records[1]["caption"], rtl);
+  EXPECT_EQ(records[2]["caption"].get<std::string>().size(), huge.size() + 4);
+}
+
+TEST_F(Interchange, InvalidUtf8InACaptionIsReportedNotFatal) {
+  test::write_text(dir / "bad-utf8.jsonl", "{\"image\": \"img/0.png\", \"caption\": \"caf\xe9\"}\n"
+                                           "{\"image\": \"img/1.png\", \"caption\": \"fine\"}\n");
+  const ImportPlan plan = read_import_file(dir / "bad-utf8.jsonl", {});
+  ASSERT_EQ(plan.problems.size(), 1u);
+  EXPECT_EQ(plan.problems[0].line, 1);
+  EXPECT_EQ(plan.records.size(), 1u);
+}
+
+}  // namespace
+}  // namespace gloss
