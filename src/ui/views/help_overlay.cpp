@@ -8,17 +8,8 @@ namespace gloss::ui {
 
 void draw_help(ViewContext& c) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  dim_background();
-  const ImVec2 size(std::min(800.f * c.scale, display.x - 40.f), 0.f);
-  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(size);
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, theme::panel_raised);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24.f * c.scale, 20.f * c.scale));
-  ImGui::Begin("##help", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
-                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing);
-  ImGui::PushFont(c.fonts.heading);
-  ImGui::TextUnformatted("Keys");
-  ImGui::PopFont();
+  begin_overlay(c, "##help", "Keys", ImVec2(std::min(800.f * c.scale, display.x - 40.f), 0.f), 0.5f,
+                ImVec2(24.f, 20.f), ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing);
   ImGui::TextColored(theme::text_dim, "%s", c.errors ? "There is no text box here: digits tick categories."
                                                     : "Letters, digits, Backspace and arrows always edit the caption.");
   ImGui::Spacing();
@@ -47,9 +38,7 @@ void draw_help(ViewContext& c) {
   ImGui::TextColored(theme::text_dim, "Change keys with --keymap FILE (lines like \"reject = Ctrl+Shift+R\"). "
                                       "%s closes this.", keys_for(c.keymap, Action::help).c_str());
   ImGui::PopTextWrapPos();
-  ImGui::End();
-  ImGui::PopStyleVar();
-  ImGui::PopStyleColor();
+  end_overlay();
 }
 
 }  // namespace gloss::ui

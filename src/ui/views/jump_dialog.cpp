@@ -6,16 +6,7 @@
 namespace gloss::ui {
 
 void draw_jump(ViewContext& c, Intents&) {
-  dim_background();
-  const ImVec2 display = ImGui::GetIO().DisplaySize;
-  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.35f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(420.f * c.scale, 0.f));
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, theme::panel_raised);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(22.f * c.scale, 18.f * c.scale));
-  ImGui::Begin("##jump", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-  ImGui::PushFont(c.fonts.heading);
-  ImGui::TextUnformatted("Go to image number");
-  ImGui::PopFont();
+  begin_overlay(c, "##jump", "Go to image number", ImVec2(420.f * c.scale, 0.f), 0.35f, ImVec2(22.f, 18.f));
   ImGui::TextColored(theme::text_dim, "1 to %s · Enter goes, Escape cancels", format_count(c.session.size()).c_str());
   char buffer[24];
   std::snprintf(buffer, sizeof buffer, "%s", c.view.jump_text.c_str());
@@ -29,9 +20,7 @@ void draw_jump(ViewContext& c, Intents&) {
     c.view.jump_text = buffer;
   c.view.jump_active = ImGui::IsItemActive();
   ImGui::PopFont();
-  ImGui::End();
-  ImGui::PopStyleVar();
-  ImGui::PopStyleColor();
+  end_overlay();
 }
 
 }  // namespace gloss::ui

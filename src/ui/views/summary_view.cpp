@@ -16,16 +16,7 @@ void figure(const char* label, const std::string& value, const ImVec4& colour) {
 }  // namespace
 
 void draw_summary(ViewContext& c, const SessionSummary& s) {
-  dim_background();
-  const ImVec2 display = ImGui::GetIO().DisplaySize;
-  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(500.f * c.scale, 0.f));
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, theme::panel_raised);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(24.f * c.scale, 20.f * c.scale));
-  ImGui::Begin("##summary", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-  ImGui::PushFont(c.fonts.heading);
-  ImGui::TextUnformatted("Session summary");
-  ImGui::PopFont();
+  begin_overlay(c, "##summary", "Session summary", ImVec2(500.f * c.scale, 0.f), 0.5f, ImVec2(24.f, 20.f));
   ImGui::TextColored(theme::text_dim, "Every answer is saved in '%s'.", c.session.dataset_name().c_str());
   ImGui::Spacing();
   const AnswerCounts& n = s.counts;
@@ -54,9 +45,7 @@ void draw_summary(ViewContext& c, const SessionSummary& s) {
     }
     ImGui::EndTable();
   }
-  ImGui::End();
-  ImGui::PopStyleVar();
-  ImGui::PopStyleColor();
+  end_overlay();
 }
 
 }  // namespace gloss::ui

@@ -90,6 +90,12 @@ void draw_gallery(ViewContext& c, Intents& out, ImVec2 size);
 void draw_status_bar(ViewContext& c, float height);
 // Darkens everything drawn so far; call before an overlay window.
 void dim_background();
+// A centred overlay window (help, jump, summary) over a dimmed background,
+// opened with its heading; y_fraction places its centre down the screen.
+// Pair with end_overlay().
+void begin_overlay(ViewContext& c, const char* id, const char* title, ImVec2 size, float y_fraction,
+                   ImVec2 padding, ImGuiWindowFlags extra_flags = 0);
+void end_overlay();
 void draw_help(ViewContext& c);
 void draw_jump(ViewContext& c, Intents& out);
 void draw_summary(ViewContext& c, const SessionSummary& summary);
