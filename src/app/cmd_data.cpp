@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/interchange.h"
 #include "core/category_stats.h"
+#include "core/compare.h"
 #include "core/stats.h"
 
 namespace gloss {
@@ -111,6 +112,7 @@ int run_stats(const AppContext& ctx, const std::string& dataset) {
   for (const auto& d : list) {
     std::printf("%s", format_stats(dataset_stats(*store, d)).c_str());
     std::printf("%s", format_category_stats(category_stats(*store, d)).c_str());
+    std::printf("%s", format_compare_stats(compare_stats(*store, d)).c_str());
   }
   return 0;
 }
@@ -181,7 +183,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   auto* list = app.add_subcommand("datasets", "List datasets with their task and answer counts");
   list->callback([&ctx] { ctx.action = [&ctx] { return run_datasets(ctx); }; });
 
-  auto* stats = app.add_subcommand("stats", "Counts of tasks and answers, changed %, mean edit distance, error categories");
+  auto* stats = app.add_subcommand("stats", "Counts of tasks and answers, changed %, mean edit distance, error categories, A/B win rates");
   stats->add_option("DATASET", a->dataset, "Dataset name (default: every dataset)");
   stats->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_stats(ctx, a->dataset); }; });
 

@@ -35,12 +35,22 @@ CaptionData load_data(const AppContext& ctx, const std::string& data) {
   return d;
 }
 
-int run_synth(const fs::path& out, int count, std::uint64_t seed, int size) {
-  ProgressBar bar("synth", count);
-  SynthOptions o{out, count, seed, size, default_threads(), [&](int done, int) { bar.update(done); }};
+struct SynthArgs {
+  std::string out;
+  int count = 100;
+  std::uint64_t seed = 1;
+  int size = 96;
+  SynthKnobs defaults;
+  float zoom = 1.f, noise = defaults.noise_max, jitter = defaults.colour_jitter_max, gradient = defaults.gradient_max;
+};
+
+int run_synth(const SynthArgs& a) {
+  ProgressBar bar("synth", a.count);
+  SynthOptions o{a.out, a.count, a.seed, a.size, default_threads(), [&](int done, int) { bar.update(done); },
+                 camera_knobs(a.zoom, a.noise, a.jitter, a.gradient)};
   const SynthReport r = write_synth_dataset(o);
   bar.finish();
-  std::printf("wrote %d scenes (%d px) to %s and their captions to %s\n", r.images, size,
+  std::printf("wrote %d scenes (%d px) to %s and their captions to %s\n", r.images, a.size,
               r.images_dir.c_str(), r.captions_path.c_str());
   return 0;
 }
@@ -226,14 +236,19 @@ int run_predict(const AppContext& ctx, const fs::path& source, const std::string
 
 void register_model_commands(CLI::App& app, AppContext& ctx) {
   auto* synth = app.add_subcommand("synth", "Write N synthetic scenes (PNG) and their ground-truth captions.jsonl");
-  auto s = std::make_shared<std::tuple<std::string, int, std::uint64_t, int>>("", 100, 1, 96);
-  synth->add_option("OUT_DIR", std::get<0>(*s), "Folder to write images/ and captions.jsonl into")->required();
-  synth->add_option("--count", std::get<1>(*s), "Number of scenes")->check(CLI::Range(1, 10000000));
-  synth->add_option("--seed", std::get<2>(*s), "Seed; the same seed gives the same files");
-  synth->add_option("--size", std::get<3>(*s), "Image side in pixels")->check(CLI::Range(16, 1024));
-  synth->callback([&ctx, s] {
-    ctx.action = [s] { return run_synth(std::get<0>(*s), std::get<1>(*s), std::get<2>(*s), std::get<3>(*s)); };
-  });
+  auto s = std::make_shared<SynthArgs>();
+  synth->add_option("OUT_DIR", s->out, "Folder to write images/ and captions.jsonl into")->required();
+  synth->add_option("--count", s->count, "Number of scenes")->check(CLI::Range(1, 10000000));
+  synth->add_option("--seed", s->seed, "Seed; the same seed gives the same files");
+  synth->add_option("--size", s->size, "Image side in pixels")->check(CLI::Range(16, 1024));
+  synth->add_option("--zoom", s->zoom, "A camera this many times closer: objects drawn larger (0.5-2; 1 = the bundled set)")
+      ->capture_default_str();
+  synth->add_option("--noise", s->noise, "Largest per-pixel noise sigma, 0-255 units (0-100)")->capture_default_str();
+  synth->add_option("--colour-jitter", s->jitter, "Largest per-channel shift of object colours (0-100)")
+      ->capture_default_str();
+  synth->add_option("--gradient", s->gradient, "Largest lighting gradient across the image (0-0.9)")
+      ->capture_default_str();
+  synth->callback([&ctx, s] { ctx.action = [s] { return run_synth(*s); }; });
 
   auto t = std::make_shared<TrainArgs>();
   t->options.threads = default_threads();

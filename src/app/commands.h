@@ -26,6 +26,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx);
 void register_model_commands(CLI::App& app, AppContext& ctx);
 void register_caption_command(CLI::App& app, AppContext& ctx);
 void register_errors_command(CLI::App& app, AppContext& ctx);
+void register_compare_command(CLI::App& app, AppContext& ctx);
 
 // Prints problems to stderr ("gloss: FILE: REASON"), at most `limit` of them
 // followed by a count of the rest.

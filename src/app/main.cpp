@@ -18,7 +18,7 @@ namespace {
 // model restart once with passive waiting unless the user chose a policy.
 void restart_with_passive_openmp(int argc, char** argv) {
   if (argc < 2 || std::getenv("OMP_WAIT_POLICY")) return;
-  static const char* const kModelCommands[] = {"train", "eval", "predict", "caption", "errors"};
+  static const char* const kModelCommands[] = {"train", "eval", "predict", "caption", "errors", "compare"};
   for (const char* command : kModelCommands)
     if (std::strcmp(argv[1], command) == 0) {
       setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   gloss::register_model_commands(app, ctx);
   gloss::register_caption_command(app, ctx);
   gloss::register_errors_command(app, ctx);
+  gloss::register_compare_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -69,16 +70,57 @@ fs::path store_embedded_image(const std::string& uri, const fs::path& dir) {
 // Fields with a meaning in gloss; everything else on a line is kept in extra.
 const std::set<std::string> kKnownFields = {
     "image", "width", "height", "caption", "orig_caption", "answer", "_session_id", "_timestamp",
-    "model", "edit_distance", "categories", "ms_spent", "started_ms", "saved_ms"};
+    "model", "edit_distance", "categories", "ms_spent", "started_ms", "saved_ms", "compare"};
 
 template <class T>
 T field(const json& j, const char* name, T fallback) {
   if (!j.contains(name) || j[name].is_null()) return fallback;
+  if constexpr (std::is_integral_v<T>) {
+    // nlohmann converts any number with a plain cast: 1e300 or 2^64-1 would
+    // not fit (undefined behaviour for a float).
+    const json& v = j[name];
+    if ((v.is_number_float() && !(v.get<double>() >= static_cast<double>(std::numeric_limits<T>::min()) &&
+                                  v.get<double>() < static_cast<double>(std::numeric_limits<T>::max()) + 1.0)) ||
+        (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<T>::max())))
+      throw UserError(std::string("field \"") + name + "\" is out of range");
+  }
   try {
     return j[name].get<T>();
   } catch (const json::exception&) {
     throw UserError(std::string("field \"") + name + "\" has the wrong type");
   }
+}
+
+// gloss compare's judgement, de-blinded: which model each caption came from,
+// which was shown on the left, and the winner's model id.
+json compare_to_jsonl(const CompareRecord& c) {
+  json winner = nullptr;
+  if (c.choice == CompareChoice::a) winner = c.model_a;
+  if (c.choice == CompareChoice::b) winner = c.model_b;
+  return {{"model_a", c.model_a}, {"model_b", c.model_b}, {"caption_a", c.caption_a}, {"caption_b", c.caption_b},
+          {"shown_left", c.a_on_left ? "a" : "b"}, {"choice", std::string(to_string(c.choice))},
+          {"winner_model", winner}, {"identical", c.identical}, {"edited", c.edited}};
+}
+
+CompareRecord compare_from_jsonl(const json& j) {
+  if (!j.is_object()) throw UserError("\"compare\" must be an object");
+  CompareRecord c;
+  c.model_a = field<std::string>(j, "model_a", "");
+  c.model_b = field<std::string>(j, "model_b", "");
+  if (c.model_a.empty() || c.model_b.empty()) throw UserError("\"compare\" needs \"model_a\" and \"model_b\"");
+  c.caption_a = field<std::string>(j, "caption_a", "");
+  c.caption_b = field<std::string>(j, "caption_b", "");
+  const std::string left = field<std::string>(j, "shown_left", "a");
+  if (left != "a" && left != "b") throw UserError("\"compare\": \"shown_left\" must be \"a\" or \"b\"");
+  c.a_on_left = left == "a";
+  const std::string choice = field<std::string>(j, "choice", "none");
+  const auto parsed = parse_compare_choice(choice);
+  if (!parsed)
+    throw UserError("\"compare\": \"choice\" must be a, b, both-good, both-bad or none, not \"" + choice + "\"");
+  c.choice = *parsed;
+  c.identical = field<bool>(j, "identical", false);
+  c.edited = field<bool>(j, "edited", false);
+  return c;
 }
 
 // Replaces each image reference by the path it resolves to, probes every
@@ -112,9 +154,15 @@ Answer answer_from(const json& j, std::uint64_t task, const ImportOptions& optio
       if (id.is_string()) a.categories.push_back(category_for_option(id.get<std::string>()));
   a.ms_spent = field<std::int64_t>(j, "ms_spent", 0);
   a.started_ms = field<std::int64_t>(j, "started_ms", 0);
-  a.saved_ms = field<std::int64_t>(j, "saved_ms", field<std::int64_t>(j, "_timestamp", 0) * 1000);
+  std::int64_t timestamp_ms = 0;
+  if (__builtin_mul_overflow(field<std::int64_t>(j, "_timestamp", 0), 1000, &timestamp_ms))
+    throw UserError("field \"_timestamp\" is out of range");
+  a.saved_ms = field<std::int64_t>(j, "saved_ms", timestamp_ms);
   if (!a.saved_ms) a.saved_ms = now_ms();
   a.edit_distance = word_edit_distance(a.orig_caption, a.caption);
+  if (j.contains("compare") && !j["compare"].is_null()) a.compare = compare_from_jsonl(j["compare"]);
+  // Kept in extra, but db-out --format coco and training read them as strings.
+  field<std::vector<std::string>>(j, "references", {});
   for (const auto& [key, value] : j.items())
     if (!kKnownFields.count(key)) a.extra[key] = value;
   return a;
@@ -279,6 +327,7 @@ json to_jsonl_record(const Task& task, const Answer& a, bool embed_image) {
   j["ms_spent"] = a.ms_spent;
   j["started_ms"] = a.started_ms;
   j["saved_ms"] = a.saved_ms;
+  if (a.compare) j["compare"] = compare_to_jsonl(*a.compare);
   if (!j.contains("meta")) j["meta"] = {{"file", fs::path(task.path).filename().string()}};
   if (!a.categories.empty()) {
     if (!j.contains("options")) {

@@ -44,6 +44,12 @@ constexpr std::array kActions = {
     ActionInfo{Action::toggle_7, "toggle-7", "Tick or untick category 7"},
     ActionInfo{Action::toggle_8, "toggle-8", "Tick or untick category 8"},
     ActionInfo{Action::toggle_9, "toggle-9", "Tick or untick category 9"},
+    ActionInfo{Action::prefer_left, "prefer-left", "The left caption is better"},
+    ActionInfo{Action::prefer_right, "prefer-right", "The right caption is better"},
+    ActionInfo{Action::both_good, "both-good", "Both captions are good (a tie)"},
+    ActionInfo{Action::both_bad, "both-bad", "Both captions are bad (a tie)"},
+    ActionInfo{Action::edit_left, "edit-left", "The left one is better: edit it into the final caption"},
+    ActionInfo{Action::edit_right, "edit-right", "The right one is better: edit it into the final caption"},
 };
 
 const ActionInfo& info(Action action) {
@@ -98,6 +104,10 @@ std::optional<int> toggle_index(Action action) {
   const int i = static_cast<int>(action) - static_cast<int>(Action::toggle_1);
   if (i < 0 || i > 8) return std::nullopt;
   return i;
+}
+
+bool is_compare_action(Action action) {
+  return static_cast<int>(action) >= static_cast<int>(Action::prefer_left);
 }
 
 std::optional<Action> parse_action(std::string_view name) {
@@ -174,7 +184,34 @@ Keymap Keymap::defaults() {
   for (const auto& [action, chord] : table) map.bindings_.push_back({action, parse_chord(chord)});
   map.bindings_.push_back({Action::histogram, parse_chord("Ctrl+H")});
   for (Action a : all_actions())
-    if (!toggle_index(a)) map.actions_.push_back(a);
+    if (!toggle_index(a) && !is_compare_action(a)) map.actions_.push_back(a);
+  return map;
+}
+
+Keymap Keymap::compare_defaults() {
+  Keymap map = defaults();
+  const std::pair<Action, const char*> table[] = {
+      {Action::prefer_left, "Left"},   {Action::prefer_left, "1"},     {Action::prefer_right, "Right"},
+      {Action::prefer_right, "2"},     {Action::both_good, "Up"},      {Action::both_good, "3"},
+      {Action::both_bad, "Down"},      {Action::both_bad, "4"},        {Action::edit_left, "Shift+Left"},
+      {Action::edit_right, "Shift+Right"},
+  };
+  for (const auto& [action, chord] : table) map.bindings_.push_back({action, parse_chord(chord)});
+  std::vector<Action> actions = {Action::prefer_left, Action::prefer_right, Action::both_good,
+                                 Action::both_bad,    Action::edit_left,    Action::edit_right};
+  actions.insert(actions.end(), map.actions_.begin(), map.actions_.end());
+  map.actions_ = actions;
+  map.help_ = {
+      {Action::accept, "Save the edited caption (while editing)"},
+      {Action::reject, "Reject: the image is unusable, judge neither caption"},
+      {Action::skip, "Skip this image without judging"},
+      {Action::revert, "Stop editing, back to judging"},
+      {Action::undo, "Undo the last judgement and reopen it"},
+      {Action::next, "Next image without judging"},
+      {Action::previous, "Previous image without judging"},
+      {Action::next_unanswered, "Go to the next image not judged yet"},
+      {Action::histogram, "Show or hide the win-rate panel"},
+  };
   return map;
 }
 

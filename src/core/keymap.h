@@ -1,6 +1,7 @@
-// The one table of keyboard actions for the caption and errors windows: which
-// chord triggers which action. Each window has its own defaults (the errors
-// window has no text box, so plain digits are free to toggle categories). Keys are named, not GLFW codes, so core stays free of
+// The one table of keyboard actions for the caption, errors and compare
+// windows: which chord triggers which action. Each window has its own
+// defaults (the errors and compare windows have no text box open by default,
+// so plain digits and arrows are free). Keys are named, not GLFW codes, so core stays free of
 // GL and the same names work in --keymap files and --replay scripts.
 #pragma once
 
@@ -16,7 +17,12 @@ enum class Action {
   accept, reject, skip, revert, undo, next, previous, jump, next_unanswered,
   gallery, help, zoom_in, zoom_out, zoom_fit, zoom_actual, quit, histogram,
   toggle_1, toggle_2, toggle_3, toggle_4, toggle_5, toggle_6, toggle_7, toggle_8, toggle_9,
+  // gloss compare
+  prefer_left, prefer_right, both_good, both_bad, edit_left, edit_right,
 };
+
+// True for the compare window's own actions (prefer-left ... edit-right).
+bool is_compare_action(Action action);
 
 // toggle_1..toggle_9 -> 0..8; nullopt for other actions.
 std::optional<int> toggle_index(Action action);
@@ -56,6 +62,10 @@ class Keymap {
   // The errors window's keys: the caption window's navigation, undo and quit,
   // plus 1-9 to toggle categories.
   static Keymap errors_defaults();
+  // The compare window's keys: navigation, undo and quit as in the caption
+  // window, plus Left/Right/Up/Down (or 1-4) to judge and Shift+Left/Right to
+  // edit the better caption.
+  static Keymap compare_defaults();
   // Lines "action = Chord[, Chord]"; '#' starts a comment. Each action named
   // replaces that action's default chords. Throws UserError naming file:line.
   void load_file(const std::filesystem::path& file);

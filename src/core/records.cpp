@@ -23,6 +23,24 @@ std::optional<AnswerKind> parse_answer_kind(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(CompareChoice choice) {
+  switch (choice) {
+    case CompareChoice::a: return "a";
+    case CompareChoice::b: return "b";
+    case CompareChoice::both_good: return "both-good";
+    case CompareChoice::both_bad: return "both-bad";
+    case CompareChoice::none: return "none";
+  }
+  return "none";
+}
+
+std::optional<CompareChoice> parse_compare_choice(std::string_view text) {
+  for (CompareChoice c : {CompareChoice::a, CompareChoice::b, CompareChoice::both_good, CompareChoice::both_bad,
+                          CompareChoice::none})
+    if (to_string(c) == text) return c;
+  return std::nullopt;
+}
+
 std::int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -72,12 +90,35 @@ Task decode_task(std::string_view bytes) {
   });
 }
 
+static json compare_to_json(const CompareRecord& c) {
+  return {{"a", c.model_a}, {"b", c.model_b}, {"ca", c.caption_a}, {"cb", c.caption_b},
+          {"left", c.a_on_left ? "a" : "b"}, {"choice", std::string(to_string(c.choice))},
+          {"identical", c.identical}, {"edited", c.edited}};
+}
+
+static CompareRecord compare_from_json(const json& j) {
+  CompareRecord c;
+  c.model_a = j.at("a").get<std::string>();
+  c.model_b = j.at("b").get<std::string>();
+  c.caption_a = j.at("ca").get<std::string>();
+  c.caption_b = j.at("cb").get<std::string>();
+  c.a_on_left = j.at("left").get<std::string>() == "a";
+  const auto choice = parse_compare_choice(j.at("choice").get<std::string>());
+  if (!choice) throw StoreError("corrupt answer record in the store: unknown comparison choice");
+  c.choice = *choice;
+  c.identical = j.at("identical").get<bool>();
+  c.edited = j.at("edited").get<bool>();
+  return c;
+}
+
 std::string encode(const Answer& a) {
-  return to_msgpack({{"task", a.task}, {"session", a.session}, {"caption", a.caption},
-                     {"orig", a.orig_caption}, {"model", a.model},
-                     {"answer", std::string(to_string(a.answer))}, {"cats", a.categories},
-                     {"started", a.started_ms}, {"saved", a.saved_ms}, {"spent", a.ms_spent},
-                     {"dist", a.edit_distance}, {"extra", a.extra}});
+  json j = {{"task", a.task}, {"session", a.session}, {"caption", a.caption},
+            {"orig", a.orig_caption}, {"model", a.model},
+            {"answer", std::string(to_string(a.answer))}, {"cats", a.categories},
+            {"started", a.started_ms}, {"saved", a.saved_ms}, {"spent", a.ms_spent},
+            {"dist", a.edit_distance}, {"extra", a.extra}};
+  if (a.compare) j["cmp"] = compare_to_json(*a.compare);
+  return to_msgpack(j);
 }
 
 Answer decode_answer(std::string_view bytes) {
@@ -97,6 +138,7 @@ Answer decode_answer(std::string_view bytes) {
     a.ms_spent = j.at("spent").get<std::int64_t>();
     a.edit_distance = j.at("dist").get<int>();
     a.extra = j.value("extra", json::object());
+    if (const auto it = j.find("cmp"); it != j.end()) a.compare = compare_from_json(*it);
     return a;
   });
 }

@@ -26,6 +26,22 @@ enum class AnswerKind { accept, reject, ignore };
 std::string_view to_string(AnswerKind kind);
 std::optional<AnswerKind> parse_answer_kind(std::string_view text);
 
+// One blind A/B judgement (gloss compare): both models' captions, which one
+// was shown on the left, and what the annotator chose.
+enum class CompareChoice { a, b, both_good, both_bad, none };
+std::string_view to_string(CompareChoice choice);  // "a", "b", "both-good", "both-bad", "none"
+std::optional<CompareChoice> parse_compare_choice(std::string_view text);
+
+struct CompareRecord {
+  std::string model_a, model_b;      // model ids, in the order given to gloss compare
+  std::string caption_a, caption_b;  // their suggestions for this image
+  bool a_on_left = true;             // the blind order the annotator saw
+  CompareChoice choice = CompareChoice::none;  // none: skipped, or the image was rejected
+  bool identical = false;            // answered automatically: both captions the same
+  bool edited = false;               // the final caption is the better one, edited
+  bool operator==(const CompareRecord&) const = default;
+};
+
 struct Answer {
   std::uint64_t task = 0;
   std::string session;
@@ -41,6 +57,7 @@ struct Answer {
   // Fields kept as they came but not interpreted: Prodigy's _input_hash and
   // _task_hash, extra references from COCO, options of choice answers...
   nlohmann::json extra = nlohmann::json::object();
+  std::optional<CompareRecord> compare;  // answers of gloss compare
 
   // Prodigy's image-caption.correct counts an accepted answer as "changed"
   // when the caption differs from the suggestion.

@@ -539,10 +539,10 @@ nlohmann::ordered_json scene_to_json(const Scene& scene) {
 
 // ---- Dataset writer --------------------------------------------------------
 
-SynthSample synth_sample(std::uint64_t seed, std::uint64_t index) {
+SynthSample synth_sample(std::uint64_t seed, std::uint64_t index, const SynthKnobs& knobs) {
   SynthSample s;
   Rng scene_rng(mix_seed(seed, index, 1));
-  s.scene = random_scene(scene_rng);
+  s.scene = random_scene(scene_rng, knobs);
   Rng caption_rng(mix_seed(seed, index, 2));
   s.caption = caption_for(s.scene, caption_rng);
   s.noise_seed = mix_seed(seed, index, 3);
@@ -554,6 +554,21 @@ std::string synth_image_name(std::uint64_t index) {
   std::snprintf(buf, sizeof buf, "images/scene-%06llu.png",
                 static_cast<unsigned long long>(index));
   return buf;
+}
+
+SynthKnobs camera_knobs(float zoom, float noise_max, float colour_jitter_max, float gradient_max) {
+  if (!(zoom >= 0.5f && zoom <= 2.f)) throw UserError("synth: zoom must be between 0.5 and 2");
+  if (!(noise_max >= 0.f && noise_max <= 100.f)) throw UserError("synth: noise must be between 0 and 100");
+  if (!(colour_jitter_max >= 0.f && colour_jitter_max <= 100.f))
+    throw UserError("synth: colour jitter must be between 0 and 100");
+  if (!(gradient_max >= 0.f && gradient_max <= 0.9f)) throw UserError("synth: gradient must be between 0 and 0.9");
+  SynthKnobs k;
+  k.small_radius_min *= zoom, k.small_radius_max *= zoom;
+  k.large_radius_min *= zoom, k.large_radius_max *= zoom;
+  k.noise_max = noise_max;
+  k.colour_jitter_max = colour_jitter_max;
+  k.gradient_max = gradient_max;
+  return k;
 }
 
 SynthReport write_synth_dataset(const SynthOptions& options) {
@@ -586,7 +601,7 @@ SynthReport write_synth_dataset(const SynthOptions& options) {
   std::mutex error_mutex;
 
   auto work_one = [&](int i) {
-    const SynthSample s = synth_sample(options.seed, static_cast<std::uint64_t>(i));
+    const SynthSample s = synth_sample(options.seed, static_cast<std::uint64_t>(i), options.knobs);
     const std::string name = synth_image_name(static_cast<std::uint64_t>(i));
     const Image img = render_scene(s.scene, options.size, s.noise_seed);
     const fs::path file = options.out_dir / name;

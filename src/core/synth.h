@@ -166,6 +166,7 @@ struct SynthOptions {
   int threads = 1;  // PNG rendering/encoding workers; output does not depend on it
   // Called from the calling thread with (done, total) now and then.
   std::function<void(int, int)> progress;
+  SynthKnobs knobs;  // the defaults are the bundled data set
 };
 
 struct SynthReport {
@@ -182,7 +183,11 @@ struct SynthSample {
   std::string caption;
   std::uint64_t noise_seed = 0;
 };
-SynthSample synth_sample(std::uint64_t seed, std::uint64_t index);
+SynthSample synth_sample(std::uint64_t seed, std::uint64_t index, const SynthKnobs& knobs = {});
+// The knobs of a camera `zoom` times closer (object radii scaled), with
+// noise, colour jitter and lighting gradient maxima; the rest default.
+// Throws UserError on values outside what the renderer can draw.
+SynthKnobs camera_knobs(float zoom, float noise_max, float colour_jitter_max, float gradient_max);
 std::string synth_image_name(std::uint64_t index);  // "images/scene-000000.png"
 
 // Writes out_dir/images/scene-NNNNNN.png and out_dir/captions.jsonl (one

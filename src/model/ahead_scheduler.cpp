@@ -15,7 +15,13 @@ constexpr int kMaxDisplaySide = 8192;
 
 AheadScheduler::AheadScheduler(Store& store, const DatasetInfo& dataset, Captioner* captioner,
                                AheadOptions options)
-    : store_(store), dataset_(dataset), captioner_(captioner), options_(options) {}
+    : AheadScheduler(store, dataset, captioner ? std::vector<Captioner*>{captioner} : std::vector<Captioner*>{},
+                     options) {}
+
+AheadScheduler::AheadScheduler(Store& store, const DatasetInfo& dataset, std::vector<Captioner*> captioners,
+                               AheadOptions options)
+    : store_(store), dataset_(dataset), captioners_(std::move(captioners)), options_(options),
+      suggested_(captioners_.size()) {}
 
 AheadScheduler::~AheadScheduler() { stop(); }
 
@@ -100,9 +106,11 @@ void AheadScheduler::plan_locked(std::vector<Job>& jobs, std::size_t limit) {
     if (p < size && !full() && !images_sent_.count(p)) jobs.push_back({Job::image, p, hash_at_locked(p)});
   };
   auto add_suggestion = [&](std::uint64_t p) {
-    if (!captioner_ || p >= size || full()) return;
-    const std::uint64_t task = hash_at_locked(p);
-    if (task && !suggested_.count(task)) jobs.push_back({Job::suggestion, p, task});
+    if (p >= size) return;
+    for (std::size_t m = 0; m < captioners_.size() && !full(); ++m) {
+      const std::uint64_t task = hash_at_locked(p);
+      if (task && !suggested_[m].count(task)) jobs.push_back({Job::suggestion, p, task, static_cast<int>(m)});
+    }
   };
   const std::uint64_t c = cursor_;
   add_image(c);
@@ -131,11 +139,17 @@ void AheadScheduler::update_status_locked() {
   plan_locked(jobs, SIZE_MAX);
   status_.queue_depth = jobs.size();
   status_.ready_ahead = 0;
-  if (!captioner_) return;
+  if (captioners_.empty()) return;
   for (std::uint64_t p = cursor_; p < cursor_ + options_.ahead && p < dataset_.size; ++p) {
     const std::uint64_t task = hash_at_locked(p);
-    if (suggested_.count(task) && !failed_.count(task)) ++status_.ready_ahead;
+    if (all_suggested_locked(task) && !failed_.count(task)) ++status_.ready_ahead;
   }
+}
+
+bool AheadScheduler::all_suggested_locked(std::uint64_t task) const {
+  for (const auto& done : suggested_)
+    if (!done.count(task)) return false;
+  return true;
 }
 
 void AheadScheduler::run() {
@@ -158,12 +172,12 @@ void AheadScheduler::run() {
     try {
       do_job(job);
     } catch (const std::exception& e) {
-      deliver({AheadResult::failure, job.task, job.position, {}, nullptr, e.what()});
+      deliver({AheadResult::failure, job.task, job.position, 0, {}, nullptr, e.what()});
     }
     std::lock_guard lock(mutex_);
     switch (job.kind) {
       case Job::image: images_sent_.insert(job.position); break;
-      case Job::suggestion: suggested_.insert(job.task); break;
+      case Job::suggestion: suggested_[job.model].insert(job.task); break;
       case Job::thumbnail: thumbs_sent_.insert(job.position); break;
       case Job::none: break;
     }
@@ -183,38 +197,39 @@ void AheadScheduler::do_job(const Job& job) {
 void AheadScheduler::do_image(const Job& job) {
   std::string error;
   auto pixels = decode(job.task, error);
-  if (!pixels) return deliver({AheadResult::failure, job.task, job.position, {}, nullptr, error});
+  if (!pixels) return deliver({AheadResult::failure, job.task, job.position, 0, {}, nullptr, error});
   if (std::max(pixels->width, pixels->height) > kMaxDisplaySide)
     pixels = std::make_shared<const Image>(make_thumbnail(*pixels, kMaxDisplaySide));
-  deliver({AheadResult::image, job.task, job.position, {}, std::move(pixels), {}});
+  deliver({AheadResult::image, job.task, job.position, 0, {}, std::move(pixels), {}});
 }
 
 void AheadScheduler::do_suggestion(const Job& job) {
-  if (auto cached = store_.suggestion(captioner_->id(), job.task)) {
+  Captioner* captioner = captioners_[job.model];
+  if (auto cached = store_.suggestion(captioner->id(), job.task)) {
     {
       std::lock_guard lock(mutex_);
       ++status_.cache_hits;
     }
-    return deliver({AheadResult::suggestion, job.task, job.position, std::move(*cached), nullptr, {}});
+    return deliver({AheadResult::suggestion, job.task, job.position, job.model, std::move(*cached), nullptr, {}});
   }
   std::string error;
   const auto pixels = decode(job.task, error);
-  if (!pixels) return deliver({AheadResult::failure, job.task, job.position, {}, nullptr, error});
-  const auto captions = captioner_->caption({pixels.get()});
+  if (!pixels) return deliver({AheadResult::failure, job.task, job.position, 0, {}, nullptr, error});
+  const auto captions = captioner->caption({pixels.get()});
   if (captions.empty()) throw std::runtime_error("the model returned no caption for this image");
   const Caption& c = captions.front();
   Suggestion s{c.text, c.tokens, c.log_prob, c.confidence(), now_ms()};
-  store_.put_suggestion(captioner_->id(), job.task, s);
+  store_.put_suggestion(captioner->id(), job.task, s);
   {
     std::lock_guard lock(mutex_);
     ++status_.captioned;
   }
-  deliver({AheadResult::suggestion, job.task, job.position, std::move(s), nullptr, {}});
+  deliver({AheadResult::suggestion, job.task, job.position, job.model, std::move(s), nullptr, {}});
 }
 
 void AheadScheduler::do_thumbnail(const Job& job) {
   const int side = options_.thumbnail_side;
-  AheadResult result{AheadResult::thumbnail, job.task, job.position, {}, nullptr, {}};
+  AheadResult result{AheadResult::thumbnail, job.task, job.position, 0, {}, nullptr, {}};
   if (const auto bytes = store_.thumbnail(job.task, side)) {
     result.pixels = std::make_shared<const Image>(decode_image(*bytes, "thumbnail"));
     return deliver(std::move(result));
@@ -247,7 +262,7 @@ std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, std::str
     error = e.what();
     std::lock_guard lock(mutex_);
     failed_[task] = error;
-    suggested_.insert(task);
+    for (auto& done : suggested_) done.insert(task);
     return nullptr;
   }
   decoded_.emplace_back(task, image);

@@ -3,7 +3,8 @@
 // work dropped as soon as the cursor moves. Suggestions go to the store's
 // cache (checked first, so nothing is captioned twice, across sessions too)
 // and, with decoded pixels and thumbnails, to a mailbox the UI thread drains
-// each frame. Torch-free: only the Captioner interface.
+// each frame. Serves one model, or two (gloss compare: both captions of each
+// image, taken in turn). Torch-free: only the Captioner interface.
 #pragma once
 
 #include <chrono>
@@ -37,13 +38,14 @@ struct AheadResult {
   Kind kind = suggestion;
   std::uint64_t task = 0;
   std::uint64_t position = 0;
+  int model = 0;                        // kind == suggestion: index into the scheduler's captioners
   Suggestion caption;                   // kind == suggestion
   std::shared_ptr<const Image> pixels;  // kind == image or thumbnail
   std::string error;                    // kind == failure: why the image cannot be shown
 };
 
 struct AheadStatus {
-  std::uint64_t ready_ahead = 0;  // suggestions ready in [cursor, cursor + ahead)
+  std::uint64_t ready_ahead = 0;  // tasks in [cursor, cursor + ahead) with every model's suggestion
   std::uint64_t queue_depth = 0;  // jobs left near the cursor
   std::uint64_t captioned = 0;    // model calls made
   std::uint64_t cache_hits = 0;   // suggestions found in the store's cache
@@ -54,6 +56,9 @@ class AheadScheduler {
   // `captioner` may be null (manual captioning: images and thumbnails only);
   // it is not owned and must outlive the scheduler.
   AheadScheduler(Store& store, const DatasetInfo& dataset, Captioner* captioner,
+                 AheadOptions options = {});
+  // Several models (none null, not owned): each task gets a suggestion from each.
+  AheadScheduler(Store& store, const DatasetInfo& dataset, std::vector<Captioner*> captioners,
                  AheadOptions options = {});
   ~AheadScheduler();
   AheadScheduler(const AheadScheduler&) = delete;
@@ -79,6 +84,7 @@ class AheadScheduler {
     Kind kind = none;
     std::uint64_t position = 0;
     std::uint64_t task = 0;
+    int model = 0;
   };
 
   void run();
@@ -92,10 +98,11 @@ class AheadScheduler {
   std::shared_ptr<const Image> decode(std::uint64_t task, std::string& error);
   void deliver(AheadResult result);
   void update_status_locked();
+  bool all_suggested_locked(std::uint64_t task) const;
 
   Store& store_;
   DatasetInfo dataset_;
-  Captioner* captioner_;
+  std::vector<Captioner*> captioners_;
   AheadOptions options_;
 
   mutable std::mutex mutex_;
@@ -106,7 +113,7 @@ class AheadScheduler {
   std::uint64_t cursor_ = 0;
   std::uint64_t thumbs_first_ = 0, thumbs_count_ = 0;
   std::unordered_map<std::uint64_t, std::uint64_t> hashes_;  // position -> task
-  std::set<std::uint64_t> suggested_;        // tasks with a suggestion (or a failure)
+  std::vector<std::set<std::uint64_t>> suggested_;  // per model: tasks with a suggestion (or a failure)
   std::set<std::uint64_t> images_sent_;      // positions whose pixels the UI has
   std::set<std::uint64_t> thumbs_sent_;      // positions whose thumbnail the UI has
   std::unordered_map<std::uint64_t, std::string> failed_;  // task -> reason

@@ -13,8 +13,9 @@ CaptionApp::CaptionApp(Store& store, CaptionSession& session, AheadScheduler& ah
                        TextureCache& images, TextureCache& thumbs, ImageRenderer& renderer,
                        CaptionAppOptions options)
     : store_(store), session_(session), ahead_(ahead), window_(window), images_(images),
-      thumbs_(thumbs), renderer_(renderer), options_(std::move(options)), errors_(options_.errors) {
-  view_.histogram = errors_ != nullptr;
+      thumbs_(thumbs), renderer_(renderer), options_(std::move(options)), errors_(options_.errors),
+      compare_(options_.compare) {
+  view_.histogram = errors_ != nullptr || compare_ != nullptr;
 }
 
 double CaptionApp::now_s() const {
@@ -25,6 +26,10 @@ double CaptionApp::now_s() const {
 void CaptionApp::start() {
   session_.open_first_unanswered(now_ms());
   if (errors_) errors_->sync();
+  if (compare_) {
+    compare_->load_tally();
+    compare_->sync(now_ms());
+  }
   ahead_.set_cursor(session_.position());
   if (session_.all_answered())
     notice("Every image in '" + session_.dataset_name() + "' already has an answer: you are reviewing.");
@@ -36,7 +41,11 @@ void CaptionApp::notice(const std::string& text) {
 }
 
 std::filesystem::path CaptionApp::frame() {
+  const auto position_before = session_.position();
+  const auto generation_before = session_.box_generation();
   drain_results();
+  // In the compare window an arriving caption can answer the open task (identical captions).
+  if (session_.position() != position_before) after_move(position_before, generation_before);
   images_.upload_pending();
   thumbs_.upload_pending();
   const std::uint64_t task = session_.task().hash;
@@ -49,7 +58,8 @@ std::filesystem::path CaptionApp::frame() {
   draw(in);
   apply(in);
   for (const Chord& chord : window_.take_chords()) handle_chord(chord);
-  const bool caption_box_expected = !errors_ && !view_.gallery && !view_.help && !view_.jump && !view_.quitting;
+  const bool caption_box_expected = (compare_ ? compare_->editing() : !errors_) && !view_.gallery && !view_.help &&
+                                    !view_.jump && !view_.quitting;
   window_.set_text_ready(view_.jump ? view_.jump_active : !caption_box_expected || view_.box_active);
   if (view_.quitting) {
     // The summary window appears on its second frame (ImGui sizes it on the
@@ -64,7 +74,10 @@ std::filesystem::path CaptionApp::frame() {
 void CaptionApp::drain_results() {
   for (AheadResult& r : ahead_.take_results()) {
     switch (r.kind) {
-      case AheadResult::suggestion: session_.offer_suggestion(r.task, r.caption); break;
+      case AheadResult::suggestion:
+        if (compare_) compare_->offer(r.model, r.task, r.caption, now_ms());
+        else session_.offer_suggestion(r.task, r.caption);
+        break;
       case AheadResult::image: images_.offer(r.task, std::move(r.pixels), r.task == session_.task().hash); break;
       case AheadResult::thumbnail:
         if (r.pixels) thumbs_.offer(r.task, std::move(r.pixels));
@@ -72,6 +85,7 @@ void CaptionApp::drain_results() {
       case AheadResult::failure:
         failures_[r.task] = r.error;
         session_.offer_failure(r.task, r.error);
+        if (compare_) compare_->sync(now_ms());
         break;
     }
   }
@@ -96,7 +110,8 @@ void CaptionApp::draw(Intents& out) {
   ViewContext c{session_, store_, view_, images_, thumbs_, renderer_, window_.fonts(), options_.keymap,
                 ahead_.status(), options_.ahead, options_.model_label, window_.content_scale(), now_s()};
   c.errors = errors_;
-  if (view_.histogram) {
+  c.compare = compare_;
+  if (view_.histogram && !compare_) {
     c.histograms = errors_ ? errors_->counts().histograms() : guesses_.histograms();
     c.histogram_guesses = !errors_;
   }
@@ -108,15 +123,17 @@ void CaptionApp::draw(Intents& out) {
   ImGui::Begin("##main", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
   const float header_h = 46.f * s, status_h = 30.f * s;
-  const float panel_h = errors_ ? errors_panel_height(c) : caption_panel_height(c, display.x - 72.f * s);
+  const float panel_h = errors_    ? errors_panel_height(c)
+                        : compare_ ? compare_panel_height(c)
+                                   : caption_panel_height(c, display.x - 72.f * s);
   draw_header(c, header_h);
   ImGui::Dummy(ImVec2(0, 4.f * s));
   const float body_h = display.y - ImGui::GetCursorPosY() - status_h - 10.f * s;
   const ImVec2 body_min = ImGui::GetCursorScreenPos();
   const float gap = 12.f * s;
+  const std::size_t side_columns = compare_ ? 1 : std::max<std::size_t>(1, c.histograms.size());
   const float side_w = view_.histogram && !view_.gallery
-                           ? std::min(360.f * s * static_cast<float>(std::max<std::size_t>(1, c.histograms.size())),
-                                      ImGui::GetContentRegionAvail().x * 0.5f)
+                           ? std::min(360.f * s * static_cast<float>(side_columns), ImGui::GetContentRegionAvail().x * 0.5f)
                            : 0.f;
   if (view_.gallery) {
     draw_gallery(c, out, ImVec2(ImGui::GetContentRegionAvail().x, body_h));
@@ -125,10 +142,12 @@ void CaptionApp::draw(Intents& out) {
     draw_image_pane(c, out, ImVec2(ImGui::GetContentRegionAvail().x - (side_w > 0 ? side_w + gap : 0.f), pane_h));
     if (side_w > 0) {
       ImGui::SameLine(0, gap);
-      draw_histogram_panel(c, ImVec2(side_w, pane_h));
+      if (compare_) draw_compare_stats_panel(c, ImVec2(side_w, pane_h));
+      else draw_histogram_panel(c, ImVec2(side_w, pane_h));
     }
     ImGui::Dummy(ImVec2(0, 0));
     if (errors_) draw_errors_panel(c, out, panel_h);
+    else if (compare_) draw_compare_panel(c, out, panel_h);
     else draw_caption_panel(c, out, panel_h);
   }
   if (!view_.notice.empty() && c.now_s < view_.notice_until) {
@@ -153,7 +172,7 @@ void CaptionApp::draw(Intents& out) {
 }
 
 void CaptionApp::apply(const Intents& in) {
-  if (in.edited) session_.edit_box(*in.edited);
+  if (in.edited) compare_ ? compare_->edit(*in.edited) : session_.edit_box(*in.edited);
   if (view_.gallery && in.thumbnails) ahead_.want_thumbnails(in.thumbnails->first, in.thumbnails->second);
   if (!view_.gallery) ahead_.want_thumbnails(0, 0);
   if (in.zoom_by != 1.f) {
@@ -181,6 +200,7 @@ void CaptionApp::apply(const Intents& in) {
 }
 
 void CaptionApp::handle_chord(const Chord& chord) {
+  if (text_box_has_keys(chord)) return;
   if (const auto action = options_.keymap.find(chord)) dispatch(*action);
 }
 
@@ -207,6 +227,7 @@ void CaptionApp::dispatch(Action action) {
     dispatch_gallery(action);
     return after_move(before, generation);
   }
+  if (compare_ && dispatch_compare(action)) return after_move(before, generation);
   const std::uint64_t task_before = session_.task().hash;
   switch (action) {
     case Action::accept:
@@ -307,10 +328,12 @@ void CaptionApp::count_guess(std::uint64_t task, const Answer* a) {
 
 void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {
   if (errors_) errors_->sync();
+  if (compare_) compare_->sync(now_ms());  // may move on past identical captions
   if (session_.position() != before || session_.box_generation() != generation) {
     ahead_.set_cursor(session_.position());
     if (const auto it = failures_.find(session_.task().hash); it != failures_.end())
       session_.offer_failure(it->first, it->second);
+    if (compare_) compare_->sync(now_ms());
   }
   if (session_.position() != before) {
     view_.zoom = 0.f;

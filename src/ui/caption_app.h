@@ -11,6 +11,7 @@
 
 #include "core/caption_session.h"
 #include "core/category_stats.h"
+#include "core/compare_pass.h"
 #include "core/error_pass.h"
 #include "core/keymap.h"
 #include "model/ahead_scheduler.h"
@@ -32,6 +33,8 @@ struct CaptionAppOptions {
   double summary_seconds = 1.6;  // how long the summary stays up on quit (not under --replay)
   // The errors window (gloss errors): answers are category ticks, not the box.
   ErrorPass* errors = nullptr;
+  // The compare window (gloss compare): two captions judged blind.
+  ComparePass* compare = nullptr;
 };
 
 class CaptionApp {
@@ -55,6 +58,9 @@ class CaptionApp {
   void handle_chord(const Chord& chord);
   void dispatch(Action action);
   void dispatch_gallery(Action action);
+  // compare_actions.cpp; true when the action was the compare window's to handle.
+  bool dispatch_compare(Action action);
+  bool text_box_has_keys(const Chord& chord) const;
   void after_move(std::uint64_t before, std::uint64_t generation_before);
   void notice(const std::string& text);
   void toggle_histogram();
@@ -80,6 +86,7 @@ class CaptionApp {
   int quit_frames_ = 0;
   bool finished_ = false;
   ErrorPass* errors_ = nullptr;
+  ComparePass* compare_ = nullptr;
   // Caption window: the classifier's guesses for this dataset's corrections,
   // counted when the histogram is first shown and kept up to date after that.
   CategoryCounter guesses_;

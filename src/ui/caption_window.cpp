@@ -7,6 +7,7 @@
 
 #include "core/caption_session.h"
 #include "core/category_stats.h"
+#include "core/compare_pass.h"
 #include "core/error_pass.h"
 #include "model/ahead_scheduler.h"
 #include "ui/caption_app.h"
@@ -50,6 +51,7 @@ constexpr std::size_t kThumbUploadPerFrame = 2u << 20;
 int run_caption_window(Store& store, const CaptionWindowOptions& o) {
   CaptionAppOptions app_options;
   if (!o.errors_from.empty()) app_options.keymap = Keymap::errors_defaults();
+  if (o.compare_b) app_options.keymap = Keymap::compare_defaults();
   if (!o.keymap.empty()) app_options.keymap.load_file(o.keymap);
   if (!o.replay.empty()) app_options.replay = load_replay(o.replay);  // bad lines fail before the window opens
   app_options.replaying = !o.replay.empty();
@@ -57,7 +59,13 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
   app_options.model_label = o.model_label;
   app_options.ahead = o.ahead;
 
-  CaptionSession session(store, o.dataset, o.session_name, o.captioner ? o.captioner->id() : "");
+  const bool comparing = o.compare_b != nullptr;
+  CaptionSession session(store, o.dataset, o.session_name, o.captioner && !comparing ? o.captioner->id() : "");
+  std::optional<ComparePass> compare;
+  if (comparing) {
+    compare.emplace(store, session, CompareOptions{o.captioner->id(), o.compare_b->id(), o.compare_seed, o.show_identical});
+    app_options.compare = &*compare;
+  }
   std::optional<ErrorPass> errors;
   if (!o.errors_from.empty()) {
     errors.emplace(store, store.require_dataset(o.errors_from), session, o.labels);
@@ -71,7 +79,10 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     TextureCache thumbs(uploader, kThumbTextureBytes, kThumbUploadPerFrame);
     AheadOptions ahead_options;
     ahead_options.ahead = o.ahead;
-    AheadScheduler ahead(store, session.dataset(), o.captioner, ahead_options);
+    std::vector<Captioner*> models;
+    for (Captioner* m : {o.captioner, o.compare_b})
+      if (m) models.push_back(m);
+    AheadScheduler ahead(store, session.dataset(), models, ahead_options);
     CaptionApp app(store, session, ahead, window, images, thumbs, renderer, app_options);
     StopSignals signals;
     app.start();
@@ -91,6 +102,11 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
   if (errors) {
     std::printf("%s", format_errors_summary(session.summary(), o.errors_from, o.dataset).c_str());
     std::printf("%s", format_category_stats(category_stats(store, store.require_dataset(o.dataset))).c_str());
+  } else if (compare) {
+    std::printf("%s", format_summary(session.summary(), o.dataset).c_str());
+    std::printf("identical captions answered as ties without showing them: %llu in this session\n",
+                static_cast<unsigned long long>(compare->auto_ties()));
+    std::printf("%s", format_compare_stats(compare_stats(store, store.require_dataset(o.dataset))).c_str());
   } else {
     std::printf("%s", format_summary(session.summary(), o.dataset).c_str());
   }

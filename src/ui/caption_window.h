@@ -1,4 +1,4 @@
-// Entry point of `gloss caption`'s and `gloss errors`' window: runs until the annotator quits
+// Entry point of the window of `gloss caption`, `gloss errors` and `gloss compare`: runs until the annotator quits
 // (Ctrl+Q, closing the window, SIGINT/SIGTERM or the replay's "quit") and
 // prints the session summary to standard output.
 #pragma once
@@ -26,6 +26,11 @@ struct CaptionWindowOptions {
   // added to `dataset`) with these categories; empty for captioning.
   std::string errors_from;
   std::vector<std::string> labels;
+  // gloss compare: `captioner` is model A, this is model B; the two captions
+  // are judged blind (sides from compare_seed).
+  Captioner* compare_b = nullptr;
+  std::uint64_t compare_seed = 0;
+  bool show_identical = false;
   int width = 1280;
   int height = 800;
 };

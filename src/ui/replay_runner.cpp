@@ -44,7 +44,8 @@ void CaptionApp::step_replay() {
     case ReplayStep::action: dispatch(step.act); break;
     case ReplayStep::wait_ms: done = waited * 1000 >= step.ms; break;
     case ReplayStep::wait_suggestion:
-      done = session_.suggestion_state() != SuggestionState::waiting ||
+      done = (compare_ ? compare_->state() != ComparePass::State::waiting
+                       : session_.suggestion_state() != SuggestionState::waiting) ||
              gave_up(waited, 120, step, "still no suggestion");
       break;
     case ReplayStep::wait_idle:

@@ -9,25 +9,6 @@
 namespace gloss::ui {
 namespace {
 
-struct BoxEdit {
-  std::string* text;
-  bool* cursor_to_end;
-};
-
-// std::string-backed InputText (libimgui-dev ships no imgui_stdlib.cpp).
-int on_box_event(ImGuiInputTextCallbackData* d) {
-  auto* box = static_cast<BoxEdit*>(d->UserData);
-  if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-    box->text->resize(static_cast<std::size_t>(d->BufTextLen));
-    d->Buf = box->text->data();
-  } else if (d->EventFlag == ImGuiInputTextFlags_CallbackAlways && *box->cursor_to_end) {
-    // Focusing from code selects everything; typing would wipe the suggestion.
-    d->CursorPos = d->SelectionStart = d->SelectionEnd = d->BufTextLen;
-    *box->cursor_to_end = false;
-  }
-  return 0;
-}
-
 void draw_status_line(ViewContext& c) {
   const CaptionSession& s = c.session;
   ImGui::PushFont(c.fonts.small);
@@ -75,13 +56,9 @@ void draw_box(ViewContext& c, Intents& out) {
   ImGui::PushStyleColor(ImGuiCol_Border, v.box_active ? theme::accent : theme::border);
   ImGui::SetNextItemWidth(-1);
   ImGui::PushID(static_cast<int>(s.box_generation()));  // a fresh widget per fill
-  BoxEdit edit{&v.box_text, &v.cursor_to_end};
   const char* hint = s.suggestion_state() == SuggestionState::waiting ? "captioning… or type your own caption"
                                                                       : "Type the caption";
-  if (ImGui::InputTextWithHint("##caption", hint, v.box_text.data(), v.box_text.capacity() + 1,
-                               ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways,
-                               on_box_event, &edit))
-    out.edited = v.box_text;
+  if (input_text("##caption", hint, v.box_text, v.cursor_to_end)) out.edited = v.box_text;
   v.box_active = ImGui::IsItemActive();
   ImGui::PopID();
   ImGui::PopStyleColor();
@@ -118,6 +95,35 @@ void draw_key_hints(ViewContext& c) {
 }
 
 }  // namespace
+
+namespace {
+
+struct BoxEdit {
+  std::string* text;
+  bool* cursor_to_end;
+};
+
+int on_box_event(ImGuiInputTextCallbackData* d) {
+  auto* box = static_cast<BoxEdit*>(d->UserData);
+  if (d->EventFlag == ImGuiInputTextFlags_CallbackResize) {
+    box->text->resize(static_cast<std::size_t>(d->BufTextLen));
+    d->Buf = box->text->data();
+  } else if (d->EventFlag == ImGuiInputTextFlags_CallbackAlways && *box->cursor_to_end) {
+    // Focusing from code selects everything; typing would wipe the caption.
+    d->CursorPos = d->SelectionStart = d->SelectionEnd = d->BufTextLen;
+    *box->cursor_to_end = false;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool input_text(const char* id, const char* hint, std::string& text, bool& cursor_to_end) {
+  BoxEdit edit{&text, &cursor_to_end};
+  return ImGui::InputTextWithHint(id, hint, text.data(), text.capacity() + 1,
+                                  ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways,
+                                  on_box_event, &edit);
+}
 
 void draw_caption_panel(ViewContext& c, Intents& out, float height) {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20.f * c.scale, 14.f * c.scale));

@@ -1,4 +1,6 @@
 // Shown for a moment on quit: what this session did.
+#include <cstdio>
+
 #include "ui/theme.h"
 #include "ui/views/views.h"
 
@@ -25,7 +27,7 @@ void draw_summary(ViewContext& c, const SessionSummary& s) {
   std::snprintf(pace, sizeof pace, "%.1f s per task", n.mean_seconds_per_task());
   if (ImGui::BeginTable("##figures", 2)) {
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, 110.f * c.scale);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, (c.compare ? 170.f : 110.f) * c.scale);
     figure("answered", format_count(n.answered), theme::text);
     if (c.errors) {  // the errors window: answers are categories, not captions
       figure("categories stored", format_count(n.accepted), theme::inserted);
@@ -33,6 +35,20 @@ void draw_summary(ViewContext& c, const SessionSummary& s) {
       figure("skipped", format_count(n.ignored), theme::waiting);
       figure("pace", pace, theme::text);
       figure("still to analyse", format_count(s.remaining), theme::text);
+    } else if (c.compare) {
+      const CompareTally& t = c.compare->tally();
+      const Interval ci = t.a_interval();
+      char rate[96];
+      std::snprintf(rate, sizeof rate, "%s (%s–%s)", format_percent(t.a_win_rate()).c_str(),
+                    format_percent(ci.low).c_str(), format_percent(ci.high).c_str());
+      figure("identical, answered unseen", format_count(c.compare->auto_ties()), theme::text_dim);
+      figure("A better · all sessions", format_count(t.a_wins), theme::inserted);
+      figure("B better · all sessions", format_count(t.b_wins), theme::inserted);
+      figure("ties · all sessions", format_count(t.ties()), theme::text);
+      figure("A's win rate (95% interval)", t.decided() ? rate : "nothing decided", theme::accent);
+      figure("stalls (waited for a model)", format_count(c.compare->stalls()),
+             c.compare->stalls() ? theme::waiting : theme::text);
+      figure("still to judge in the dataset", format_count(s.remaining), theme::text);
     } else {
       figure("accepted as suggested (unchanged)", format_count(n.unchanged), theme::inserted);
       figure("corrected (changed)", format_count(n.changed), theme::accent);

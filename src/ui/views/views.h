@@ -12,6 +12,7 @@
 
 #include "core/caption_session.h"
 #include "core/category_stats.h"
+#include "core/compare_pass.h"
 #include "core/error_pass.h"
 #include "core/keymap.h"
 #include "model/ahead_scheduler.h"
@@ -71,6 +72,7 @@ struct ViewContext {
   float scale = 1.f;
   double now_s = 0;
   const ErrorPass* errors = nullptr;  // set in the errors window (gloss errors)
+  const ComparePass* compare = nullptr;  // set in the compare window (gloss compare)
   // What the histogram panel shows: the stored categories (errors window) or
   // the classifier's guesses for this dataset's corrections (caption window).
   std::vector<CategoryHistogram> histograms;
@@ -106,5 +108,16 @@ void draw_errors_panel(ViewContext& c, Intents& out, float height);
 void draw_histogram_panel(ViewContext& c, ImVec2 size);
 // One colour per category name, the same in every view.
 ImVec4 category_colour(const std::string& category);
+// Compare window: both captions side by side (blind), their differences
+// marked, the keys; the edit box while the better one is being edited.
+float compare_panel_height(const ViewContext& c);
+void draw_compare_panel(ViewContext& c, Intents& out, float height);
+// The live tally: A's and B's wins, ties, A's win rate with its 95% interval.
+void draw_compare_stats_panel(ViewContext& c, ImVec2 size);
+
+// A std::string-backed single-line InputText (libimgui-dev ships no
+// imgui_stdlib.cpp). With cursor_to_end set, the cursor goes after the text
+// once instead of selecting it all. Returns true when the text changed.
+bool input_text(const char* id, const char* hint, std::string& text, bool& cursor_to_end);
 
 }  // namespace gloss::ui
