@@ -77,7 +77,8 @@ void draw_card(ViewContext& c, Side side, const std::vector<DiffOp>& ops, ImVec2
   ImGui::PopFont();
   ImGui::PushFont(c.fonts.caption);
   const std::string& text = p.caption(side);
-  if (text.empty()) ImGui::TextColored(theme::waiting, "captioning…");
+  if (text.empty() && p.state() == ComparePass::State::waiting) ImGui::TextColored(theme::waiting, "captioning…");
+  else if (text.empty()) ImGui::TextColored(theme::text_dim, "(no caption)");
   else draw_side_words(c, ops, left ? DiffOp::del : DiffOp::ins, ImGui::GetContentRegionAvail().x);
   ImGui::PopFont();
   ImGui::EndChild();
