@@ -208,5 +208,36 @@ TEST_F(Interchange, InvalidUtf8InACaptionIsReportedNotFatal) {
   EXPECT_EQ(plan.records.size(), 1u);
 }
 
+// Found by the fuzz_jsonl harness (tests/fuzz): numbers that do not fit were
+// undefined behaviour (a float cast to int64, _timestamp * 1000 overflowing),
+// and "references" that were not strings imported fine but made
+// db-out --format coco die with an uncaught json type_error.
+TEST_F(Interchange, FuzzFoundOutOfRangeNumbersAndBadReferencesAreProblems) {
+  test::write_text(dir / "fuzz.jsonl",
+                   R"({"image": "img/0.png", "caption": "a", "_timestamp": 9223372036854775807})" "\n"
+                   R"({"image": "img/1.png", "caption": "b", "ms_spent": 1e300})" "\n"
+                   R"({"image": "img/2.png", "caption": "c", "started_ms": 18446744073709551615})" "\n"
+                   R"({"image": "img/3.png", "caption": "d", "references": ["d", 5]})" "\n"
+                   R"({"image": "img/0.png", "caption": "e", "_timestamp": 1.5e9, "ms_spent": 2.0, "references": ["e", "f"]})" "\n");
+  const ImportPlan plan = read_import_file(dir / "fuzz.jsonl", {});
+  ASSERT_EQ(plan.problems.size(), 4u);
+  EXPECT_NE(plan.problems[0].message().find(":1: field \"_timestamp\" is out of range"), std::string::npos)
+      << plan.problems[0].message();
+  EXPECT_NE(plan.problems[1].message().find(":2: field \"ms_spent\" is out of range"), std::string::npos);
+  EXPECT_NE(plan.problems[2].message().find(":3: field \"started_ms\" is out of range"), std::string::npos);
+  EXPECT_NE(plan.problems[3].message().find(":4: field \"references\" has the wrong type"), std::string::npos);
+  ASSERT_EQ(plan.records.size(), 1u);
+  EXPECT_EQ(plan.records[0].answer->saved_ms, 1'500'000'000'000);
+  EXPECT_EQ(plan.records[0].answer->ms_spent, 2);
+
+  Store store({dir / "db"});
+  store.import_records("f", plan.records);
+  std::ostringstream out;
+  export_dataset(store, store.require_dataset("f"), ExportFormat::coco, out);
+  const json doc = json::parse(out.str());
+  ASSERT_EQ(doc["annotations"].size(), 2u);
+  EXPECT_EQ(doc["annotations"][1]["caption"], "f");
+}
+
 }  // namespace
 }  // namespace gloss
