@@ -88,8 +88,11 @@ int run_train(const AppContext& ctx, TrainArgs& a) {
       std::snprintf(detail, sizeof detail, "loss %.3f  %.0f img/s", p.loss, p.images_per_s);
       bar->update(p.batch, detail);
     } else {
-      std::snprintf(detail, sizeof detail, "loss %.3f  val loss %.3f  val BLEU-4 %.3f%s", p.loss, p.val_loss,
-                    p.val_bleu4, p.saved ? "  (saved)" : "");
+      if (p.val_bleu4 < 0)  // --val 0: nothing held out, every epoch is kept
+        std::snprintf(detail, sizeof detail, "loss %.3f  no validation%s", p.loss, p.saved ? "  (saved)" : "");
+      else
+        std::snprintf(detail, sizeof detail, "loss %.3f  val loss %.3f  val BLEU-4 %.3f%s", p.loss, p.val_loss,
+                      p.val_bleu4, p.saved ? "  (saved)" : "");
       if (bar) bar->finish(detail);
       bar.reset();
     }
@@ -99,7 +102,9 @@ int run_train(const AppContext& ctx, TrainArgs& a) {
   std::printf("%s after %d epochs in %.0f s: %zu pairs, %zu images (%zu train, %zu val), vocab %zu (%zu new), %lld parameters\n",
               r.stopped ? "stopped" : "trained", r.epochs_completed, r.seconds, r.pairs, r.images, r.train_images,
               r.val_images, r.vocab_size, r.new_words, static_cast<long long>(r.parameters));
-  if (r.saved)
+  if (r.saved && r.best_val_bleu4 < 0)
+    std::printf("model %s saved to %s (epoch %d, no validation)\n", r.model_id.c_str(), r.out.c_str(), r.best_epoch);
+  else if (r.saved)
     std::printf("model %s saved to %s (epoch %d, val BLEU-4 %.3f)\n", r.model_id.c_str(), r.out.c_str(),
                 r.best_epoch, r.best_val_bleu4);
   else

@@ -10,8 +10,10 @@ void draw_help(ViewContext& c) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   begin_overlay(c, "##help", "Keys", ImVec2(std::min(800.f * c.scale, display.x - 40.f), 0.f), 0.5f,
                 ImVec2(24.f, 20.f), ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing);
-  ImGui::TextColored(theme::text_dim, "%s", c.errors ? "There is no text box here: digits tick categories."
-                                                    : "Letters, digits, Backspace and arrows always edit the caption.");
+  const char* note = c.errors    ? "There is no text box here: digits tick categories."
+                     : c.compare ? "Arrows and digits judge; while the edit box is open they type and move the cursor."
+                                 : "Letters, digits, Backspace and arrows always edit the caption.";
+  ImGui::TextColored(theme::text_dim, "%s", note);
   ImGui::Spacing();
   if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_PadOuterX)) {
     ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, 270.f * c.scale);
