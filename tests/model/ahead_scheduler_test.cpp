@@ -19,6 +19,7 @@ using test::TempDir;
 // 10 + i pixels wide, so the calls tell which positions were captioned, in order.
 class FakeCaptioner : public Captioner {
  public:
+  explicit FakeCaptioner(std::string id = "fake-model") : id_(std::move(id)) {}
   const std::string& id() const override { return id_; }
   std::string describe() const override { return "fake"; }
   std::vector<Caption> caption(const std::vector<const Image*>& batch) override {
@@ -50,7 +51,7 @@ class FakeCaptioner : public Captioner {
   }
 
  private:
-  std::string id_ = "fake-model";
+  std::string id_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<int> positions_;
@@ -109,6 +110,39 @@ TEST(AheadScheduler, CaptionsNearestFirstAndFillsTheCache) {
   }
   EXPECT_EQ(suggestions, 11);
   EXPECT_EQ(images, 5);  // cursor, 3 ahead, 1 behind
+}
+
+TEST(AheadScheduler, TwoModelsEachCaptionEveryTaskNearestFirst) {
+  Fixture f(30);
+  FakeCaptioner a("model-a"), b("model-b");
+  std::size_t calls = 0;
+  {
+    AheadScheduler ahead(*f.store, f.dataset, std::vector<Captioner*>{&a, &b}, small_window());
+    ahead.set_cursor(5);
+    ASSERT_TRUE(ahead.wait_idle(10s));
+    EXPECT_EQ(a.positions(), b.positions());
+    ASSERT_FALSE(a.positions().empty());
+    EXPECT_EQ(a.positions().front(), 5);
+    ASSERT_TRUE(f.store->suggestion("model-a", f.tasks[7].hash));
+    ASSERT_TRUE(f.store->suggestion("model-b", f.tasks[7].hash));
+    int per_model[2] = {0, 0};
+    for (const auto& r : ahead.take_results())
+      if (r.kind == AheadResult::suggestion) {
+        ASSERT_TRUE(r.model == 0 || r.model == 1);
+        ++per_model[r.model];
+        EXPECT_EQ(r.caption.caption, "shape " + std::to_string(r.position));
+      }
+    EXPECT_EQ(per_model[0], per_model[1]);
+    EXPECT_EQ(static_cast<std::size_t>(per_model[0]), a.positions().size());
+    EXPECT_EQ(ahead.status().ready_ahead, 8u);  // both captions for 5..12
+    calls = a.positions().size();
+  }
+  // A later session finds both models' captions in the store's cache.
+  AheadScheduler again(*f.store, f.dataset, std::vector<Captioner*>{&a, &b}, small_window());
+  again.set_cursor(5);
+  ASSERT_TRUE(again.wait_idle(10s));
+  EXPECT_EQ(a.positions().size(), calls);
+  EXPECT_EQ(again.status().cache_hits, 2 * calls);
 }
 
 TEST(AheadScheduler, JumpReprioritisesAtOnceAndDropsFarWork) {
