@@ -3,6 +3,9 @@
 
 #include <stb_image.h>
 #include <stb_image_write.h>
+#ifdef GLOSS_HAVE_TURBOJPEG
+#include <turbojpeg.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -91,6 +94,85 @@ Image decode_image_file(const fs::path& path) {
   return decode_image(read_file_bytes(path), path.string());
 }
 
+namespace {
+
+#ifdef GLOSS_HAVE_TURBOJPEG
+bool is_jpeg(const std::string& bytes) {
+  return bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xFF &&
+         static_cast<unsigned char>(bytes[1]) == 0xD8 && static_cast<unsigned char>(bytes[2]) == 0xFF;
+}
+
+// libjpeg-turbo's scaled decode. Returns false, having thrown nothing, when
+// libjpeg-turbo cannot decode the file cleanly (any error or warning, e.g. a
+// truncated file): the caller then decodes in full with stb_image, whose
+// checks and messages apply. Throws only for a header over the pixel cap.
+bool decode_jpeg_scaled(const std::string& bytes, const std::string& what, int max_side, Image& out) {
+  struct Handle {
+    tjhandle h = tjInitDecompress();
+    ~Handle() {
+      if (h) tjDestroy(h);
+    }
+  } handle;
+  if (!handle.h) return false;
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto size = static_cast<unsigned long>(bytes.size());
+  int w = 0, h = 0, subsamp = 0, colorspace = 0;
+  if (tjDecompressHeader3(handle.h, data, size, &w, &h, &subsamp, &colorspace) != 0) return false;
+  if (w <= 0 || h <= 0) return false;
+  check_pixel_count(w, h, what);  // the size the file claims, as decode_image checks it
+  if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) return false;
+  int n = 0;
+  const tjscalingfactor* factors = tjGetScalingFactors(&n);
+  if (!factors) return false;
+  // The smallest scale whose longest side is still >= max_side (never up).
+  const int longest = std::max(w, h);
+  tjscalingfactor best{1, 1};
+  int best_side = longest;
+  for (int i = 0; i < n; ++i) {
+    const int side = TJSCALED(longest, factors[i]);
+    if (side >= max_side && side < best_side) {
+      best = factors[i];
+      best_side = side;
+    }
+  }
+  Image image;
+  image.width = TJSCALED(w, best);
+  image.height = TJSCALED(h, best);
+  image.rgb.resize(static_cast<std::size_t>(image.width) * image.height * 3);
+  if (tjDecompress2(handle.h, data, size, image.rgb.data(), image.width, image.width * 3, image.height,
+                    TJPF_RGB, TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS) != 0)
+    return false;
+  out = std::move(image);
+  return true;
+}
+#endif
+
+}  // namespace
+
+bool scaled_jpeg_decode_available() {
+#ifdef GLOSS_HAVE_TURBOJPEG
+  return true;
+#else
+  return false;
+#endif
+}
+
+Image decode_image_for_side(const std::string& bytes, const std::string& what, int max_side) {
+#ifdef GLOSS_HAVE_TURBOJPEG
+  if (max_side > 0 && is_jpeg(bytes)) {
+    Image image;
+    if (decode_jpeg_scaled(bytes, what, max_side, image)) return image;
+  }
+#else
+  (void)max_side;
+#endif
+  return decode_image(bytes, what);
+}
+
+Image decode_image_file_for_side(const fs::path& path, int max_side) {
+  return decode_image_for_side(read_file_bytes(path), path.string(), max_side);
+}
+
 Image resize_bilinear(const Image& src, int width, int height) {
   Image dst;
   dst.width = width;
@@ -161,6 +243,16 @@ std::string encode_png(const Image& image) {
   if (!stbi_write_png_to_func(sink, &out, image.width, image.height, 3, image.rgb.data(),
                               image.width * 3))
     throw UserError("cannot encode PNG");
+  return out;
+}
+
+std::string encode_jpeg(const Image& image, int quality) {
+  std::string out;
+  auto sink = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), size);
+  };
+  if (!stbi_write_jpg_to_func(sink, &out, image.width, image.height, 3, image.rgb.data(), quality))
+    throw UserError("cannot encode JPEG");
   return out;
 }
 

@@ -234,13 +234,36 @@ void AheadScheduler::do_thumbnail(const Job& job) {
     result.pixels = std::make_shared<const Image>(decode_image(*bytes, "thumbnail"));
     return deliver(std::move(result));
   }
-  const auto pixels = decode(job.task, result.error);
+  std::shared_ptr<const Image> pixels;
+  for (const auto& [hash, image] : decoded_)
+    if (hash == job.task) pixels = image;
+  // Without the full image at hand, JPEGs decode at a reduced scale: a
+  // thumbnail needs a fraction of the pixels (docs/bench-thumbnails.md).
+  if (!pixels) pixels = decode_for_thumbnail(job.task, side, result.error);
   if (pixels) {
     auto thumb = std::make_shared<const Image>(make_thumbnail(*pixels, side));
     store_.put_thumbnail(job.task, side, encode_png(*thumb));
     result.pixels = std::move(thumb);
   }
   deliver(std::move(result));
+}
+
+std::shared_ptr<const Image> AheadScheduler::decode_for_thumbnail(std::uint64_t task, int side, std::string& error) {
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = failed_.find(task); it != failed_.end()) {
+      error = it->second;
+      return nullptr;
+    }
+  }
+  try {
+    const auto record = store_.task(task);
+    if (!record) throw UserError("this image is no longer in the store");
+    return std::make_shared<const Image>(decode_image_file_for_side(record->path, side));
+  } catch (const std::exception& e) {
+    error = e.what();
+    return nullptr;
+  }
 }
 
 std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, std::string& error) {

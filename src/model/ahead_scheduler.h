@@ -96,6 +96,7 @@ class AheadScheduler {
   void do_image(const Job& job);
   void do_thumbnail(const Job& job);
   std::shared_ptr<const Image> decode(std::uint64_t task, std::string& error);
+  std::shared_ptr<const Image> decode_for_thumbnail(std::uint64_t task, int side, std::string& error);
   void deliver(AheadResult result);
   void update_status_locked();
   bool all_suggested_locked(std::uint64_t task) const;

@@ -109,5 +109,93 @@ TEST(Sources, NonUtf8FileNamesAreHandled) {
   EXPECT_EQ(scan.tasks[0].path, odd.string());
 }
 
+// decode_image_file_for_side (gallery thumbnails): JPEGs are decoded at a
+// reduced DCT scale when libjpeg-turbo is built in, everything else (and any
+// JPEG it cannot decode cleanly) exactly as decode_image_file.
+TEST(Sources, ScaledJpegDecodeForThumbnails) {
+  test::TempDir dir;
+  Image im{800, 600, std::vector<std::uint8_t>(800u * 600u * 3u)};
+  for (int y = 0; y < im.height; ++y)
+    for (int x = 0; x < im.width; ++x) {
+      std::uint8_t* px = &im.rgb[(static_cast<std::size_t>(y) * im.width + x) * 3];
+      px[0] = static_cast<std::uint8_t>(x * 255 / 799);
+      px[1] = static_cast<std::uint8_t>(y * 255 / 599);
+      px[2] = static_cast<std::uint8_t>((x / 100 + y / 100) % 2 ? 200 : 40);
+    }
+  const std::string jpg = encode_jpeg(im, 95);
+  test::write_text(dir / "photo.jpg", jpg);
+
+  const Image full = decode_image_file(dir / "photo.jpg");
+  ASSERT_EQ(full.width, 800);
+  ASSERT_EQ(full.height, 600);
+  const Image scaled = decode_image_file_for_side(dir / "photo.jpg", 192);
+  if (scaled_jpeg_decode_available()) {
+    EXPECT_EQ(scaled.width, 200);  // 1/4: the smallest scale still >= 192 px (1/8 would be 100)
+    EXPECT_EQ(scaled.height, 150);
+  } else {
+    EXPECT_EQ(scaled.width, 800);
+  }
+  // The thumbnails agree (DCT scaling is an area average too).
+  const Image a = make_thumbnail(full, 192), b = make_thumbnail(scaled, 192);
+  ASSERT_EQ(a.width, b.width);
+  ASSERT_EQ(a.height, b.height);
+  double diff = 0;
+  for (std::size_t i = 0; i < a.rgb.size(); ++i) diff += std::abs(int(a.rgb[i]) - int(b.rgb[i]));
+  EXPECT_LT(diff / static_cast<double>(a.rgb.size()), 4.0);
+
+  // Never upscaled: a longest side at or below max_side decodes at full size.
+  EXPECT_EQ(decode_image_file_for_side(dir / "photo.jpg", 800).width, 800);
+  EXPECT_EQ(decode_image_file_for_side(dir / "photo.jpg", 5000).width, 800);
+  const bool scales = scaled_jpeg_decode_available();
+  EXPECT_EQ(decode_image_file_for_side(dir / "photo.jpg", 600).width, scales ? 600 : 800);  // 3/4
+  EXPECT_EQ(decode_image_file_for_side(dir / "photo.jpg", 401).width, scales ? 500 : 800);  // 5/8
+
+  // PNGs decode in full, bit for bit as decode_image_file.
+  test::write_test_png(dir / "p.png", 5, 300, 200);
+  const Image png = decode_image_file_for_side(dir / "p.png", 64);
+  EXPECT_EQ(png.width, 300);
+  EXPECT_EQ(png.rgb, decode_image_file(dir / "p.png").rgb);
+
+  // A truncated JPEG behaves exactly as with decode_image_file.
+  test::write_text(dir / "truncated.jpg", jpg.substr(0, jpg.size() / 3));
+  std::string full_error, side_error;
+  Image t_full, t_side;
+  try {
+    t_full = decode_image_file(dir / "truncated.jpg");
+  } catch (const UserError& e) {
+    full_error = e.what();
+  }
+  try {
+    t_side = decode_image_file_for_side(dir / "truncated.jpg", 192);
+  } catch (const UserError& e) {
+    side_error = e.what();
+  }
+  EXPECT_EQ(side_error, full_error);
+  EXPECT_EQ(t_side.width, t_full.width);
+  if (!side_error.empty()) EXPECT_NE(side_error.find("truncated.jpg"), std::string::npos) << side_error;
+
+  // JPEG magic, then garbage: refused, naming the file.
+  test::write_text(dir / "garbage.jpg", std::string("\xFF\xD8\xFF\xE0", 4) + "not really a jpeg");
+  try {
+    decode_image_file_for_side(dir / "garbage.jpg", 192);
+    FAIL() << "garbage after a JPEG signature must be refused";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("garbage.jpg"), std::string::npos) << e.what();
+  }
+
+  // A JPEG header claiming 30000 x 30000 pixels is refused by the pixel cap.
+  std::string huge("\xFF\xD8\xFF\xC0\x00\x11\x08", 7);
+  huge += std::string("\x75\x30\x75\x30\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01", 14);
+  huge += std::string("\xFF\xD9", 2);
+  test::write_text(dir / "huge.jpg", huge);
+  try {
+    decode_image_file_for_side(dir / "huge.jpg", 192);
+    FAIL() << "a 30000x30000 JPEG header must be refused";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("30000x30000"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("huge.jpg"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace gloss
