@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "core/error.h"
+#include "ui/bench_log.h"
 #include "ui/caption_window.h"
 
 namespace gloss {
@@ -14,6 +15,7 @@ namespace {
 struct CaptionArgs {
   std::string dataset, source, model, session;
   std::string replay, screenshot, keymap;
+  std::string bench_log;  // --bench-log
   std::uint64_t ahead = 32;
 };
 
@@ -38,6 +40,7 @@ std::unique_ptr<Captioner> open_model(const std::string& model) {
 }
 
 int run_caption(const AppContext& ctx, const CaptionArgs& a) {
+  ui::bench::open(a.bench_log);  // --bench-log: first, so the log times the scan and the model load too
   const SourceScan scan = scan_source(a.source);
   print_problems(scan.problems);
   auto store = ctx.open_store();
@@ -46,6 +49,13 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   std::printf("'%s': %llu images (%llu added now), %llu already answered\n", a.dataset.c_str(),
               static_cast<unsigned long long>(info.size), static_cast<unsigned long long>(added.added),
               static_cast<unsigned long long>(info.answered));
+  // Scan report (issue 8): every skipped file by name, then the counts by reason.
+  for (std::size_t i = 0; i < scan.duplicates.size() && i < 20; ++i)
+    std::fprintf(stderr, "gloss: %s: same bytes as %s, skipped (duplicate)\n", scan.duplicates[i].c_str(),
+                 scan.duplicate_of[i].c_str());
+  if (!scan.problems.empty() || !scan.duplicates.empty())
+    std::printf("%zu files skipped: %s\n", scan.problems.size() + scan.duplicates.size(),
+                count_skipped(scan).c_str());
   if (info.size == 0)
     throw UserError("'" + a.dataset + "' has no images: " + a.source + " had none gloss could read");
   const auto model = open_model(a.model);
@@ -74,6 +84,7 @@ void register_caption_command(CLI::App& app, AppContext& ctx) {
   cmd->add_option("--session", a->session, "Session name stored with each answer (default: DATASET-date_time)");
   cmd->add_option("--replay", a->replay, "Run a script of keys and typing (see docs/caption.md)")->check(CLI::ExistingFile);
   cmd->add_option("--screenshot", a->screenshot, "Write the window as PNG to this file when quitting");
+  cmd->add_option("--bench-log", a->bench_log, "Write one JSON line per frame and per event (timings, for tests/bench/paging.cpp)");
   cmd->add_option("--keymap", a->keymap, "Key bindings file: lines like 'reject = Ctrl+Shift+R'")->check(CLI::ExistingFile);
   cmd->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_caption(ctx, *a); }; });
 }

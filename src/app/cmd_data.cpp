@@ -38,10 +38,17 @@ int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& s
               static_cast<unsigned long long>(r.added), dataset.c_str(),
               static_cast<unsigned long long>(r.new_tasks),
               static_cast<unsigned long long>(r.already_in_dataset));
+  for (std::size_t i = 0; i < scan.duplicates.size() && i < 20; ++i)
+    std::cerr << "gloss: " << scan.duplicates[i] << ": same bytes as " << scan.duplicate_of[i]
+              << ", skipped (duplicate)\n";
   if (!scan.duplicates.empty())
     std::printf("%zu files skipped as duplicates: same bytes as an earlier file (e.g. %s)\n",
                 scan.duplicates.size(), scan.duplicates.front().c_str());
-  if (!scan.problems.empty()) std::printf("%zu files could not be added (see above)\n", scan.problems.size());
+  if (!scan.problems.empty())
+    std::printf("%zu files could not be added (see above)\n", scan.problems.size());
+  if (!scan.problems.empty() || !scan.duplicates.empty())
+    std::printf("%zu files skipped in all: %s\n", scan.problems.size() + scan.duplicates.size(),
+                count_skipped(scan).c_str());
   std::printf("'%s' now has %llu tasks\n", dataset.c_str(), static_cast<unsigned long long>(info.size));
   return 0;
 }

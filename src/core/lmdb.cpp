@@ -1,5 +1,8 @@
 #include "core/lmdb.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <mutex>
 
 namespace gloss::lmdb {
@@ -14,6 +17,38 @@ void check(int rc, const char* operation) {
 
 namespace {
 MDB_val to_val(std::string_view s) { return {s.size(), const_cast<char*>(s.data())}; }
+
+// The folder the file system holding `dir` is mounted on (walks up while the
+// device stays the same), for the full-disk message.
+fs::path mount_point(const fs::path& dir) {
+  std::error_code ec;
+  fs::path p = fs::absolute(dir, ec).lexically_normal();
+  struct stat st;
+  if (ec || ::stat(p.c_str(), &st) != 0) return dir;
+  while (p.has_parent_path() && p.parent_path() != p) {
+    struct stat up;
+    if (::stat(p.parent_path().c_str(), &up) != 0 || up.st_dev != st.st_dev) break;
+    p = p.parent_path();
+  }
+  return p;
+}
+
+// A write that failed because the disk (or the file size limit) is full. The
+// transaction is aborted, so what was committed before stays as it was.
+// Thrown as a plain StoreError: Env::write() only retries lmdb::Error.
+[[noreturn]] void throw_disk_full(int rc, const fs::path& dir) {
+  const std::string where = mount_point(dir).string();
+  std::string what = "store " + dir.string() + " cannot grow: the disk is full (" + mdb_strerror(rc) + ")";
+  if (rc == EFBIG) what = "store " + dir.string() + " cannot grow: its file is full, at the file size limit (" +
+                          mdb_strerror(rc) + ")";
+  if (rc == EDQUOT) what = "store " + dir.string() + " cannot grow: the disk quota is full (" + mdb_strerror(rc) + ")";
+  const std::string todo = rc == EFBIG ? "raise the file size limit (ulimit -f) or move the store, or free some space on "
+                                        : "free some space on ";
+  throw StoreError(what + "; the last change was not saved: " + todo + where +
+                   " and run again: nothing saved so far is lost");
+}
+
+bool disk_full(int rc) { return rc == ENOSPC || rc == EFBIG || rc == EDQUOT; }
 }  // namespace
 
 Env::Env(const Options& options) : dir_(options.dir) {
@@ -82,7 +117,9 @@ Txn::~Txn() {
 void Txn::commit() {
   MDB_txn* txn = txn_;
   txn_ = nullptr;  // commit frees the transaction even when it fails
-  check(mdb_txn_commit(txn), "committing to the store");
+  const int rc = mdb_txn_commit(txn);
+  if (disk_full(rc)) throw_disk_full(rc, env_.dir());
+  check(rc, "committing to the store");
 }
 
 std::optional<std::string_view> Txn::get(MDB_dbi dbi, std::string_view key) const {
@@ -95,7 +132,9 @@ std::optional<std::string_view> Txn::get(MDB_dbi dbi, std::string_view key) cons
 
 void Txn::put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags) {
   MDB_val k = to_val(key), v = to_val(value);
-  check(mdb_put(txn_, dbi, &k, &v, flags), "writing to the store");
+  const int rc = mdb_put(txn_, dbi, &k, &v, flags);  // can write when a big transaction spills pages
+  if (disk_full(rc)) throw_disk_full(rc, env_.dir());
+  check(rc, "writing to the store");
 }
 
 bool Txn::del(MDB_dbi dbi, std::string_view key) {

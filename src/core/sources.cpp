@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -83,6 +85,19 @@ std::vector<fs::path> list_folder(const fs::path& dir, std::vector<Problem>& pro
     }
     const fs::path& p = it->path();
     std::error_code sec;
+    if (it->is_symlink(sec)) {
+      std::error_code lec;
+      (void)fs::status(p, lec);
+      if (lec == std::errc::too_many_symbolic_link_levels) {
+        problems.push_back({p.string(), "symbolic link loop: cannot follow it"});
+        continue;
+      }
+      if (lec) {
+        const fs::path target = fs::read_symlink(p, lec);
+        problems.push_back({p.string(), "broken symbolic link (points to " + target.string() + ")"});
+        continue;
+      }
+    }
     if (it->is_directory(sec)) {
       if (has_image_extension(p)) problems.push_back({p.string(), "is a directory, not an image"});
       continue;
@@ -129,13 +144,47 @@ SourceScan scan_source(const fs::path& source) {
   else if (source.extension() == ".jsonl") files = list_jsonl(source, scan.problems);
   else throw UserError(source.string() + ": a source is a folder of images or a .jsonl file");
 
-  std::unordered_set<std::uint64_t> seen;
+  std::unordered_map<std::uint64_t, std::string> seen;  // hash -> first file with those bytes
   for (auto& r : load_tasks(files)) {
     if (!r.ok()) { scan.problems.push_back(std::move(r.problem)); continue; }
-    if (!seen.insert(r.task.hash).second) { scan.duplicates.push_back(r.task.path); continue; }
+    const auto [earlier, fresh] = seen.emplace(r.task.hash, r.task.path);
+    if (!fresh) {
+      scan.duplicates.push_back(r.task.path);
+      scan.duplicate_of.push_back(earlier->second);
+      continue;
+    }
     scan.tasks.push_back(std::move(r.task));
   }
   return scan;
+}
+
+std::string problem_kind(const Problem& problem) {
+  const std::string& r = problem.reason;
+  auto has = [&](const char* text) { return r.find(text) != std::string::npos; };
+  if (problem.line > 0 || has("not valid JSON") || has("needs an \"image\" field")) return "bad line";
+  if (has("empty file")) return "empty";
+  if (has("symbolic link")) return "bad link";
+  if (has("is a directory")) return "directory";
+  if (has("not an image file extension")) return "not an image extension";
+  if (has("not an image")) return "not an image";
+  if (has("no pixels")) return "no pixels";
+  if (r.rfind("image is ", 0) == 0 || r.rfind("file is ", 0) == 0 || has("too large")) return "too large";
+  if (has("cannot decode")) return "cannot decode";
+  if (has("file not found")) return "missing";
+  if (has("not a regular file")) return "not a regular file";
+  if (has("cannot open") || has("read failed") || has("cannot read")) return "unreadable";
+  return "other";
+}
+
+std::string count_skipped(const SourceScan& scan) {
+  std::map<std::string, std::size_t> counts;
+  for (const Problem& p : scan.problems) ++counts[problem_kind(p)];
+  if (!scan.duplicates.empty()) counts["duplicate"] += scan.duplicates.size();
+  std::vector<std::pair<std::string, std::size_t>> sorted(counts.begin(), counts.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string out;
+  for (const auto& [kind, n] : sorted) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+  return out;
 }
 
 }  // namespace gloss

@@ -24,7 +24,16 @@ struct SourceScan {
   std::vector<Task> tasks;        // in source order; duplicates by content removed
   std::vector<Problem> problems;
   std::vector<std::string> duplicates;  // files whose bytes an earlier file had
+  std::vector<std::string> duplicate_of;  // for each of duplicates: the earlier file
 };
+
+// A short name for why a file was skipped, for the counts at the end of a
+// report: "empty", "not an image", "too large", "directory", "bad link",
+// "unreadable", "not an image extension", "bad line"... ("other" if unknown).
+std::string problem_kind(const Problem& problem);
+// "2 not an image, 1 empty, 1 duplicate": the problems and duplicates counted
+// by kind, most frequent first; "" when there are none.
+std::string count_skipped(const SourceScan& scan);
 
 // True for the file extensions stb_image decodes.
 bool has_image_extension(const std::filesystem::path& path);

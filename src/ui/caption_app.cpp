@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/error_classifier.h"
+#include "ui/bench_log.h"  // --bench-log hooks
 #include "ui/theme.h"
 
 namespace gloss::ui {
@@ -81,6 +82,7 @@ void CaptionApp::drain_results() {
       case AheadResult::image: images_.offer(r.task, std::move(r.pixels), r.task == session_.task().hash); break;
       case AheadResult::thumbnail:
         if (r.pixels) thumbs_.offer(r.task, std::move(r.pixels));
+        else view_.thumbnail_errors[r.task] = r.error;  // issue 8: the gallery shows a "cannot read" badge
         break;
       case AheadResult::failure:
         failures_[r.task] = r.error;
@@ -206,6 +208,7 @@ void CaptionApp::handle_chord(const Chord& chord) {
 
 void CaptionApp::dispatch(Action action) {
   if (view_.quitting) return;
+  bench::dispatch(action_name(action));  // --bench-log hook
   if (action == Action::quit) return request_quit();
   const auto before = session_.position();
   const auto generation = session_.box_generation();
@@ -336,6 +339,7 @@ void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {
     if (compare_) compare_->sync(now_ms());
   }
   if (session_.position() != before) {
+    bench::moved(session_.position(), session_.task().hash, session_.suggestion_state() == SuggestionState::waiting);  // --bench-log hook
     view_.zoom = 0.f;
     view_.pan_x = view_.pan_y = 0.f;
     image_requested_for_ = UINT64_MAX;

@@ -10,6 +10,7 @@
 #include "core/compare_pass.h"
 #include "core/error_pass.h"
 #include "model/ahead_scheduler.h"
+#include "ui/bench_log.h"  // --bench-log hooks
 #include "ui/caption_app.h"
 #include "ui/gl_textures.h"
 #include "ui/image_renderer.h"
@@ -88,6 +89,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     app.start();
     while (!app.finished()) {
       window.poll(app.busy() ? 0.0 : 0.25);
+      bench::frame_begin();  // --bench-log hook
       if (g_stop_requested || window.close_requested()) {
         window.cancel_close();
         app.request_quit();
@@ -95,9 +97,12 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
       window.begin_frame();
       renderer.begin_frame();
       const auto screenshot = app.frame();
+      bench::frame_built();  // --bench-log hook
       window.end_frame(screenshot);
+      bench::frame_end(session.position(), ahead.status());  // --bench-log hook
     }
     ahead.stop();
+    bench::close(session.summary().stalls);  // --bench-log hook
   }
   if (errors) {
     std::printf("%s", format_errors_summary(session.summary(), o.errors_from, o.dataset).c_str());

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "ui/bench_log.h"  // --bench-log hook
 #include "ui/key_names.h"
 #include "ui/theme.h"
 
@@ -97,6 +98,7 @@ void Window::load_fonts() {
 }
 
 void Window::on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
+  if (action == GLFW_PRESS) bench::key_arrival();  // --bench-log hook
   static_cast<Window*>(glfwGetWindowUserPointer(window))->input_.push_back({key, scancode, action, mods, 0});
 }
 
@@ -172,6 +174,7 @@ void Window::end_frame(const std::filesystem::path& screenshot) {
     if (screenshot.has_parent_path()) std::filesystem::create_directories(screenshot.parent_path());
     write_png(screenshot, shot);
   }
+  bench::before_swap();  // --bench-log hook
   glfwSwapBuffers(window_);
 }
 

@@ -60,6 +60,22 @@ void draw_cell(ViewContext& c, Intents& out, std::uint64_t position, std::uint64
     dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t->id)), p, ImVec2(p.x + w, p.y + h));
   } else {
     dl->AddRectFilled(box_min, box_max, theme::u32(theme::background), 4.f * s);
+    const auto failed = c.view.thumbnail_errors.find(task);
+    if (failed != c.view.thumbnail_errors.end()) {
+      // The image could not be decoded: say so instead of a blank placeholder;
+      // the reason is in the tooltip (and on the error card when opened).
+      ImGui::PushFont(c.fonts.small);
+      const char* label = "cannot read";
+      const ImVec2 ls = ImGui::CalcTextSize(label);
+      const ImVec2 centre((box_min.x + box_max.x) * 0.5f, (box_min.y + box_max.y) * 0.5f);
+      const ImVec2 lp(std::floor(centre.x - ls.x * 0.5f), std::floor(centre.y - ls.y * 0.5f));
+      dl->AddRect(box_min, box_max, theme::u32(theme::deleted, 0.6f), 4.f * s, 0, 1.5f * s);
+      dl->AddRectFilled(ImVec2(lp.x - 8 * s, lp.y - 4 * s), ImVec2(lp.x + ls.x + 8 * s, lp.y + ls.y + 4 * s),
+                        theme::u32(theme::deleted, 0.22f), 8.f * s);
+      dl->AddText(lp, theme::u32(theme::deleted), label);
+      ImGui::PopFont();
+      if (ImGui::IsItemHovered() && !failed->second.empty()) ImGui::SetTooltip("%s", failed->second.c_str());
+    }
   }
   const auto answer = c.store.answer(c.session.dataset(), task);
   const Badge badge = badge_for(answer);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/bench_log.h"  // --bench-log hook
 #include "ui/theme.h"
 #include "ui/views/views.h"
 
@@ -75,6 +76,7 @@ void draw_image_pane(ViewContext& c, Intents& out, ImVec2 size) {
   const ImVec2 a(std::floor(centre.x - w * 0.5f + ox), std::floor(centre.y - h * 0.5f + oy));
   dl->PushClipRect(min, max, true);
   c.renderer.draw(dl, *texture, a, ImVec2(a.x + w, a.y + h), scale > 1.f);
+  bench::drawn(c.session.task().hash);  // --bench-log hook
   char label[48];
   if (c.view.zoom > 0.f) std::snprintf(label, sizeof label, "%.0f%%", scale * 100.f);
   else std::snprintf(label, sizeof label, "fit · %.0f%%", scale * 100.f);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <imgui.h>
@@ -45,6 +46,7 @@ struct ViewState {
   bool quitting = false;
   bool all_answered_notice = false;
   bool histogram = false;            // the error-category side panel
+  std::unordered_map<std::uint64_t, std::string> thumbnail_errors;  // issue 8: task -> why its thumbnail failed
 };
 
 struct Intents {
