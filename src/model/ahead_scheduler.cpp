@@ -294,8 +294,11 @@ std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, std::str
 }
 
 void AheadScheduler::deliver(AheadResult result) {
-  std::lock_guard lock(mutex_);
-  mailbox_.push_back(std::move(result));
+  {
+    std::lock_guard lock(mutex_);
+    mailbox_.push_back(std::move(result));
+  }
+  if (notify_) notify_();
 }
 
 }  // namespace gloss

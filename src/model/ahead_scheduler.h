@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -64,6 +65,9 @@ class AheadScheduler {
   AheadScheduler(const AheadScheduler&) = delete;
   AheadScheduler& operator=(const AheadScheduler&) = delete;
 
+  // Called from the worker after each delivery (e.g. to wake the UI's event
+  // wait). Set it before the first set_cursor.
+  void set_notify(std::function<void()> notify) { notify_ = std::move(notify); }
   // The first call starts the worker.
   void set_cursor(std::uint64_t position);
   // Deliver the pixels for this position again (the UI dropped its texture).
@@ -105,6 +109,7 @@ class AheadScheduler {
   DatasetInfo dataset_;
   std::vector<Captioner*> captioners_;
   AheadOptions options_;
+  std::function<void()> notify_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

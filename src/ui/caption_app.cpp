@@ -54,11 +54,19 @@ std::filesystem::path CaptionApp::frame() {
     ahead_.want_image(session_.position());  // dropped from the texture cache, or never sent
     image_requested_for_ = task;
   }
+  // Keys act before the frame is drawn, so the next image is on screen in
+  // this very frame; keys that follow typing in the same frame wait until the
+  // widgets have taken the text, or the text would land in the next task.
+  std::vector<Chord> chords = window_.take_chords();
+  if (!window_.typed_this_frame()) {
+    for (const Chord& chord : chords) handle_chord(chord);
+    chords.clear();
+  }
   if (options_.replaying) step_replay();
   Intents in;
   draw(in);
   apply(in);
-  for (const Chord& chord : window_.take_chords()) handle_chord(chord);
+  for (const Chord& chord : chords) handle_chord(chord);
   const bool caption_box_expected = (compare_ ? compare_->editing() : !errors_) && !view_.gallery && !view_.help &&
                                     !view_.jump && !view_.quitting;
   window_.set_text_ready(view_.jump ? view_.jump_active : !caption_box_expected || view_.box_active);
@@ -356,8 +364,9 @@ void CaptionApp::request_quit() {
 bool CaptionApp::finished() const { return finished_; }
 
 bool CaptionApp::busy() const {
-  return options_.replaying || view_.quitting || images_.pending() || thumbs_.pending() ||
-         ahead_.status().queue_depth > 0;
+  // The worker's deliveries wake the window (AheadScheduler::set_notify), so
+  // its queue is no reason to redraw at full rate.
+  return options_.replaying || view_.quitting || images_.pending() || thumbs_.pending();
 }
 
 bool CaptionApp::image_settled() {

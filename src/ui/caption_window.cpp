@@ -42,9 +42,12 @@ class StopSignals {
   void (*term_)(int) = SIG_DFL;
 };
 
-constexpr std::size_t kImageTextureBytes = 512u << 20;
+// Images: the open one and its neighbours, plus a few to go back to.
+constexpr std::size_t kImageTextureBytes = 256u << 20;
+constexpr std::size_t kImageTextures = 48;
 constexpr std::size_t kImageUploadPerFrame = 24u << 20;
 constexpr std::size_t kThumbTextureBytes = 96u << 20;
+constexpr std::size_t kThumbTextures = 2048;  // a few gallery screens
 constexpr std::size_t kThumbUploadPerFrame = 2u << 20;
 
 }  // namespace
@@ -76,14 +79,15 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     Window window("gloss · " + o.dataset, o.width, o.height);
     GlUploader uploader;
     ImageRenderer renderer;
-    TextureCache images(uploader, kImageTextureBytes, kImageUploadPerFrame);
-    TextureCache thumbs(uploader, kThumbTextureBytes, kThumbUploadPerFrame);
+    TextureCache images(uploader, kImageTextureBytes, kImageUploadPerFrame, kImageTextures);
+    TextureCache thumbs(uploader, kThumbTextureBytes, kThumbUploadPerFrame, kThumbTextures);
     AheadOptions ahead_options;
     ahead_options.ahead = o.ahead;
     std::vector<Captioner*> models;
     for (Captioner* m : {o.captioner, o.compare_b})
       if (m) models.push_back(m);
     AheadScheduler ahead(store, session.dataset(), models, ahead_options);
+    ahead.set_notify(&Window::wake);
     CaptionApp app(store, session, ahead, window, images, thumbs, renderer, app_options);
     StopSignals signals;
     app.start();

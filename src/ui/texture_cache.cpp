@@ -5,8 +5,8 @@
 namespace gloss::ui {
 
 TextureCache::TextureCache(TextureUploader& uploader, std::size_t max_bytes,
-                           std::size_t upload_bytes_per_frame)
-    : uploader_(uploader), max_bytes_(max_bytes), frame_budget_(upload_bytes_per_frame) {}
+                           std::size_t upload_bytes_per_frame, std::size_t max_entries)
+    : uploader_(uploader), max_bytes_(max_bytes), max_entries_(max_entries), frame_budget_(upload_bytes_per_frame) {}
 
 TextureCache::~TextureCache() { clear(); }
 
@@ -42,7 +42,7 @@ void TextureCache::upload_pending() {
 
 // The most recently used entry always stays, even if it alone is over the bound.
 void TextureCache::evict_to_bound() {
-  while (bytes_ > max_bytes_ && lru_.size() > 1) {
+  while ((bytes_ > max_bytes_ || lru_.size() > max_entries_) && lru_.size() > 1) {
     const std::uint64_t victim = lru_.back();
     lru_.pop_back();
     const auto it = entries_.find(victim);

@@ -1,6 +1,7 @@
 // Decoded pixels -> GPU textures, on the UI thread only. Uploads are spread
 // over frames (a byte budget per frame, the open image first) and the cache is
-// an LRU bounded by bytes. The uploader is an interface so the bounds can be
+// an LRU bounded by bytes and by count (small images cost the driver more than
+// their pixels). The uploader is an interface so the bounds can be
 // tested without GL.
 #pragma once
 
@@ -19,7 +20,8 @@ struct Texture {
   std::uint32_t id = 0;
   int width = 0;
   int height = 0;
-  std::size_t bytes() const { return static_cast<std::size_t>(width) * height * 4; }
+  // RGBA8 with its mipmap chain (a third more).
+  std::size_t bytes() const { return static_cast<std::size_t>(width) * height * 16 / 3; }
 };
 
 class TextureUploader {
@@ -31,7 +33,8 @@ class TextureUploader {
 
 class TextureCache {
  public:
-  TextureCache(TextureUploader& uploader, std::size_t max_bytes, std::size_t upload_bytes_per_frame);
+  TextureCache(TextureUploader& uploader, std::size_t max_bytes, std::size_t upload_bytes_per_frame,
+               std::size_t max_entries = SIZE_MAX);
   ~TextureCache();
   TextureCache(const TextureCache&) = delete;
   TextureCache& operator=(const TextureCache&) = delete;
@@ -58,6 +61,7 @@ class TextureCache {
 
   TextureUploader& uploader_;
   std::size_t max_bytes_;
+  std::size_t max_entries_;
   std::size_t frame_budget_;
   std::size_t bytes_ = 0;
   std::unordered_map<std::uint64_t, Entry> entries_;

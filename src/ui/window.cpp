@@ -113,11 +113,13 @@ void Window::on_char(GLFWwindow* window, unsigned int codepoint) {
 void Window::feed_input() {
   std::vector<int> touched;
   bool key_pressed = false;
+  typed_this_frame_ = false;
   while (!input_.empty()) {
     const InputEvent e = input_.front();
     if (e.key < 0) {
       if (key_pressed || !text_ready_) break;
       ImGui_ImplGlfw_CharCallback(window_, e.codepoint);
+      typed_this_frame_ = true;
     } else {
       if (std::find(touched.begin(), touched.end(), e.key) != touched.end()) break;
       touched.push_back(e.key);
@@ -139,6 +141,8 @@ void Window::poll(double timeout_s) {
   if (timeout_s > 0) glfwWaitEventsTimeout(timeout_s);
   else glfwPollEvents();
 }
+
+void Window::wake() { glfwPostEmptyEvent(); }
 
 bool Window::close_requested() const { return glfwWindowShouldClose(window_); }
 void Window::cancel_close() { glfwSetWindowShouldClose(window_, GLFW_FALSE); }

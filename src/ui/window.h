@@ -50,6 +50,12 @@ class Window {
   // keys such as Ctrl+Backspace); false if the key is unknown.
   bool press_key(const Chord& chord);
   bool input_pending() const { return !input_.empty(); }
+  // True when typed characters went to ImGui at the start of this frame: the
+  // widgets take them while drawing, so keys that follow must wait until then.
+  bool typed_this_frame() const { return typed_this_frame_; }
+  // Ends a wait for events from any thread (GLFW's glfwPostEmptyEvent): the
+  // background worker calls it when it has delivered something to show.
+  static void wake();
 
  private:
   static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
@@ -66,7 +72,8 @@ class Window {
 
   GLFWwindow* window_ = nullptr;
   std::deque<InputEvent> input_;
-  bool text_ready_ = true;  // GLFW events not yet handed to ImGui
+  bool text_ready_ = true;
+  bool typed_this_frame_ = false;  // GLFW events not yet handed to ImGui
   float scale_ = 1.f;
   Fonts fonts_;
   std::vector<Chord> chords_;

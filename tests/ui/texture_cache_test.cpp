@@ -20,6 +20,9 @@ class FakeUploader : public TextureUploader {
   int uploads = 0;
 };
 
+// What one 32x32 texture counts (RGBA with mipmaps).
+const std::size_t kTex32 = Texture{0, 32, 32}.bytes();
+
 std::shared_ptr<const Image> pixels(int w, int h) {
   auto image = std::make_shared<Image>();
   image->width = w;
@@ -30,7 +33,7 @@ std::shared_ptr<const Image> pixels(int w, int h) {
 
 TEST(TextureCache, StaysWithinItsByteBoundEvictingLeastRecentlyUsed) {
   FakeUploader gpu;
-  TextureCache cache(gpu, 3 * 4096, 1 << 30);  // three 32x32 RGBA textures
+  TextureCache cache(gpu, 3 * kTex32, 1 << 30);  // three 32x32 RGBA textures
   for (std::uint64_t k = 1; k <= 3; ++k) cache.offer(k, pixels(32, 32));
   cache.upload_pending();
   EXPECT_EQ(cache.size(), 3u);
@@ -38,7 +41,7 @@ TEST(TextureCache, StaysWithinItsByteBoundEvictingLeastRecentlyUsed) {
   cache.offer(4, pixels(32, 32));
   cache.upload_pending();
   EXPECT_EQ(cache.size(), 3u);
-  EXPECT_LE(cache.bytes(), 3u * 4096);
+  EXPECT_LE(cache.bytes(), 3u * kTex32);
   EXPECT_FALSE(cache.find(2));
   EXPECT_TRUE(cache.find(1));
   EXPECT_TRUE(cache.find(4));
@@ -46,15 +49,29 @@ TEST(TextureCache, StaysWithinItsByteBoundEvictingLeastRecentlyUsed) {
   for (std::uint64_t k = 10; k < 50; ++k) {
     cache.offer(k, pixels(32, 32));
     cache.upload_pending();
-    EXPECT_LE(cache.bytes(), 3u * 4096);
+    EXPECT_LE(cache.bytes(), 3u * kTex32);
   }
   cache.clear();
   EXPECT_TRUE(gpu.live.empty());
 }
 
+TEST(TextureCache, StaysWithinItsCountBound) {
+  FakeUploader gpu;
+  TextureCache cache(gpu, 1 << 30, 1 << 30, 4);  // bytes are no limit here
+  for (std::uint64_t k = 1; k <= 50; ++k) {
+    cache.offer(k, pixels(4, 4));
+    cache.upload_pending();
+    EXPECT_LE(cache.size(), 4u);
+  }
+  EXPECT_EQ(gpu.live.size(), 4u);
+  EXPECT_TRUE(cache.find(50));
+  EXPECT_FALSE(cache.find(46));
+  EXPECT_EQ(Texture({0, 30, 30}).bytes(), 30u * 30 * 4 * 4 / 3);  // mipmaps count
+}
+
 TEST(TextureCache, SpreadsUploadsOverFramesWithTheOpenImageFirst) {
   FakeUploader gpu;
-  TextureCache cache(gpu, 1 << 30, 2 * 4096);
+  TextureCache cache(gpu, 1 << 30, 2 * kTex32);
   for (std::uint64_t k = 1; k <= 5; ++k) cache.offer(k, pixels(32, 32));
   cache.offer(9, pixels(32, 32), /*urgent=*/true);
   cache.upload_pending();
