@@ -1,6 +1,8 @@
 // Layout of the LMDB environment (all integers big-endian so that keys sort
 // by number and a dataset's entries are one contiguous range):
-//   meta         "schema" -> "1", "next_dataset" -> u32
+//   meta         "schema" -> "2", "next_dataset" -> u32
+//                (1: msgpack records only; 2: records may be binary, see records.cpp.
+//                A version 1 store is marked 2 when opened: its old records still read.)
 //   datasets     name -> {id, size, answered, created}
 //   items        u32 dataset id | u64 position -> u64 task hash
 //   item_pos     u32 dataset id | u64 task hash -> u64 position
@@ -23,7 +25,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kSchema = "1";
+constexpr const char* kSchema = "2";
+constexpr const char* kOldSchema = "1";
 
 void append_be(std::string& out, std::uint64_t value, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
@@ -90,10 +93,13 @@ struct Store::Impl {
         thumbnails(env.open_db("thumbnails")) {
     env.write([&](lmdb::Txn& txn) {
       const auto schema = txn.get(meta, "schema");
-      if (!schema) txn.put(meta, "schema", kSchema);
+      // An older gloss must refuse a store with records it cannot read,
+      // rather than call them corrupt: mark it before writing any.
+      if (!schema || *schema == kOldSchema) txn.put(meta, "schema", kSchema);
       else if (*schema != kSchema)
         throw UserError("store " + o.dir.string() + " has schema version " + std::string(*schema) +
-                        "; this gloss reads version " + kSchema);
+                        "; this gloss reads versions " + kOldSchema + " and " + kSchema +
+                        ": it was written by a newer gloss");
     });
   }
 

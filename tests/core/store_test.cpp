@@ -313,5 +313,25 @@ TEST(Store, RefusesAnotherSchemaVersion) {
   EXPECT_THROW(Store({dir.path()}), UserError);
 }
 
+TEST(Store, VersionOneStoreIsMarkedTwoOnOpen) {
+  test::TempDir dir;
+  { Store store({dir.path()}); }
+  auto schema = [&] {
+    lmdb::Env env({dir.path()});
+    const MDB_dbi meta = env.open_db("meta");
+    std::string value;
+    env.read([&](lmdb::Txn& txn) { value = std::string(txn.get(meta, "schema").value_or("")); });
+    return value;
+  };
+  EXPECT_EQ(schema(), "2");
+  {
+    lmdb::Env env({dir.path()});
+    const MDB_dbi meta = env.open_db("meta");
+    env.write([&](lmdb::Txn& txn) { txn.put(meta, "schema", "1"); });
+  }
+  { Store store({dir.path()}); }  // a store from before binary records opens ...
+  EXPECT_EQ(schema(), "2");       // ... and an older gloss will now refuse it clearly
+}
+
 }  // namespace
 }  // namespace gloss
