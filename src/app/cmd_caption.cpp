@@ -58,13 +58,24 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
                 count_skipped(scan).c_str());
   if (info.size == 0)
     throw UserError("'" + a.dataset + "' has no images: " + a.source + " had none gloss could read");
-  const auto model = open_model(a.model);
+  // A model that cannot be loaded does not keep the annotator out: the
+  // window opens without suggestions and says why.
+  std::unique_ptr<Captioner> model;
+  std::string model_problem;
+  try {
+    model = open_model(a.model);
+  } catch (const UserError& e) {
+    model_problem = e.what();
+    std::fprintf(stderr, "gloss: %s\ngloss: opening the window without suggestions: you caption by hand\n", e.what());
+  }
   ui::CaptionWindowOptions o;
+  o.startup_notice = model_problem.empty() ? "" : "No suggestions: the model could not be loaded (" + model_problem + ")";
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.captioner = model.get();
-  o.model_label = model ? "model " + model->id().substr(0, 8) + " · " + model->describe()
-                        : "manual captioning (no model)";
+  o.model_label = model                   ? "model " + model->id().substr(0, 8) + " · " + model->describe()
+                  : model_problem.empty() ? "manual captioning (no model)"
+                                          : "manual captioning: the model could not be loaded";
   o.ahead = a.ahead;
   o.replay = a.replay;
   o.screenshot = a.screenshot;

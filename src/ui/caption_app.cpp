@@ -34,6 +34,10 @@ void CaptionApp::start() {
   ahead_.set_cursor(session_.position());
   if (session_.all_answered())
     notice("Every image in '" + session_.dataset_name() + "' already has an answer: you are reviewing.");
+  if (!options_.startup_notice.empty()) {
+    notice(options_.startup_notice);
+    view_.notice_until = now_s() + 12.0;  // a reason worth reading, not a passing hint
+  }
 }
 
 void CaptionApp::notice(const std::string& text) {

@@ -29,6 +29,7 @@ struct CaptionAppOptions {
   bool replaying = false;
   std::filesystem::path final_screenshot;  // --screenshot: written when quitting
   std::string model_label;
+  std::string startup_notice;
   std::uint64_t ahead = 32;
   double summary_seconds = 1.6;  // how long the summary stays up on quit (not under --replay)
   // The errors window (gloss errors): answers are category ticks, not the box.

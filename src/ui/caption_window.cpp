@@ -61,6 +61,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
   app_options.replaying = !o.replay.empty();
   app_options.final_screenshot = o.screenshot;
   app_options.model_label = o.model_label;
+  app_options.startup_notice = o.startup_notice;
   app_options.ahead = o.ahead;
 
   const bool comparing = o.compare_b != nullptr;

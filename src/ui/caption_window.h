@@ -31,6 +31,7 @@ struct CaptionWindowOptions {
   Captioner* compare_b = nullptr;
   std::uint64_t compare_seed = 0;
   bool show_identical = false;
+  std::string startup_notice;  // shown over the first image (e.g. why there is no model)
   int width = 1280;
   int height = 800;
 };

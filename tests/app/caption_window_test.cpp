@@ -108,6 +108,29 @@ TEST(CaptionWindow, ReplayedManualSessionStoresExactlyTheseAnswers) {
   expect_not_blank(dir / "final.png");
 }
 
+TEST(CaptionWindow, ModelThatCannotBeLoadedStillOpensTheWindowWithoutSuggestions) {
+  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  TempDir dir;
+  write_images(dir, 3);
+  // A truncated copy of the bundled model's first bytes: the header claims more than there is.
+  const std::string bundled = test::read_text(fs::path(GLOSS_SOURCE_DIR) / "models/default.gloss");
+  test::write_text(dir / "broken.gloss", bundled.substr(0, std::min<std::size_t>(bundled.size(), 300)));
+  const WindowRun run = run_caption(dir, (dir / "broken.gloss").string(),
+                                    "type a red circle\n"
+                                    "key Enter\n"
+                                    "screenshot notice.png\n"
+                                    "quit\n");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("broken.gloss"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("opening the window without suggestions"), std::string::npos) << run.output;
+  Store store(StoreOptions{dir / "db"});
+  const auto a0 = store.answer_at(store.require_dataset("shapes"), 0);
+  ASSERT_TRUE(a0);
+  EXPECT_EQ(a0->caption, "a red circle");
+  EXPECT_TRUE(a0->orig_caption.empty());
+  expect_not_blank(dir / "notice.png");
+}
+
 TEST(CaptionWindow, BadReplayLineFailsBeforeTheWindowOpens) {
   TempDir dir;
   write_images(dir, 2);
