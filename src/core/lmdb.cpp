@@ -119,6 +119,11 @@ void Txn::commit() {
   txn_ = nullptr;  // commit frees the transaction even when it fails
   const int rc = mdb_txn_commit(txn);
   if (disk_full(rc)) throw_disk_full(rc, env_.dir());
+  // LMDB reports a short write (the disk filled up mid-write) as EIO.
+  if (rc == EIO)
+    throw StoreError("store " + env_.dir().string() + ": writing failed (" + mdb_strerror(rc) +
+                     "): the disk may be full or failing; the last change was not saved: check the free space on " +
+                     mount_point(env_.dir()).string() + " and run again: nothing saved so far is lost");
   check(rc, "committing to the store");
 }
 

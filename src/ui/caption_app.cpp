@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <utility>
 
+#include "core/error.h"
 #include "core/error_classifier.h"
 #include "ui/bench_log.h"  // --bench-log hooks
 #include "ui/theme.h"
@@ -218,7 +220,19 @@ void CaptionApp::handle_chord(const Chord& chord) {
   if (const auto action = options_.keymap.find(chord)) dispatch(*action);
 }
 
+// A save the store refuses (the disk is full, say) leaves the task open with
+// what was typed: the annotator can free space and press the key again.
 void CaptionApp::dispatch(Action action) {
+  try {
+    dispatch_unguarded(action);
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "gloss: %s\n", e.what());
+    notice(std::string("Not saved: ") + e.what());
+    view_.notice_until = now_s() + 30.0;
+  }
+}
+
+void CaptionApp::dispatch_unguarded(Action action) {
   if (view_.quitting) return;
   bench::dispatch(action_name(action));  // --bench-log hook
   if (action == Action::quit) return request_quit();

@@ -58,6 +58,7 @@ class CaptionApp {
   void apply(const Intents& in);
   void handle_chord(const Chord& chord);
   void dispatch(Action action);
+  void dispatch_unguarded(Action action);
   void dispatch_gallery(Action action);
   // compare_actions.cpp; true when the action was the compare window's to handle.
   bool dispatch_compare(Action action);

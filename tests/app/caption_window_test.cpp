@@ -131,6 +131,29 @@ TEST(CaptionWindow, ModelThatCannotBeLoadedStillOpensTheWindowWithoutSuggestions
   expect_not_blank(dir / "notice.png");
 }
 
+// The store refuses a save (here: the file may not grow, as on a full disk):
+// the window says so, keeps the task open, and goes on until the annotator quits.
+TEST(CaptionWindow, RefusedSaveIsReportedAndTheSessionGoesOn) {
+  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  TempDir dir;
+  write_images(dir, 3);
+  ASSERT_EQ(std::system(("cd '" + dir.path().string() + "' && '" GLOSS_BINARY "' --db db add shapes images > add.txt 2>&1").c_str()), 0);
+  const auto size = fs::file_size(dir / "db/data.mdb");
+  // Room for opening the store (64 KiB), not for 100,000 characters: 25
+  // contiguous overflow pages at the end of the file.
+  test::write_text(dir / "replay.txt", "type " + std::string(100000, 'x') + "\nkey Enter\nkey PageDown\nquit\n");
+  const std::string command =
+      "cd '" + dir.path().string() + "' && timeout 180 xvfb-run -a -s '-screen 0 1280x800x24' sh -c \"trap '' XFSZ; ulimit -f " +
+      std::to_string(size / 1024 + 64) + "; exec '" GLOSS_BINARY "' --db db caption shapes images --model none --replay replay.txt\" > out.txt 2>&1";
+  const int status = std::system(command.c_str());
+  const std::string output = test::read_text(dir / "out.txt");
+  ASSERT_EQ(WEXITSTATUS(status), 0) << output;
+  EXPECT_NE(output.find("nothing saved so far is lost"), std::string::npos) << output;
+  EXPECT_NE(output.find("Session summary"), std::string::npos) << output;
+  Store store(StoreOptions{dir / "db"});
+  EXPECT_FALSE(store.answer_at(store.require_dataset("shapes"), 0));
+}
+
 TEST(CaptionWindow, BadReplayLineFailsBeforeTheWindowOpens) {
   TempDir dir;
   write_images(dir, 2);
