@@ -42,6 +42,10 @@ void draw_status_bar(ViewContext& c, float height) {
   if (c.errors)
     std::snprintf(counts, sizeof counts, "session: %llu analysed · %llu rejected · %llu skipped",
                   static_cast<unsigned long long>(sum.counts.accepted), rejected, skipped);
+  else if (c.compare)  // accepted = a winner or both good; rejected = both bad or an unusable image
+    std::snprintf(counts, sizeof counts, "session: %llu judged · %llu edited · %llu identical, unseen · %llu skipped",
+                  answered, static_cast<unsigned long long>(sum.counts.changed),
+                  static_cast<unsigned long long>(c.compare->auto_ties()), skipped);
   else if (c.session.model_id().empty())  // without suggestions every accepted caption is "changed"
     std::snprintf(counts, sizeof counts, "session: %llu answered · %llu captioned · %llu rejected · %llu skipped",
                   answered, static_cast<unsigned long long>(sum.counts.accepted), rejected, skipped);
