@@ -23,7 +23,7 @@ void ComparePass::recount(std::uint64_t task) {
 }
 
 const std::string* ComparePass::caption_of(int model, std::uint64_t task) const {
-  auto& known = const_cast<std::unordered_map<std::uint64_t, std::string>&>(captions_[model]);
+  auto& known = captions_[model];
   if (const auto it = known.find(task); it != known.end()) return &it->second;
   // Cached by an earlier session or by gloss predict.
   const auto cached = store_.suggestion(model == 0 ? options_.model_a : options_.model_b, task);

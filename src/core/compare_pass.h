@@ -87,7 +87,8 @@ class ComparePass {
   CaptionSession& session_;
   CompareOptions options_;
   CompareCounter counter_;
-  std::unordered_map<std::uint64_t, std::string> captions_[2];  // task -> caption, per model
+  // task -> caption, per model; filled from the store's cache on a miss.
+  mutable std::unordered_map<std::uint64_t, std::string> captions_[2];
 
   std::uint64_t task_ = 0;
   std::uint64_t position_ = UINT64_MAX;
