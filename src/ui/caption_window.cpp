@@ -113,7 +113,9 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     std::printf("%s", format_errors_summary(session.summary(), o.errors_from, o.dataset).c_str());
     std::printf("%s", format_category_stats(category_stats(store, store.require_dataset(o.dataset))).c_str());
   } else if (compare) {
-    std::printf("%s", format_summary(session.summary(), o.dataset).c_str());
+    SessionSummary summary = session.summary();
+    summary.stalls = compare->stalls();  // opened before both captions were there
+    std::printf("%s", format_summary(summary, o.dataset).c_str());
     std::printf("identical captions answered as ties without showing them: %llu in this session\n",
                 static_cast<unsigned long long>(compare->auto_ties()));
     std::printf("%s", format_compare_stats(compare_stats(store, store.require_dataset(o.dataset))).c_str());
