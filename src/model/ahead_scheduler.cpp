@@ -39,6 +39,7 @@ void AheadScheduler::set_cursor(std::uint64_t position) {
   {
     std::lock_guard lock(mutex_);
     cursor_ = position;
+    peek_.reset();  // arrived, or went elsewhere
     const std::uint64_t lo = position - std::min(position, options_.image_behind);
     const std::uint64_t hi = position + options_.image_ahead;
     std::erase_if(images_sent_, [&](std::uint64_t p) { return p < lo || p > hi; });
@@ -46,6 +47,16 @@ void AheadScheduler::set_cursor(std::uint64_t position) {
     update_status_locked();
     // Nothing to do until we know where the annotator is.
     if (!worker_.joinable() && !stopping_) worker_ = std::thread([this] { run(); });
+  }
+  wake_.notify_all();
+}
+
+void AheadScheduler::peek(std::optional<std::uint64_t> position) {
+  {
+    std::lock_guard lock(mutex_);
+    if (peek_ == position) return;
+    peek_ = position;
+    idle_ = false;
   }
   wake_.notify_all();
 }
@@ -115,6 +126,10 @@ void AheadScheduler::plan_locked(std::vector<Job>& jobs, std::size_t limit) {
   const std::uint64_t c = cursor_;
   add_image(c);
   add_suggestion(c);
+  if (peek_ && *peek_ != c) {
+    add_image(*peek_);
+    add_suggestion(*peek_);
+  }
   for (std::uint64_t p = thumbs_first_; p < thumbs_first_ + thumbs_count_ && p < size && !full(); ++p)
     if (!thumbs_sent_.count(p)) jobs.push_back({Job::thumbnail, p, hash_at_locked(p)});
   for (std::uint64_t d = 1; d <= options_.ahead && !full(); ++d) {

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -70,6 +71,10 @@ class AheadScheduler {
   void set_notify(std::function<void()> notify) { notify_ = std::move(notify); }
   // The first call starts the worker.
   void set_cursor(std::uint64_t position);
+  // Where the annotator is about to go (the number typed in the jump dialog,
+  // the gallery's selection): its pixels and suggestion come right after the
+  // cursor's, so the jump lands on a ready image. nullopt: nowhere.
+  void peek(std::optional<std::uint64_t> position);
   // Deliver the pixels for this position again (the UI dropped its texture).
   void want_image(std::uint64_t position);
   // Thumbnails for the visible part of the gallery; count 0 = gallery closed.
@@ -117,6 +122,7 @@ class AheadScheduler {
   bool stopping_ = false;
   bool idle_ = false;
   std::uint64_t cursor_ = 0;
+  std::optional<std::uint64_t> peek_;
   std::uint64_t thumbs_first_ = 0, thumbs_count_ = 0;
   std::unordered_map<std::uint64_t, std::uint64_t> hashes_;  // position -> task
   std::vector<std::set<std::uint64_t>> suggested_;  // per model: tasks with a suggestion (or a failure)

@@ -1,6 +1,7 @@
 #include "ui/caption_app.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <utility>
@@ -73,6 +74,7 @@ std::filesystem::path CaptionApp::frame() {
   draw(in);
   apply(in);
   for (const Chord& chord : chords) handle_chord(chord);
+  update_peek();
   const bool caption_box_expected = (compare_ ? compare_->editing() : !errors_) && !view_.gallery && !view_.help &&
                                     !view_.jump && !view_.quitting;
   window_.set_text_ready(view_.jump ? view_.jump_active : !caption_box_expected || view_.box_active);
@@ -370,6 +372,23 @@ void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {
     view_.pan_x = view_.pan_y = 0.f;
     image_requested_for_ = UINT64_MAX;
   }
+}
+
+// The number being typed in the jump dialog, or the gallery's selection, is
+// where the annotator is about to go: the worker starts on it now.
+void CaptionApp::update_peek() {
+  std::optional<std::uint64_t> peek;
+  const std::string& typed = view_.jump_text;
+  std::uint64_t number = 0;
+  if (view_.jump && !typed.empty() &&
+      std::from_chars(typed.data(), typed.data() + typed.size(), number).ec == std::errc() && number > 0 &&
+      session_.size() > 0)
+    peek = std::min(number, session_.size()) - 1;
+  else if (view_.gallery)
+    peek = view_.gallery_selected;
+  if (peek == peek_) return;
+  peek_ = peek;
+  ahead_.peek(peek);
 }
 
 void CaptionApp::request_quit() {

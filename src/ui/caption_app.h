@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -64,6 +65,7 @@ class CaptionApp {
   bool dispatch_compare(Action action);
   bool text_box_has_keys(const Chord& chord) const;
   void after_move(std::uint64_t before, std::uint64_t generation_before);
+  void update_peek();
   void notice(const std::string& text);
   void toggle_histogram();
   void count_guess(std::uint64_t task);
@@ -83,6 +85,7 @@ class CaptionApp {
   ViewState view_;
   std::unordered_map<std::uint64_t, std::string> failures_;  // task -> why it cannot be read
   std::uint64_t image_requested_for_ = UINT64_MAX;
+  std::optional<std::uint64_t> peek_;  // told to the scheduler: where a jump is about to land
   std::filesystem::path screenshot_;
   double quit_at_ = 0;
   int quit_frames_ = 0;

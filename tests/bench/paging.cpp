@@ -158,15 +158,18 @@ std::string make_script(const Scenario& s, int images, int tasks, unsigned seed)
     return from;
   };
   const int wait_ms = static_cast<int>(std::lround(s.pace_s * 1000));
+  // A person types a jump's 1-4 digits in about 300 ms before pressing Enter;
+  // the task's pace stays the same.
+  const int typing_ms = std::min(300, wait_ms / 2);
   for (int i = 0; i < tasks; ++i) {
-    out << "wait " << wait_ms << "\n";
     if (s.jumps && rng() % 4 == 0) {
       const int delta = static_cast<int>(rng() % 200) + 1;
       const int target = std::clamp(rng() % 2 ? pos + delta : pos - delta, 0, images - 1);
-      out << "key Ctrl+G\ntype " << (target + 1) << "\nkey Enter\n";
+      out << "wait " << wait_ms - typing_ms << "\nkey Ctrl+G\ntype " << (target + 1) << "\nwait " << typing_ms
+          << "\nkey Enter\n";
       pos = target;
     } else {
-      out << "key Enter\n";
+      out << "wait " << wait_ms << "\nkey Enter\n";
       answered[pos] = true;
       pos = next_unanswered(pos + 1);
     }

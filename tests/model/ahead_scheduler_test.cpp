@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <climits>
 #include <condition_variable>
 #include <mutex>
@@ -143,6 +144,30 @@ TEST(AheadScheduler, TwoModelsEachCaptionEveryTaskNearestFirst) {
   ASSERT_TRUE(again.wait_idle(10s));
   EXPECT_EQ(a.positions().size(), calls);
   EXPECT_EQ(again.status().cache_hits, 2 * calls);
+}
+
+TEST(AheadScheduler, PeekIsPreparedRightAfterTheCursor) {
+  Fixture f(60);
+  FakeCaptioner model;
+  model.gate(1);  // the second call blocks until release
+  AheadScheduler ahead(*f.store, f.dataset, &model, small_window());
+  ahead.set_cursor(0);
+  ASSERT_TRUE(model.wait_calls(2));  // 0 done, 1 in flight
+  ahead.peek(45);                    // the jump dialog shows "46"
+  model.release();
+  ASSERT_TRUE(model.wait_calls(3));
+  EXPECT_EQ(model.positions()[2], 45);  // next after the job in flight
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  bool pixels_for_peek = false;
+  for (const auto& r : ahead.take_results()) pixels_for_peek |= r.kind == AheadResult::image && r.position == 45;
+  EXPECT_TRUE(pixels_for_peek);
+  // Arriving there: nothing is captioned twice, and the peek is forgotten.
+  const auto calls = model.positions().size();
+  ahead.set_cursor(45);
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  const auto after = model.positions();
+  EXPECT_EQ(std::count(after.begin(), after.end(), 45), 1);
+  EXPECT_GT(after.size(), calls);  // 46.. ahead of the new cursor
 }
 
 TEST(AheadScheduler, JumpReprioritisesAtOnceAndDropsFarWork) {
