@@ -77,11 +77,6 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     app_options.errors = &*errors;
   }
   {
-    Window window("gloss · " + o.dataset, o.width, o.height);
-    GlUploader uploader;
-    ImageRenderer renderer;
-    TextureCache images(uploader, kImageTextureBytes, kImageUploadPerFrame, kImageTextures);
-    TextureCache thumbs(uploader, kThumbTextureBytes, kThumbUploadPerFrame, kThumbTextures);
     AheadOptions ahead_options;
     ahead_options.ahead = o.ahead;
     std::vector<Captioner*> models;
@@ -89,6 +84,14 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
       if (m) models.push_back(m);
     AheadScheduler ahead(store, session.dataset(), models, ahead_options);
     ahead.set_notify(&Window::wake);
+    // The worker starts on the first image while the window, fonts and
+    // shaders are set up, so its suggestion is there when it opens.
+    ahead.set_cursor(store.first_unanswered(session.dataset(), 0).value_or(0));
+    Window window("gloss · " + o.dataset, o.width, o.height);
+    GlUploader uploader;
+    ImageRenderer renderer;
+    TextureCache images(uploader, kImageTextureBytes, kImageUploadPerFrame, kImageTextures);
+    TextureCache thumbs(uploader, kThumbTextureBytes, kThumbUploadPerFrame, kThumbTextures);
     CaptionApp app(store, session, ahead, window, images, thumbs, renderer, app_options);
     StopSignals signals;
     app.start();

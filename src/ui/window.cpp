@@ -1,5 +1,7 @@
 #include "ui/window.h"
 
+#include <atomic>
+
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -28,6 +30,11 @@ const ImWchar kGlyphRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x052F, 
                                 0x1E00, 0x1EFF, 0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF,
                                 0x2300, 0x23FF, 0x25A0, 0x25FF, 0};
 
+}  // namespace
+
+namespace {
+// wake() may come from the worker before the window exists or after it is gone.
+std::atomic<bool> g_glfw_ready{false};
 }  // namespace
 
 Window::Window(const std::string& title, int width, int height) {
@@ -62,9 +69,11 @@ Window::Window(const std::string& title, int width, int height) {
   glfwSetKeyCallback(window_, &Window::on_key);
   glfwSetCharCallback(window_, &Window::on_char);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  g_glfw_ready = true;
 }
 
 Window::~Window() {
+  g_glfw_ready = false;
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
@@ -142,7 +151,9 @@ void Window::poll(double timeout_s) {
   else glfwPollEvents();
 }
 
-void Window::wake() { glfwPostEmptyEvent(); }
+void Window::wake() {
+  if (g_glfw_ready) glfwPostEmptyEvent();
+}
 
 bool Window::close_requested() const { return glfwWindowShouldClose(window_); }
 void Window::cancel_close() { glfwSetWindowShouldClose(window_, GLFW_FALSE); }
