@@ -41,9 +41,9 @@ std::unique_ptr<Captioner> open_model(const std::string& model) {
 
 int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   ui::bench::open(a.bench_log);  // --bench-log: first, so the log times the scan and the model load too
-  const SourceScan scan = scan_source(a.source);
-  print_problems(scan.problems);
   auto store = ctx.open_store();
+  const SourceScan scan = scan_with_store(a.source, *store);
+  print_problems(scan.problems);
   const AddResult added = store->add_tasks(a.dataset, scan.tasks);
   const DatasetInfo info = store->require_dataset(a.dataset);
   std::printf("'%s': %llu images (%llu added now), %llu already answered\n", a.dataset.c_str(),

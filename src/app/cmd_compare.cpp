@@ -61,9 +61,9 @@ int run_compare(const AppContext& ctx, const CompareArgs& a) {
   const auto model_b = open_model(a.model_b, "--model-b");
   if (model_a->id() == model_b->id())
     throw UserError("--model-a and --model-b are the same model (id " + model_a->id() + "): nothing to compare");
-  const SourceScan scan = scan_source(a.source);
-  print_problems(scan.problems);
   auto store = ctx.open_store();
+  const SourceScan scan = scan_with_store(a.source, *store);
+  print_problems(scan.problems);
   if (const auto existing = store->dataset(a.dataset))
     check_dataset_is_for(*store, *existing, model_a->id(), model_b->id());
   const AddResult added = store->add_tasks(a.dataset, scan.tasks);

@@ -26,12 +26,25 @@ void print_problems(const std::vector<Problem>& problems, std::size_t limit) {
     std::cerr << "gloss: ... and " << problems.size() - limit << " more problems like these\n";
 }
 
+SourceScan scan_with_store(const fs::path& source, Store& store) {
+  const KnownFiles known = [&store](const FileStamp& file) -> std::optional<Task> {
+    const auto hash = store.known_file(file);
+    return hash ? store.task(*hash) : std::nullopt;
+  };
+  SourceScan scan = scan_source(source, known);
+  store.remember_files(scan.read);
+  if (scan.unchanged)
+    std::printf("%zu file%s unchanged since gloss last read %s: not read again\n", scan.unchanged,
+                scan.unchanged == 1 ? "" : "s", scan.unchanged == 1 ? "it" : "them");
+  return scan;
+}
+
 namespace {
 
 int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& source) {
-  const SourceScan scan = scan_source(source);
-  print_problems(scan.problems);
   auto store = ctx.open_store();
+  const SourceScan scan = scan_with_store(source, *store);
+  print_problems(scan.problems);
   const AddResult r = store->add_tasks(dataset, scan.tasks);
   const auto info = store->require_dataset(dataset);
   std::printf("added %llu images to '%s' (%llu new to the store, %llu already in the dataset)\n",

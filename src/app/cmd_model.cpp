@@ -202,9 +202,9 @@ int run_eval(const AppContext& ctx, const std::string& data_name, const std::str
 
 int run_predict(const AppContext& ctx, const fs::path& source, const std::string& model_path,
                 const std::string& dataset, int beam, int batch, int threads) {
-  const SourceScan scan = scan_source(source);
-  print_problems(scan.problems);
   auto store = ctx.open_store();
+  const SourceScan scan = scan_with_store(source, *store);
+  print_problems(scan.problems);
   if (!dataset.empty()) store->add_tasks(dataset, scan.tasks);
   auto model = open_model(model_path, beam, threads);
   std::vector<fs::path> todo;

@@ -28,6 +28,11 @@ void register_caption_command(CLI::App& app, AppContext& ctx);
 void register_errors_command(CLI::App& app, AppContext& ctx);
 void register_compare_command(CLI::App& app, AppContext& ctx);
 
+// Scans SOURCE without re-reading files the store read before and that are
+// unchanged since, then remembers the ones read now. Says how many were
+// spared when there were any.
+SourceScan scan_with_store(const std::filesystem::path& source, Store& store);
+
 // Prints problems to stderr ("gloss: FILE: REASON"), at most `limit` of them
 // followed by a count of the rest.
 void print_problems(const std::vector<Problem>& problems, std::size_t limit = 50);

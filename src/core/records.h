@@ -72,6 +72,17 @@ struct Suggestion {
   std::int64_t created_ms = 0;
 };
 
+// A file as a stat sees it, and the content hash gloss found when it last
+// read it: an unchanged file (same size, modification time and inode) need
+// not be read again.
+struct FileStamp {
+  std::string path;  // absolute, normalised
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::uint64_t inode = 0;
+  std::uint64_t hash = 0;  // 0 until read
+};
+
 struct DatasetInfo {
   std::uint32_t id = 0;
   std::string name;

@@ -1,5 +1,7 @@
 #include "core/sources.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <fstream>
@@ -46,12 +48,43 @@ Task load_task(const fs::path& path) {
   return task;
 }
 
+FileStamp stamp_of(const fs::path& path) {
+  FileStamp s;
+  std::error_code ec;
+  s.path = fs::absolute(path, ec).lexically_normal().string();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return s;
+  s.size = static_cast<std::uint64_t>(st.st_size);
+  s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  s.inode = static_cast<std::uint64_t>(st.st_ino);
+  return s;
+}
+
 std::vector<ProbeResult> load_tasks(const std::vector<fs::path>& paths) {
+  return load_tasks(paths, {}, nullptr, nullptr);
+}
+
+std::vector<ProbeResult> load_tasks(const std::vector<fs::path>& paths, const KnownFiles& known,
+                                    std::vector<FileStamp>* read, std::size_t* unchanged) {
   std::vector<ProbeResult> results(paths.size());
+  std::vector<FileStamp> stamps(known ? paths.size() : 0);
+  std::vector<char> from_index(paths.size(), 0);
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next++) < paths.size();) {
       try {
+        if (known) {
+          // Stat before reading: a file changed while being read gets a new stamp next time.
+          stamps[i] = stamp_of(paths[i]);
+          if (stamps[i].size > 0) {
+            if (auto task = known(stamps[i])) {
+              task->path = stamps[i].path;
+              results[i].task = std::move(*task);
+              from_index[i] = 1;
+              continue;
+            }
+          }
+        }
         results[i].task = load_task(paths[i]);
       } catch (const UserError& e) {
         // UserError messages start with the path; keep the reason apart.
@@ -67,6 +100,14 @@ std::vector<ProbeResult> load_tasks(const std::vector<fs::path>& paths) {
   for (unsigned t = 1; t < n && t < paths.size(); ++t) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
+  for (std::size_t i = 0; known && i < paths.size(); ++i) {
+    if (from_index[i]) {
+      if (unchanged) ++*unchanged;
+    } else if (results[i].ok() && read && stamps[i].size > 0) {
+      stamps[i].hash = results[i].task.hash;
+      read->push_back(std::move(stamps[i]));
+    }
+  }
   return results;
 }
 
@@ -134,7 +175,7 @@ std::vector<fs::path> list_jsonl(const fs::path& file, std::vector<Problem>& pro
 
 }  // namespace
 
-SourceScan scan_source(const fs::path& source) {
+SourceScan scan_source(const fs::path& source, const KnownFiles& known) {
   SourceScan scan;
   std::error_code ec;
   const auto status = fs::status(source, ec);
@@ -145,7 +186,7 @@ SourceScan scan_source(const fs::path& source) {
   else throw UserError(source.string() + ": a source is a folder of images or a .jsonl file");
 
   std::unordered_map<std::uint64_t, std::string> seen;  // hash -> first file with those bytes
-  for (auto& r : load_tasks(files)) {
+  for (auto& r : load_tasks(files, known, &scan.read, &scan.unchanged)) {
     if (!r.ok()) { scan.problems.push_back(std::move(r.problem)); continue; }
     const auto [earlier, fresh] = seen.emplace(r.task.hash, r.task.path);
     if (!fresh) {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,8 @@ struct Problem {
 
 struct SourceScan {
   std::vector<Task> tasks;        // in source order; duplicates by content removed
+  std::vector<FileStamp> read;    // files read and hashed now (to remember in the store)
+  std::size_t unchanged = 0;      // files the store knew, unchanged: not read again
   std::vector<Problem> problems;
   std::vector<std::string> duplicates;  // files whose bytes an earlier file had
   std::vector<std::string> duplicate_of;  // for each of duplicates: the earlier file
@@ -53,10 +57,22 @@ struct ProbeResult {
   Problem problem;
   bool ok() const { return problem.reason.empty(); }
 };
+// A file's stamp (absolute path, size, modification time in ns, inode; hash
+// 0). Size and times are 0 if it cannot be stat'ed.
+FileStamp stamp_of(const std::filesystem::path& path);
+
+// The task for a file read before and unchanged since, if there is one.
+using KnownFiles = std::function<std::optional<Task>(const FileStamp&)>;
+
 std::vector<ProbeResult> load_tasks(const std::vector<std::filesystem::path>& paths);
+// With `known`, a file it recognises is not read; the others are, and
+// their stamps (with the hash) are returned in `read`.
+std::vector<ProbeResult> load_tasks(const std::vector<std::filesystem::path>& paths, const KnownFiles& known,
+                                    std::vector<FileStamp>* read, std::size_t* unchanged);
 
 // A folder (recursive) or a .jsonl file. Throws UserError if SOURCE itself
-// cannot be read.
-SourceScan scan_source(const std::filesystem::path& source);
+// cannot be read. `known` (e.g. the store's record of files read before)
+// spares reading unchanged files.
+SourceScan scan_source(const std::filesystem::path& source, const KnownFiles& known = {});
 
 }  // namespace gloss

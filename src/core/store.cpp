@@ -10,6 +10,7 @@
 //   tasks        u64 task hash -> task record
 //   suggestions  model id | 0x00 | u64 task hash -> suggestion record
 //   thumbnails   u64 task hash | u32 longest side -> pixels
+//   files        absolute path -> u64 size | i64 mtime ns | u64 inode | u64 content hash
 #include "core/store.h"
 
 #include <algorithm>
@@ -90,7 +91,8 @@ struct Store::Impl {
         answers(env.open_db("answers")),
         tasks(env.open_db("tasks")),
         suggestions(env.open_db("suggestions")),
-        thumbnails(env.open_db("thumbnails")) {
+        thumbnails(env.open_db("thumbnails")),
+        files(env.open_db("files")) {
     env.write([&](lmdb::Txn& txn) {
       const auto schema = txn.get(meta, "schema");
       // An older gloss must refuse a store with records it cannot read,
@@ -177,7 +179,7 @@ struct Store::Impl {
   }
 
   lmdb::Env env;
-  MDB_dbi meta, datasets, items, item_pos, answers, tasks, suggestions, thumbnails;
+  MDB_dbi meta, datasets, items, item_pos, answers, tasks, suggestions, thumbnails, files;
 };
 
 Store::Store(const StoreOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -396,6 +398,32 @@ std::optional<std::string> Store::thumbnail(std::uint64_t task, int max_side) co
     const auto v = txn.get(impl_->thumbnails, thumbnail_key(task, max_side));
     if (!v) return std::nullopt;
     return std::string(*v);
+  });
+}
+
+std::optional<std::uint64_t> Store::known_file(const FileStamp& file) const {
+  return impl_->env.read([&](lmdb::Txn& txn) -> std::optional<std::uint64_t> {
+    const auto v = txn.get(impl_->files, file.path);
+    if (!v || v->size() != 32) return std::nullopt;
+    if (read_be(*v, 0, 8) != file.size || static_cast<std::int64_t>(read_be(*v, 8, 8)) != file.mtime_ns ||
+        read_be(*v, 16, 8) != file.inode)
+      return std::nullopt;
+    return read_be(*v, 24, 8);
+  });
+}
+
+void Store::remember_files(const std::vector<FileStamp>& files) {
+  if (files.empty()) return;
+  impl_->env.write([&](lmdb::Txn& txn) {
+    for (const FileStamp& f : files) {
+      if (f.path.empty() || f.hash == 0) continue;
+      std::string value;
+      append_be(value, f.size, 8);
+      append_be(value, static_cast<std::uint64_t>(f.mtime_ns), 8);
+      append_be(value, f.inode, 8);
+      append_be(value, f.hash, 8);
+      txn.put(impl_->files, f.path, value);
+    }
   });
 }
 

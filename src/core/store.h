@@ -107,6 +107,11 @@ class Store {
   void put_thumbnail(std::uint64_t task, int max_side, std::string_view bytes);
   std::optional<std::string> thumbnail(std::uint64_t task, int max_side) const;
 
+  // ---- files read before: path -> (size, mtime, inode, content hash)
+  // The hash recorded for this file if size, mtime and inode still match.
+  std::optional<std::uint64_t> known_file(const FileStamp& file) const;
+  void remember_files(const std::vector<FileStamp>& files);
+
   // Store-wide figures for `gloss stats` and tests.
   std::size_t map_size() const;
   int map_growths() const;

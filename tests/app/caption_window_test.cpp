@@ -139,11 +139,12 @@ TEST(CaptionWindow, RefusedSaveIsReportedAndTheSessionGoesOn) {
   write_images(dir, 3);
   ASSERT_EQ(std::system(("cd '" + dir.path().string() + "' && '" GLOSS_BINARY "' --db db add shapes images > add.txt 2>&1").c_str()), 0);
   const auto size = fs::file_size(dir / "db/data.mdb");
-  // Room for opening the store (64 KiB), not for 100,000 characters: 25
+  // Room for opening the store (64 KiB; bash counts ulimit -f in KiB, dash
+  // in 512-byte blocks), not for 100,000 characters: 25
   // contiguous overflow pages at the end of the file.
   test::write_text(dir / "replay.txt", "type " + std::string(100000, 'x') + "\nkey Enter\nkey PageDown\nquit\n");
   const std::string command =
-      "cd '" + dir.path().string() + "' && timeout 180 xvfb-run -a -s '-screen 0 1280x800x24' sh -c \"trap '' XFSZ; ulimit -f " +
+      "cd '" + dir.path().string() + "' && timeout 180 xvfb-run -a -s '-screen 0 1280x800x24' bash -c \"trap '' XFSZ; ulimit -f " +
       std::to_string(size / 1024 + 64) + "; exec '" GLOSS_BINARY "' --db db caption shapes images --model none --replay replay.txt\" > out.txt 2>&1";
   const int status = std::system(command.c_str());
   const std::string output = test::read_text(dir / "out.txt");

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
@@ -62,6 +63,22 @@ TEST(Cli, AddReportsBadFilesAndAddsTheRest) {
   const CommandResult missing = gloss(dir, "add cats nowhere");
   EXPECT_EQ(missing.code, 1);
   EXPECT_TRUE(contains(missing.output, "nowhere: no such file or folder")) << missing.output;
+}
+
+TEST(Cli, UnchangedFilesAreNotReadAgainButChangedOnesAre) {
+  test::TempDir dir;
+  for (int i = 0; i < 3; ++i) test::write_test_png(dir / ("imgs/" + std::to_string(i) + ".png"), i + 1);
+  ASSERT_EQ(gloss(dir, "add cats imgs").code, 0);
+  const CommandResult again = gloss(dir, "add cats imgs");
+  EXPECT_TRUE(contains(again.output, "3 files unchanged since gloss last read them")) << again.output;
+  // New bytes under an old name: read again, a new task.
+  test::write_test_png(dir / "imgs/1.png", 77, 20, 20);
+  std::filesystem::last_write_time(dir / "imgs/1.png",
+                                   std::filesystem::last_write_time(dir / "imgs/1.png") + std::chrono::seconds(5));
+  const CommandResult changed = gloss(dir, "add cats imgs");
+  EXPECT_TRUE(contains(changed.output, "2 files unchanged")) << changed.output;
+  EXPECT_TRUE(contains(changed.output, "added 1 images")) << changed.output;
+  EXPECT_TRUE(contains(gloss(dir, "stats cats").output, "tasks            4")) << gloss(dir, "stats cats").output;
 }
 
 TEST(Cli, BadImportChangesNothingAndNamesTheLine) {

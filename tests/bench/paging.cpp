@@ -453,7 +453,7 @@ void run_open(const Options& o) {
 
   std::printf("\n## Open and memory: %d tasks (1,000 synthetic 64 px scenes, each copy with 8 distinct bytes appended)\n\n",
               o.big_tasks);
-  std::printf("`gloss add` of all of them: %.1f s; again (every file re-read and hashed, nothing new): %.1f s\n\n", add_s,
+  std::printf("`gloss add` of all of them: %.1f s; again (nothing new; unchanged files are not read again): %.1f s\n\n", add_s,
               readd_s);
   std::printf("| opening | runs | launch → first image s (median, min–max) | launch → run_caption s | "
               "run_caption → first frame s (scan, add, model, window) | first frame → image s |\n");

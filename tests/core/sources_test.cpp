@@ -197,5 +197,33 @@ TEST(Sources, ScaledJpegDecodeForThumbnails) {
   }
 }
 
+TEST(Sources, KnownUnchangedFilesAreNotReadAgain) {
+  test::TempDir dir;
+  for (int i = 0; i < 4; ++i) test::write_test_png(dir / ("img/" + std::to_string(i) + ".png"), i + 1);
+  const SourceScan first = scan_source(dir / "img", [](const FileStamp&) { return std::nullopt; });
+  ASSERT_EQ(first.tasks.size(), 4u);
+  ASSERT_EQ(first.read.size(), 4u);  // every file read, stamped with its hash
+  EXPECT_EQ(first.unchanged, 0u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(first.read[i].hash, first.tasks[i].hash);
+    EXPECT_GT(first.read[i].size, 0u);
+    EXPECT_GT(first.read[i].mtime_ns, 0);
+  }
+  // A store that knows file 1 (with a hash no file has): the scan takes its
+  // word for it instead of reading the file, and reads the others.
+  const FileStamp known = first.read[1];
+  const SourceScan second = scan_source(dir / "img", [&](const FileStamp& f) -> std::optional<Task> {
+    if (f.path != known.path || f.size != known.size || f.mtime_ns != known.mtime_ns || f.inode != known.inode)
+      return std::nullopt;
+    return Task{0xABCDEFu, "/elsewhere.png", 8, 8, 0};
+  });
+  ASSERT_EQ(second.tasks.size(), 4u);
+  EXPECT_EQ(second.unchanged, 1u);
+  EXPECT_EQ(second.read.size(), 3u);
+  EXPECT_EQ(second.tasks[1].hash, 0xABCDEFu);
+  EXPECT_EQ(second.tasks[1].path, known.path);  // this file's path, not the stored one
+  EXPECT_EQ(second.tasks[2].hash, first.tasks[2].hash);
+}
+
 }  // namespace
 }  // namespace gloss

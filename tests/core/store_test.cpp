@@ -301,6 +301,33 @@ TEST(Store, TwoProcessesWritingKeepEveryAnswer) {
   EXPECT_EQ(seen, 2 * kPerProcess);
 }
 
+TEST(Store, RemembersFilesByPathSizeTimeAndInode) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  const FileStamp f{"/data/a.png", 1234, 1700000000123456789, 42, 0x1122334455667788ULL};
+  EXPECT_FALSE(store.known_file(f));
+  store.remember_files({f, FileStamp{"/data/unread.png", 10, 1, 1, 0}});  // no hash: not remembered
+  ASSERT_TRUE(store.known_file(f));
+  EXPECT_EQ(*store.known_file(f), f.hash);
+  FileStamp changed = f;
+  changed.size = 1235;
+  EXPECT_FALSE(store.known_file(changed));
+  changed = f;
+  changed.mtime_ns += 1;
+  EXPECT_FALSE(store.known_file(changed));
+  changed = f;
+  changed.inode = 43;
+  EXPECT_FALSE(store.known_file(changed));
+  EXPECT_FALSE(store.known_file(FileStamp{"/data/unread.png", 10, 1, 1, 0}));
+  // Read again after a change: the new stamp replaces the old one.
+  FileStamp again = f;
+  again.mtime_ns += 5;
+  again.hash = 99;
+  store.remember_files({again});
+  EXPECT_FALSE(store.known_file(f));
+  EXPECT_EQ(store.known_file(again).value_or(0), 99u);
+}
+
 TEST(Store, RefusesAnotherSchemaVersion) {
   test::TempDir dir;
   { Store store({dir.path()}); }
