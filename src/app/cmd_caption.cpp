@@ -10,6 +10,14 @@
 
 namespace gloss {
 namespace fs = std::filesystem;
+
+std::string default_session_name(const std::string& dataset) {
+  const std::time_t t = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%d_%H-%M-%S", std::localtime(&t));
+  return dataset + "-" + stamp;
+}
+
 namespace {
 
 struct CaptionArgs {
@@ -18,14 +26,6 @@ struct CaptionArgs {
   std::string bench_log;  // --bench-log
   std::uint64_t ahead = 32;
 };
-
-// Prodigy-style session names: DATASET-2026-11-24_23-59-01.
-std::string default_session_name(const std::string& dataset) {
-  const std::time_t t = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%d_%H-%M-%S", std::localtime(&t));
-  return dataset + "-" + stamp;
-}
 
 std::unique_ptr<Captioner> open_model(const std::string& model) {
   if (model == "none") return nullptr;

@@ -22,13 +22,6 @@ struct CompareArgs {
   bool show_identical = false;
 };
 
-std::string default_session_name(const std::string& dataset) {
-  const std::time_t t = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%d_%H-%M-%S", std::localtime(&t));
-  return dataset + "-" + stamp;
-}
-
 std::unique_ptr<Captioner> open_model(const std::string& path, const char* flag) {
   CaptionerOptions options;
   // Leave a core to the window: typing must never lag behind the models.

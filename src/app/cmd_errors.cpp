@@ -33,13 +33,6 @@ std::vector<std::string> parse_labels(const std::string& text) {
   return out;
 }
 
-std::string session_name(const std::string& dataset) {
-  const std::time_t t = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%d_%H-%M-%S", std::localtime(&t));
-  return dataset + "-" + stamp;
-}
-
 int run_errors(const AppContext& ctx, const ErrorsArgs& a) {
   if (a.dataset == a.from) throw UserError("the output dataset must not be the one analysed ('" + a.from + "')");
   const std::vector<std::string> labels = parse_labels(a.labels);
@@ -55,7 +48,7 @@ int run_errors(const AppContext& ctx, const ErrorsArgs& a) {
               static_cast<unsigned long long>(info->answered));
   ui::CaptionWindowOptions o;
   o.dataset = a.dataset;
-  o.session_name = a.session.empty() ? session_name(a.dataset) : a.session;
+  o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.model_label = "error analysis of '" + a.from + "'";
   o.replay = a.replay;
   o.screenshot = a.screenshot;

@@ -33,6 +33,9 @@ void register_compare_command(CLI::App& app, AppContext& ctx);
 // spared when there were any.
 SourceScan scan_with_store(const std::filesystem::path& source, Store& store);
 
+// Prodigy-style session names: DATASET-2026-11-24_23-59-01 (local time).
+std::string default_session_name(const std::string& dataset);
+
 // Prints problems to stderr ("gloss: FILE: REASON"), at most `limit` of them
 // followed by a count of the rest.
 void print_problems(const std::vector<Problem>& problems, std::size_t limit = 50);

@@ -38,32 +38,10 @@ void draw_status_line(ViewContext& c) {
 }
 
 void draw_box(ViewContext& c, Intents& out) {
-  ViewState& v = c.view;
   const CaptionSession& s = c.session;
-  if (v.box_generation != s.box_generation()) {
-    v.box_generation = s.box_generation();
-    v.box_text = s.box();
-    v.focus_box = true;
-  }
-  const bool overlay = v.help || v.jump || v.quitting;
-  if (!overlay && (v.focus_box || !ImGui::IsAnyItemActive())) {
-    ImGui::SetKeyboardFocusHere();
-    v.cursor_to_end = true;
-    v.focus_box = false;
-  }
-  ImGui::PushFont(c.fonts.caption);
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(12.f * c.scale, 10.f * c.scale));
-  ImGui::PushStyleColor(ImGuiCol_Border, v.box_active ? theme::accent : theme::border);
-  ImGui::SetNextItemWidth(-1);
-  ImGui::PushID(static_cast<int>(s.box_generation()));  // a fresh widget per fill
   const char* hint = s.suggestion_state() == SuggestionState::waiting ? "captioning… or type your own caption"
                                                                       : "Type the caption";
-  if (input_text("##caption", hint, v.box_text, v.cursor_to_end)) out.edited = v.box_text;
-  v.box_active = ImGui::IsItemActive();
-  ImGui::PopID();
-  ImGui::PopStyleColor();
-  ImGui::PopStyleVar();
-  ImGui::PopFont();
+  draw_caption_box(c, out, "##caption", s.box_generation(), s.box(), hint);
 }
 
 void draw_key_hints(ViewContext& c) {
@@ -94,10 +72,6 @@ void draw_key_hints(ViewContext& c) {
   ImGui::PopFont();
 }
 
-}  // namespace
-
-namespace {
-
 struct BoxEdit {
   std::string* text;
   bool* cursor_to_end;
@@ -116,13 +90,41 @@ int on_box_event(ImGuiInputTextCallbackData* d) {
   return 0;
 }
 
-}  // namespace
-
+// std::string-backed InputText (libimgui-dev ships no imgui_stdlib.cpp).
 bool input_text(const char* id, const char* hint, std::string& text, bool& cursor_to_end) {
   BoxEdit edit{&text, &cursor_to_end};
   return ImGui::InputTextWithHint(id, hint, text.data(), text.capacity() + 1,
                                   ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways,
                                   on_box_event, &edit);
+}
+
+}  // namespace
+
+void draw_caption_box(ViewContext& c, Intents& out, const char* id, std::uint64_t generation,
+                      const std::string& fill, const char* hint) {
+  ViewState& v = c.view;
+  if (v.box_generation != generation) {
+    v.box_generation = generation;
+    v.box_text = fill;
+    v.focus_box = true;
+  }
+  const bool overlay = v.help || v.jump || v.quitting;
+  if (!overlay && (v.focus_box || !ImGui::IsAnyItemActive())) {
+    ImGui::SetKeyboardFocusHere();
+    v.cursor_to_end = true;
+    v.focus_box = false;
+  }
+  ImGui::PushFont(c.fonts.caption);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(12.f * c.scale, 10.f * c.scale));
+  ImGui::PushStyleColor(ImGuiCol_Border, v.box_active ? theme::accent : theme::border);
+  ImGui::SetNextItemWidth(-1);
+  ImGui::PushID(static_cast<int>(generation));  // a fresh widget per fill
+  if (input_text(id, hint, v.box_text, v.cursor_to_end)) out.edited = v.box_text;
+  v.box_active = ImGui::IsItemActive();
+  ImGui::PopID();
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar();
+  ImGui::PopFont();
 }
 
 void draw_caption_panel(ViewContext& c, Intents& out, float height) {

@@ -121,30 +121,8 @@ void draw_state_line(ViewContext& c) {
 }
 
 void draw_edit_box(ViewContext& c, Intents& out) {
-  ViewState& v = c.view;
   const ComparePass& p = *c.compare;
-  if (v.box_generation != p.edit_generation()) {
-    v.box_generation = p.edit_generation();
-    v.box_text = p.edit_text();
-    v.focus_box = true;
-  }
-  const bool overlay = v.help || v.jump || v.quitting;
-  if (!overlay && (v.focus_box || !ImGui::IsAnyItemActive())) {
-    ImGui::SetKeyboardFocusHere();
-    v.cursor_to_end = true;
-    v.focus_box = false;
-  }
-  ImGui::PushFont(c.fonts.caption);
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(12.f * c.scale, 10.f * c.scale));
-  ImGui::PushStyleColor(ImGuiCol_Border, v.box_active ? theme::accent : theme::border);
-  ImGui::SetNextItemWidth(-1);
-  ImGui::PushID(static_cast<int>(p.edit_generation()));
-  if (input_text("##final", "The final caption", v.box_text, v.cursor_to_end)) out.edited = v.box_text;
-  v.box_active = ImGui::IsItemActive();
-  ImGui::PopID();
-  ImGui::PopStyleColor();
-  ImGui::PopStyleVar();
-  ImGui::PopFont();
+  draw_caption_box(c, out, "##final", p.edit_generation(), p.edit_text(), "The final caption");
 }
 
 void draw_hints(ViewContext& c) {

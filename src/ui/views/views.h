@@ -117,9 +117,10 @@ void draw_compare_panel(ViewContext& c, Intents& out, float height);
 // The live tally: A's and B's wins, ties, A's win rate with its 95% interval.
 void draw_compare_stats_panel(ViewContext& c, ImVec2 size);
 
-// A std::string-backed single-line InputText (libimgui-dev ships no
-// imgui_stdlib.cpp). With cursor_to_end set, the cursor goes after the text
-// once instead of selecting it all. Returns true when the text changed.
-bool input_text(const char* id, const char* hint, std::string& text, bool& cursor_to_end);
+// The single-line caption box (the caption window's, the compare window's
+// final caption): refilled with `fill` whenever `generation` changes, takes
+// the keyboard unless an overlay is open, reports typing in out.edited.
+void draw_caption_box(ViewContext& c, Intents& out, const char* id, std::uint64_t generation,
+                      const std::string& fill, const char* hint);
 
 }  // namespace gloss::ui
