@@ -126,7 +126,8 @@ NativeModelFile decode_native_model(const std::string& bytes, const std::string&
   } catch (const nlohmann::json::exception& e) {
     throw UserError(what + ": damaged gloss model (metadata is not valid JSON: " + e.what() + ")");
   }
-  if (!file.meta.is_object() || file.meta.value("kind", "") != "gloss-captioner")
+  // value() with a json default: a "kind" of another type is a mismatch, not a type_error.
+  if (!file.meta.is_object() || file.meta.value("kind", nlohmann::json()) != "gloss-captioner")
     throw UserError(what + ": gloss model metadata does not describe a captioner");
   return file;
 }

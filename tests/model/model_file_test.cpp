@@ -105,6 +105,13 @@ TEST_F(ModelFile, MetadataNotMatchingWeights) {
   file = decode_native_model(bytes_, "x");
   file.weights = "PK not really a zip";
   expect_bad("weights.gloss", encode_native_model(file), "weights");
+  // Found by fuzz_model_header: a "kind" that is not a string threw json's type_error.
+  for (const nlohmann::json& kind : {nlohmann::json::object({{"channels", false}}), nlohmann::json(7),
+                                     nlohmann::json::array()}) {
+    file = decode_native_model(bytes_, "x");
+    file.meta["kind"] = kind;
+    expect_bad("kind.gloss", encode_native_model(file), "does not describe a captioner");
+  }
 }
 
 TEST_F(ModelFile, DirectoryIsNotAModel) {
