@@ -16,9 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
-bool on_path(const std::string& program) {
-  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
-}
 
 struct WindowRun {
   int status = -1;
@@ -57,7 +54,7 @@ void expect_not_blank(const fs::path& png) {
 }
 
 TEST(CaptionWindow, ReplayedManualSessionStoresExactlyTheseAnswers) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   TempDir dir;
   write_images(dir, 14);
   const WindowRun run = run_caption(dir, "none",
@@ -109,7 +106,7 @@ TEST(CaptionWindow, ReplayedManualSessionStoresExactlyTheseAnswers) {
 }
 
 TEST(CaptionWindow, ModelThatCannotBeLoadedStillOpensTheWindowWithoutSuggestions) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   TempDir dir;
   write_images(dir, 3);
   // A truncated copy of the bundled model's first bytes: the header claims more than there is.
@@ -134,7 +131,7 @@ TEST(CaptionWindow, ModelThatCannotBeLoadedStillOpensTheWindowWithoutSuggestions
 // The store refuses a save (here: the file may not grow, as on a full disk):
 // the window says so, keeps the task open, and goes on until the annotator quits.
 TEST(CaptionWindow, RefusedSaveIsReportedAndTheSessionGoesOn) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   TempDir dir;
   write_images(dir, 3);
   ASSERT_EQ(std::system(("cd '" + dir.path().string() + "' && '" GLOSS_BINARY "' --db db add shapes images > add.txt 2>&1").c_str()), 0);
@@ -167,7 +164,7 @@ TEST(CaptionWindow, BadReplayLineFailsBeforeTheWindowOpens) {
 }
 
 TEST(CaptionWindow, SessionWithTheDefaultModelStoresItsSuggestion) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   // GLOSS_TEST_MODEL points at another model file (e.g. a tiny one trained for a manual check).
   const char* override_model = std::getenv("GLOSS_TEST_MODEL");
   const fs::path model = override_model && *override_model ? fs::path(override_model)

@@ -18,9 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
-bool on_path(const std::string& program) {
-  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
-}
 
 struct GlossRun {
   int status = -1;
@@ -54,7 +51,7 @@ std::uint64_t task_of(const TempDir& dir, int index) {
 }
 
 TEST(CompareWindow, ReplayedJudgementsAreStoredDeblinded) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   if (!fs::exists(bundled_model())) GTEST_SKIP() << "no bundled model";
   TempDir dir;
   prepare(dir);

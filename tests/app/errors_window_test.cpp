@@ -22,9 +22,6 @@ namespace fs = std::filesystem;
 using test::TempDir;
 using nlohmann::json;
 
-bool on_path(const std::string& program) {
-  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
-}
 
 int gloss(const TempDir& dir, const std::string& args, const std::string& out_file) {
   const std::string command = "cd '" + dir.path().string() + "' && '" GLOSS_BINARY "' --db db " + args + " > " +
@@ -52,7 +49,7 @@ void write_source(const TempDir& dir) {
 }
 
 TEST(ErrorsWindow, ReplayedPassStoresTheTickedCategoriesAndTheGuess) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   TempDir dir;
   write_source(dir);
   ASSERT_EQ(gloss(dir, "db-in src src.jsonl", "in.txt"), 0) << test::read_text(dir / "in.txt");
@@ -120,7 +117,7 @@ TEST(ErrorsWindow, ReplayedPassStoresTheTickedCategoriesAndTheGuess) {
 }
 
 TEST(ErrorsWindow, LabelReplacesTheCategoriesAndAllTakesUnchangedAnswers) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   TempDir dir;
   write_source(dir);
   ASSERT_EQ(gloss(dir, "db-in src src.jsonl", "in.txt"), 0) << test::read_text(dir / "in.txt");

@@ -22,9 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
-bool on_path(const std::string& program) {
-  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
-}
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -171,7 +168,7 @@ TEST(HostileInputs, AddNamesEachBadFileAndCountsThemByReason) {
 }
 
 TEST(HostileInputs, WindowShowsErrorCardsAndBadgesAndQuitsCleanly) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   TempDir dir;
   const Folder f = write_hostile_folder(dir / "hostile");
   const int tasks = geteuid() == 0 ? 5 : 4;

@@ -37,9 +37,6 @@ constexpr int kCorrections = 500;
 constexpr int kHeldOut = 300;
 constexpr std::uint64_t kCompareSeed = 99;
 
-bool on_path(const std::string& program) {
-  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
-}
 
 struct GlossRun {
   int status = -1;
@@ -90,7 +87,7 @@ int content_errors(const std::string& truth, const std::string& caption) {
 }
 
 TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   const fs::path base_model = fs::path(GLOSS_SOURCE_DIR) / "models/default.gloss";
   if (!fs::exists(base_model)) GTEST_SKIP() << "no bundled model at " << base_model;
   test::TempDir dir;

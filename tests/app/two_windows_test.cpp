@@ -27,9 +27,6 @@ namespace fs = std::filesystem;
 using test::TempDir;
 using Clock = std::chrono::steady_clock;
 
-bool on_path(const std::string& program) {
-  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
-}
 
 void write_images(const fs::path& folder, int count, std::uint32_t seed) {
   for (int i = 0; i < count; ++i) {
@@ -102,7 +99,7 @@ void expect_overlap(const Run& a, const Run& b) {
 }
 
 TEST(TwoWindows, DifferentDatasetsInOneStoreKeepEveryAnswer) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   TempDir dir;
   write_images(dir / "alpha", 6, 100);
   write_images(dir / "beta", 6, 200);
@@ -127,7 +124,7 @@ TEST(TwoWindows, DifferentDatasetsInOneStoreKeepEveryAnswer) {
 }
 
 TEST(TwoWindows, SameDatasetKeepsEveryAnswerLastWriterWinsOnTheSharedOne) {
-  if (!on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
   TempDir dir;
   write_images(dir / "images", 12, 300);
   const std::vector<int> odd = {1, 3, 5, 7, 9, 11, 12}, even = {2, 4, 6, 8, 10, 12};
