@@ -33,14 +33,12 @@ const std::string* ComparePass::caption_of(int model, std::uint64_t task) const 
 
 void ComparePass::offer(int model, std::uint64_t task, const Suggestion& suggestion, std::int64_t now) {
   captions_[model][task] = suggestion.caption;
-  const std::string* a = caption_of(0, task);
-  const std::string* b = caption_of(1, task);
-  if (!a || !b || options_.show_identical || !same_caption(*a, *b)) return sync(now);
-  if (store_.answer(session_.dataset(), task)) return sync(now);
-  answer_identical(task, now);
-  if (task == session_.task().hash) {
-    session_.next_unanswered(now);
-    if (session_.task().hash == task) session_.open(session_.position(), now);  // every task is answered
+  // Ahead of the cursor an identical pair is answered now, so it is never
+  // opened; the open task is sync's (it also moves on).
+  if (task != session_.task().hash && !options_.show_identical) {
+    const std::string* a = caption_of(0, task);
+    const std::string* b = caption_of(1, task);
+    if (a && b && same_caption(*a, *b) && !store_.answer(session_.dataset(), task)) answer_identical(task, now);
   }
   sync(now);
 }
