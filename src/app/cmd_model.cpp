@@ -127,7 +127,7 @@ void caption_all(Captioner& model, const std::vector<fs::path>& images, int batc
     std::vector<std::size_t> index;
     for (std::size_t i = start; i < std::min(images.size(), start + batch); ++i) {
       try {
-        decoded.push_back(decode_image_file(images[i]));
+        decoded.push_back(decode_image_file(images[i], kModelInputSide));
         index.push_back(i);
       } catch (const UserError& e) {
         std::fprintf(stderr, "\ngloss: %s\n", e.what());

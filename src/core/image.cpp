@@ -1,11 +1,8 @@
-// Image probing, decoding, resizing and PNG encoding, on Debian's libstb.
+// Reading files, alpha, resizing and PNG/JPEG encoding (Debian's libstb).
+// Decoding is in image_codec.cpp.
 #include "core/image.h"
 
-#include <stb_image.h>
 #include <stb_image_write.h>
-#ifdef GLOSS_HAVE_TURBOJPEG
-#include <turbojpeg.h>
-#endif
 
 #include <algorithm>
 #include <cmath>
@@ -38,139 +35,19 @@ std::string read_file_bytes(const fs::path& path, std::int64_t max_bytes) {
   return bytes;
 }
 
-namespace {
-
-void check_pixel_count(std::int64_t w, std::int64_t h, const std::string& what) {
-  if (w * h > kMaxImagePixels)
-    throw UserError(what + ": image is " + std::to_string(w) + "x" + std::to_string(h) +
-                    " pixels, over the limit of " + std::to_string(kMaxImagePixels >> 20) +
-                    " megapixels");
-}
-
-// stb_image refuses oversized PNGs with a generic "unknown image type"; the
-// IHDR chunk lets us say what the file claims instead.
-void explain_png_refusal(const std::string& bytes, const std::string& what) {
-  static const std::string signature("\x89PNG\r\n\x1a\n", 8);
-  if (bytes.size() < 24 || bytes.compare(0, 8, signature) != 0 || bytes.compare(12, 4, "IHDR") != 0) return;
-  auto be32 = [&](std::size_t at) {
-    std::int64_t v = 0;
-    for (int i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(bytes[at + i]);
-    return v;
-  };
-  check_pixel_count(be32(16), be32(20), what);
-}
-
-}  // namespace
-
-ImageInfo probe_image(const std::string& bytes, const std::string& what) {
-  if (bytes.empty()) throw UserError(what + ": empty file (0 bytes)");
-  int w = 0, h = 0, channels = 0;
-  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
-  if (!stbi_info_from_memory(data, static_cast<int>(bytes.size()), &w, &h, &channels)) {
-    const std::string reason = stbi_failure_reason();
-    explain_png_refusal(bytes, what);
-    throw UserError(what + ": not an image gloss can read (" + reason + ")");
+Image flatten_alpha(const Image& image, const std::uint8_t background[3]) {
+  if (!image.has_alpha()) return image;
+  Image out;
+  out.width = image.width;
+  out.height = image.height;
+  out.source = image.source;
+  out.rgb.resize(image.rgb.size());
+  for (std::size_t i = 0; i < image.alpha.size(); ++i) {
+    const unsigned a = image.alpha[i];
+    for (int c = 0; c < 3; ++c)
+      out.rgb[i * 3 + c] = static_cast<std::uint8_t>((image.rgb[i * 3 + c] * a + background[c] * (255 - a) + 127) / 255);
   }
-  if (w <= 0 || h <= 0) throw UserError(what + ": image has no pixels");
-  check_pixel_count(w, h, what);
-  return {w, h};
-}
-
-Image decode_image(const std::string& bytes, const std::string& what) {
-  probe_image(bytes, what);  // refuses huge headers before allocating
-  int w = 0, h = 0, channels = 0;
-  stbi_uc* pixels = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
-                                          static_cast<int>(bytes.size()), &w, &h, &channels, 3);
-  if (!pixels) throw UserError(what + ": cannot decode image (" + stbi_failure_reason() + ")");
-  Image image;
-  image.width = w;
-  image.height = h;
-  image.rgb.assign(pixels, pixels + static_cast<std::size_t>(w) * h * 3);
-  stbi_image_free(pixels);
-  return image;
-}
-
-Image decode_image_file(const fs::path& path) {
-  return decode_image(read_file_bytes(path), path.string());
-}
-
-namespace {
-
-#ifdef GLOSS_HAVE_TURBOJPEG
-bool is_jpeg(const std::string& bytes) {
-  return bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xFF &&
-         static_cast<unsigned char>(bytes[1]) == 0xD8 && static_cast<unsigned char>(bytes[2]) == 0xFF;
-}
-
-// libjpeg-turbo's scaled decode. Returns false, having thrown nothing, when
-// libjpeg-turbo cannot decode the file cleanly (any error or warning, e.g. a
-// truncated file): the caller then decodes in full with stb_image, whose
-// checks and messages apply. Throws only for a header over the pixel cap.
-bool decode_jpeg_scaled(const std::string& bytes, const std::string& what, int max_side, Image& out) {
-  struct Handle {
-    tjhandle h = tjInitDecompress();
-    ~Handle() {
-      if (h) tjDestroy(h);
-    }
-  } handle;
-  if (!handle.h) return false;
-  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  const auto size = static_cast<unsigned long>(bytes.size());
-  int w = 0, h = 0, subsamp = 0, colorspace = 0;
-  if (tjDecompressHeader3(handle.h, data, size, &w, &h, &subsamp, &colorspace) != 0) return false;
-  if (w <= 0 || h <= 0) return false;
-  check_pixel_count(w, h, what);  // the size the file claims, as decode_image checks it
-  if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) return false;
-  int n = 0;
-  const tjscalingfactor* factors = tjGetScalingFactors(&n);
-  if (!factors) return false;
-  // The smallest scale whose longest side is still >= max_side (never up).
-  const int longest = std::max(w, h);
-  tjscalingfactor best{1, 1};
-  int best_side = longest;
-  for (int i = 0; i < n; ++i) {
-    const int side = TJSCALED(longest, factors[i]);
-    if (side >= max_side && side < best_side) {
-      best = factors[i];
-      best_side = side;
-    }
-  }
-  Image image;
-  image.width = TJSCALED(w, best);
-  image.height = TJSCALED(h, best);
-  image.rgb.resize(static_cast<std::size_t>(image.width) * image.height * 3);
-  if (tjDecompress2(handle.h, data, size, image.rgb.data(), image.width, image.width * 3, image.height,
-                    TJPF_RGB, TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS) != 0)
-    return false;
-  out = std::move(image);
-  return true;
-}
-#endif
-
-}  // namespace
-
-bool scaled_jpeg_decode_available() {
-#ifdef GLOSS_HAVE_TURBOJPEG
-  return true;
-#else
-  return false;
-#endif
-}
-
-Image decode_image_for_side(const std::string& bytes, const std::string& what, int max_side) {
-#ifdef GLOSS_HAVE_TURBOJPEG
-  if (max_side > 0 && is_jpeg(bytes)) {
-    Image image;
-    if (decode_jpeg_scaled(bytes, what, max_side, image)) return image;
-  }
-#else
-  (void)max_side;
-#endif
-  return decode_image(bytes, what);
-}
-
-Image decode_image_file_for_side(const fs::path& path, int max_side) {
-  return decode_image_for_side(read_file_bytes(path), path.string(), max_side);
+  return out;
 }
 
 Image resize_bilinear(const Image& src, int width, int height) {
@@ -214,34 +91,61 @@ Image make_thumbnail(const Image& src, int max_side) {
   Image dst;
   dst.width = w;
   dst.height = h;
+  dst.source = src.source;
   dst.rgb.resize(static_cast<std::size_t>(w) * h * 3);
-  // Box filter: each destination pixel averages the source pixels it covers.
+  const bool alpha = src.has_alpha();
+  if (alpha) dst.alpha.resize(static_cast<std::size_t>(w) * h);
+  // Box filter: each destination pixel averages the source pixels it covers;
+  // with alpha, colour is weighted by it (transparent pixels add no colour).
   for (int y = 0; y < h; ++y) {
     const int y0 = static_cast<int>(static_cast<std::int64_t>(y) * src.height / h);
     const int y1 = std::max(y0 + 1, static_cast<int>(static_cast<std::int64_t>(y + 1) * src.height / h));
     for (int x = 0; x < w; ++x) {
       const int x0 = static_cast<int>(static_cast<std::int64_t>(x) * src.width / w);
       const int x1 = std::max(x0 + 1, static_cast<int>(static_cast<std::int64_t>(x + 1) * src.width / w));
-      std::uint32_t sum[3] = {0, 0, 0};
+      std::uint64_t sum[3] = {0, 0, 0}, weight = 0;
       for (int yy = y0; yy < y1; ++yy)
-        for (int xx = x0; xx < x1; ++xx)
-          for (int c = 0; c < 3; ++c)
-            sum[c] += src.rgb[(static_cast<std::size_t>(yy) * src.width + xx) * 3 + c];
-      const std::uint32_t n = static_cast<std::uint32_t>((y1 - y0) * (x1 - x0));
+        for (int xx = x0; xx < x1; ++xx) {
+          const std::size_t i = static_cast<std::size_t>(yy) * src.width + xx;
+          const unsigned a = alpha ? src.alpha[i] : 1;
+          for (int c = 0; c < 3; ++c) sum[c] += static_cast<std::uint64_t>(src.rgb[i * 3 + c]) * a;
+          weight += a;
+        }
+      const std::uint64_t n = static_cast<std::uint64_t>(y1 - y0) * (x1 - x0);
+      const std::size_t o = static_cast<std::size_t>(y) * w + x;
+      if (alpha) dst.alpha[o] = static_cast<std::uint8_t>((weight + n / 2) / n);
       for (int c = 0; c < 3; ++c)
-        dst.rgb[(static_cast<std::size_t>(y) * w + x) * 3 + c] = static_cast<std::uint8_t>((sum[c] + n / 2) / n);
+        dst.rgb[o * 3 + c] = weight ? static_cast<std::uint8_t>((sum[c] + weight / 2) / weight) : 0;
     }
   }
   return dst;
 }
+
+namespace {
+
+// Interleaved RGBA for encoders that take one buffer.
+std::vector<std::uint8_t> interleave_rgba(const Image& image) {
+  const std::size_t n = image.alpha.size();
+  std::vector<std::uint8_t> rgba(n * 4);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::memcpy(&rgba[i * 4], &image.rgb[i * 3], 3);
+    rgba[i * 4 + 3] = image.alpha[i];
+  }
+  return rgba;
+}
+
+}  // namespace
 
 std::string encode_png(const Image& image) {
   std::string out;
   auto sink = [](void* context, void* data, int size) {
     static_cast<std::string*>(context)->append(static_cast<const char*>(data), size);
   };
-  if (!stbi_write_png_to_func(sink, &out, image.width, image.height, 3, image.rgb.data(),
-                              image.width * 3))
+  const bool alpha = image.has_alpha();
+  const std::vector<std::uint8_t> rgba = alpha ? interleave_rgba(image) : std::vector<std::uint8_t>{};
+  const int channels = alpha ? 4 : 3;
+  if (!stbi_write_png_to_func(sink, &out, image.width, image.height, channels, alpha ? rgba.data() : image.rgb.data(),
+                              image.width * channels))
     throw UserError("cannot encode PNG");
   return out;
 }

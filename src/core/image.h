@@ -1,5 +1,8 @@
-// Decoded images and image probing (stb_image). No GL here: the UI uploads
-// Image pixels to textures on its own thread.
+// Decoded images: probing and decoding every format gloss reads (libvips,
+// image_codec.cpp), resizing, and PNG/JPEG encoding for thumbnails and tests.
+// Decoding is where orientation, colour and alpha are settled, once: every
+// Image is upright, 8-bit sRGB, with its alpha apart. No GL here: the UI
+// uploads Image pixels to textures on its own thread.
 #pragma once
 
 #include <cstdint>
@@ -7,67 +10,88 @@
 #include <string>
 #include <vector>
 
+#include "core/image_format.h"
+
 namespace gloss {
 
-// 8-bit RGB, row-major, no padding.
+// What a file holds, read from its header without decoding pixels.
+struct ImageInfo {
+  int width = 0;   // upright: the EXIF/HEIF orientation is applied
+  int height = 0;
+  ImageFormat format = ImageFormat::unknown;
+  int orientation = 1;   // the file's EXIF orientation, 1-8 (1 when none)
+  int frames = 1;        // frames or pages (animated GIF/WebP, multi-page TIFF): the first is shown
+  bool alpha = false;    // the file has an alpha channel
+  bool icc = false;      // the file has an embedded colour profile (converted to sRGB)
+  int bits = 8;          // bits per sample in the file (16 for 16-bit PNG/TIFF)
+};
+
+// 8-bit sRGB, upright, row-major, no padding. `rgb` is straight (not
+// premultiplied) colour; `alpha` is one byte a pixel, empty when the image
+// is opaque.
 struct Image {
   int width = 0;
   int height = 0;
   std::vector<std::uint8_t> rgb;
+  std::vector<std::uint8_t> alpha;
+  ImageInfo source;  // the file this came from (full size, format, frames); zero for made-up images
   bool empty() const { return rgb.empty(); }
+  bool has_alpha() const { return !alpha.empty(); }
 };
 
-// Images above this many pixels are refused before any pixel is allocated
-// (a header can claim 30000x30000; decoding it would take gigabytes).
-inline constexpr std::int64_t kMaxImagePixels = 64LL * 1024 * 1024;
+// Full-resolution decoding holds at most this many bytes (4 a pixel): images
+// over kMaxImagePixels (268 MP, 16384 x 16384) are refused from their header,
+// before any pixel is allocated. Decoding at a smaller size streams, so a
+// 200 MP photo costs about what the decoded size needs.
+inline constexpr std::int64_t kMaxDecodedBytes = 1LL << 30;
+inline constexpr std::int64_t kMaxImagePixels = kMaxDecodedBytes / 4;
 // Files above this size are refused before they are read.
-inline constexpr std::int64_t kMaxImageFileBytes = 512LL * 1024 * 1024;
-
-struct ImageInfo {
-  int width = 0;
-  int height = 0;
-};
+inline constexpr std::int64_t kMaxImageFileBytes = 512LL << 20;
 
 // Reads a whole file. Throws UserError naming the file and the reason.
 std::string read_file_bytes(const std::filesystem::path& path,
                             std::int64_t max_bytes = kMaxImageFileBytes);
 
-// Checks the header of an encoded image held in memory. Throws UserError
-// (message starts with `what`, e.g. the file name) if it is not an image
-// stb_image can read or if it claims more than kMaxImagePixels.
+// Reads the header of an encoded image held in memory. Throws UserError
+// (message starts with `what`, e.g. the file name) when it is not an image
+// gloss reads, with the real format and problem, or when it claims more
+// than kMaxImagePixels.
 ImageInfo probe_image(const std::string& bytes, const std::string& what);
 
-// Decodes to RGB8. Throws UserError naming `what` and the reason.
-Image decode_image(const std::string& bytes, const std::string& what);
-Image decode_image_file(const std::filesystem::path& path);
+// Decodes upright, in sRGB, 8-bit, alpha apart. With max_side > 0 the
+// longest side is at most max_side (never enlarged): formats that can
+// (JPEG, WebP, HEIF, TIFF pyramids...) decode at a reduced size directly.
+// Throws UserError naming `what`, the format and the problem.
+Image decode_image(const std::string& bytes, const std::string& what, int max_side = 0);
+Image decode_image_file(const std::filesystem::path& path, int max_side = 0);
 
-// Decodes for display at `max_side` pixels on the longest side (thumbnails,
-// the gallery): JPEGs are decoded at a reduced scale by libjpeg-turbo's DCT
-// scaling (1/2, 1/4, 1/8 ...), choosing the smallest scale whose longest side
-// is still >= max_side, so the result is between max_side and about twice
-// that (never larger than the full image); callers still run make_thumbnail.
-// Other formats, and any JPEG libjpeg-turbo cannot decode cleanly (truncated,
-// CMYK, ...), are decoded in full by decode_image, with its checks and
-// messages. The pixel-count cap applies to the full size the file claims.
-// Without libjpeg-turbo at build time this is decode_image.
-Image decode_image_for_side(const std::string& bytes, const std::string& what, int max_side);
-Image decode_image_file_for_side(const std::filesystem::path& path, int max_side);
-// True when decode_image_for_side can scale JPEGs (built with libjpeg-turbo).
-bool scaled_jpeg_decode_available();
+// Captioners get images decoded with their longest side at most this
+// (shrink-on-load; they resize further themselves): the same pixels on every
+// machine, whatever its screen, so suggestions are reproducible.
+inline constexpr int kModelInputSide = 1024;
+
+// The background transparent pixels are composited over for a model's
+// input (white, as a page behind a logo), documented in README.
+inline constexpr std::uint8_t kModelBackground[3] = {255, 255, 255};
+// The image composited over `background`, without alpha; opaque images
+// are returned as they are.
+Image flatten_alpha(const Image& image, const std::uint8_t background[3] = kModelBackground);
 
 // Bilinear resize (pixel centres aligned, as OpenCV/PIL "bilinear" without
-// antialiasing).
+// antialiasing). Colour only: alpha is dropped (flatten first).
 Image resize_bilinear(const Image& src, int width, int height);
 
 // Area-averaging downscale for thumbnails: keeps aspect ratio, longest side
-// becomes `max_side` (never upscales).
+// becomes `max_side` (never upscales). Alpha is averaged too, and colour is
+// weighted by it so transparent pixels do not bleed into the edges.
 Image make_thumbnail(const Image& src, int max_side);
 
-// PNG encode/decode helpers (stb_image_write).
+// PNG encode (stb_image_write; RGBA when the image has alpha).
 std::string encode_png(const Image& image);
 void write_png(const std::filesystem::path& path, const Image& image);
 
-// Baseline JPEG encode (stb_image_write), quality 1-100. For tests and benches.
+// Baseline JPEG encode (stb_image_write), quality 1-100; alpha is dropped.
+// For data URIs, tests and benches.
 std::string encode_jpeg(const Image& image, int quality = 90);
 
 }  // namespace gloss

@@ -35,6 +35,7 @@ constexpr std::array kActions = {
     ActionInfo{Action::zoom_actual, "zoom-actual", "Show the image at 1:1 pixels"},
     ActionInfo{Action::quit, "quit", "Show the summary and quit (answers are already saved)"},
     ActionInfo{Action::histogram, "histogram", "Show or hide the error-category histogram"},
+    ActionInfo{Action::background, "background", "Transparent parts over a checkerboard, black or white"},
     ActionInfo{Action::toggle_1, "toggle-1", "Tick or untick category 1"},
     ActionInfo{Action::toggle_2, "toggle-2", "Tick or untick category 2"},
     ActionInfo{Action::toggle_3, "toggle-3", "Tick or untick category 3"},
@@ -179,7 +180,7 @@ Keymap Keymap::defaults() {
       {Action::zoom_in, "Ctrl+Equal"},    {Action::zoom_in, "Ctrl+KeypadAdd"},
       {Action::zoom_out, "Ctrl+Minus"},   {Action::zoom_out, "Ctrl+KeypadSubtract"},
       {Action::zoom_fit, "Ctrl+0"},       {Action::zoom_actual, "Ctrl+1"},
-      {Action::quit, "Ctrl+Q"},
+      {Action::quit, "Ctrl+Q"},           {Action::background, "Ctrl+B"},
   };
   for (const auto& [action, chord] : table) map.bindings_.push_back({action, parse_chord(chord)});
   map.bindings_.push_back({Action::histogram, parse_chord("Ctrl+H")});

@@ -8,24 +8,30 @@
 #include <map>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/image.h"
+#include "core/image_format.h"
 
 namespace gloss {
 namespace fs = std::filesystem;
 
-bool has_image_extension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  static const std::unordered_set<std::string> known = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tga",
-                                                        ".psd", ".pic", ".pnm", ".ppm", ".pgm", ".hdr"};
-  return known.count(ext) > 0;
+namespace {
+
+// The first bytes of a file, enough to tell its format; "" if unreadable
+// (read_file_bytes then says why).
+std::string read_head(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(64, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(in ? head.size() : static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  return head;
 }
+
+}  // namespace
 
 fs::path resolve_image_path(const std::string& reference, const fs::path& base_dir) {
   fs::path p(reference);
@@ -37,6 +43,10 @@ fs::path resolve_image_path(const std::string& reference, const fs::path& base_d
 }
 
 Task load_task(const fs::path& path) {
+  // A file that is not an image is told apart by its first bytes, without
+  // reading (and hashing) the rest: folders also hold captions, videos, notes.
+  if (const std::string head = read_head(path); !head.empty() && sniff_format(head) == ImageFormat::unknown)
+    probe_image(head, path.string());  // throws "not an image gloss can read (...)"
   const std::string bytes = read_file_bytes(path);
   const ImageInfo info = probe_image(bytes, path.string());
   Task task;
@@ -140,15 +150,11 @@ std::vector<fs::path> list_folder(const fs::path& dir, std::vector<Problem>& pro
       }
     }
     if (it->is_directory(sec)) {
-      if (has_image_extension(p)) problems.push_back({p.string(), "is a directory, not an image"});
+      if (has_image_extension(p.filename().string())) problems.push_back({p.string(), "is a directory, not an image"});
       continue;
     }
-    if (!has_image_extension(p)) {
-      if (p.filename().string().front() != '.')
-        problems.push_back({p.string(), "skipped: not an image file extension"});
-      continue;
-    }
-    files.push_back(p);
+    // Every file is judged by its content (scan_source); hidden ones are not looked at.
+    if (p.filename().string().front() != '.') files.push_back(p);
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -186,8 +192,19 @@ SourceScan scan_source(const fs::path& source, const KnownFiles& known) {
   else throw UserError(source.string() + ": a source is a folder of images or a .jsonl file");
 
   std::unordered_map<std::uint64_t, std::string> seen;  // hash -> first file with those bytes
+  const bool folder = fs::is_directory(status);
   for (auto& r : load_tasks(files, known, &scan.read, &scan.unchanged)) {
-    if (!r.ok()) { scan.problems.push_back(std::move(r.problem)); continue; }
+    if (!r.ok()) {
+      // In a folder, files that are not images and are not named like one
+      // (sidecar captions, notes, videos) are counted, not reported.
+      const std::string kind = problem_kind(r.problem);
+      if (folder && (kind == "not an image" || kind == "empty") &&
+          !has_image_extension(fs::path(r.problem.where).filename().string()))
+        ++scan.other_files;
+      else
+        scan.problems.push_back(std::move(r.problem));
+      continue;
+    }
     const auto [earlier, fresh] = seen.emplace(r.task.hash, r.task.path);
     if (!fresh) {
       scan.duplicates.push_back(r.task.path);
@@ -206,11 +223,13 @@ std::string problem_kind(const Problem& problem) {
   if (has("empty file")) return "empty";
   if (has("symbolic link")) return "bad link";
   if (has("is a directory")) return "directory";
-  if (has("not an image file extension")) return "not an image extension";
   if (has("not an image")) return "not an image";
   if (has("no pixels")) return "no pixels";
   if (r.rfind("image is ", 0) == 0 || r.rfind("file is ", 0) == 0 || has("too large")) return "too large";
   if (has("cannot decode")) return "cannot decode";
+  if (has("truncated")) return "truncated";
+  if (has("no decoder")) return "no decoder";
+  if (has("damaged")) return "damaged";
   if (has("file not found")) return "missing";
   if (has("not a regular file")) return "not a regular file";
   if (has("cannot open") || has("read failed") || has("cannot read")) return "unreadable";

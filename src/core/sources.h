@@ -1,6 +1,7 @@
 // Where tasks come from: a folder of images (recursive, sorted) or a JSONL
-// file with one {"image": path} per line. Every image is read once to hash
-// its bytes and check its header; files that are not usable images are
+// file with one {"image": path} per line. Every file's format is judged by
+// its content (image_format.h), never its name; every image is read once to
+// hash its bytes and check its header; files that are not usable images are
 // reported by name with the reason, and the rest go on.
 #pragma once
 
@@ -26,6 +27,7 @@ struct SourceScan {
   std::vector<Task> tasks;        // in source order; duplicates by content removed
   std::vector<FileStamp> read;    // files read and hashed now (to remember in the store)
   std::size_t unchanged = 0;      // files the store knew, unchanged: not read again
+  std::size_t other_files = 0;    // files in a folder that are not images nor named like one: ignored
   std::vector<Problem> problems;
   std::vector<std::string> duplicates;  // files whose bytes an earlier file had
   std::vector<std::string> duplicate_of;  // for each of duplicates: the earlier file
@@ -33,14 +35,11 @@ struct SourceScan {
 
 // A short name for why a file was skipped, for the counts at the end of a
 // report: "empty", "not an image", "too large", "directory", "bad link",
-// "unreadable", "not an image extension", "bad line"... ("other" if unknown).
+// "unreadable", "truncated", "damaged", "bad line"... ("other" if unknown).
 std::string problem_kind(const Problem& problem);
 // "2 not an image, 1 empty, 1 duplicate": the problems and duplicates counted
 // by kind, most frequent first; "" when there are none.
 std::string count_skipped(const SourceScan& scan);
-
-// True for the file extensions stb_image decodes.
-bool has_image_extension(const std::filesystem::path& path);
 
 // Resolves an image reference from a JSONL/COCO file: absolute paths as they
 // are; relative ones against the file's folder first, then the working folder.

@@ -9,8 +9,16 @@ namespace {
 constexpr std::size_t kDecodedKept = 8;
 constexpr std::uint64_t kHashPage = 64;
 // GL 3.3 guarantees textures of 1024 px; every desktop GPU and llvmpipe take
-// 8192. Larger images are shown downscaled rather than not at all.
+// 8192.
 constexpr int kMaxDisplaySide = 8192;
+
+// A decode at `side` serves a request at `wanted` when it is the same size,
+// or when it holds the whole image and the whole image fits `wanted`.
+bool serves(const Image& image, int side, int wanted) {
+  if (side == wanted) return true;
+  const bool whole = image.width == image.source.width && image.height == image.source.height;
+  return whole && std::max(image.width, image.height) <= wanted;
+}
 }  // namespace
 
 AheadScheduler::AheadScheduler(Store& store, const DatasetInfo& dataset, Captioner* captioner,
@@ -211,10 +219,8 @@ void AheadScheduler::do_job(const Job& job) {
 
 void AheadScheduler::do_image(const Job& job) {
   std::string error;
-  auto pixels = decode(job.task, error);
+  auto pixels = decode(job.task, std::clamp(options_.display_side, 64, kMaxDisplaySide), error);
   if (!pixels) return deliver({AheadResult::failure, job.task, job.position, 0, {}, nullptr, error});
-  if (std::max(pixels->width, pixels->height) > kMaxDisplaySide)
-    pixels = std::make_shared<const Image>(make_thumbnail(*pixels, kMaxDisplaySide));
   deliver({AheadResult::image, job.task, job.position, 0, {}, std::move(pixels), {}});
 }
 
@@ -228,7 +234,7 @@ void AheadScheduler::do_suggestion(const Job& job) {
     return deliver({AheadResult::suggestion, job.task, job.position, job.model, std::move(*cached), nullptr, {}});
   }
   std::string error;
-  const auto pixels = decode(job.task, error);
+  const auto pixels = decode(job.task, kModelInputSide, error);
   if (!pixels) return deliver({AheadResult::failure, job.task, job.position, 0, {}, nullptr, error});
   const auto captions = captioner->caption({pixels.get()});
   if (captions.empty()) throw std::runtime_error("the model returned no caption for this image");
@@ -250,10 +256,10 @@ void AheadScheduler::do_thumbnail(const Job& job) {
     return deliver(std::move(result));
   }
   std::shared_ptr<const Image> pixels;
-  for (const auto& [hash, image] : decoded_)
-    if (hash == job.task) pixels = image;
-  // Without the full image at hand, JPEGs decode at a reduced scale: a
-  // thumbnail needs a fraction of the pixels (docs/bench-thumbnails.md).
+  for (const auto& d : decoded_)
+    if (d.task == job.task) pixels = d.image;
+  // Without the image at hand, decode at thumbnail size: most formats shrink
+  // on load, so a thumbnail costs a fraction of the pixels (docs/formats.md).
   if (!pixels) pixels = decode_for_thumbnail(job.task, side, result.error);
   if (pixels) {
     auto thumb = std::make_shared<const Image>(make_thumbnail(*pixels, side));
@@ -274,16 +280,16 @@ std::shared_ptr<const Image> AheadScheduler::decode_for_thumbnail(std::uint64_t 
   try {
     const auto record = store_.task(task);
     if (!record) throw UserError("this image is no longer in the store");
-    return std::make_shared<const Image>(decode_image_file_for_side(record->path, side));
+    return std::make_shared<const Image>(decode_image_file(record->path, side));
   } catch (const std::exception& e) {
     error = e.what();
     return nullptr;
   }
 }
 
-std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, std::string& error) {
-  for (const auto& [hash, image] : decoded_)
-    if (hash == task) return image;
+std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, int side, std::string& error) {
+  for (const auto& d : decoded_)
+    if (d.task == task && serves(*d.image, d.side, side)) return d.image;
   {
     std::lock_guard lock(mutex_);
     if (const auto it = failed_.find(task); it != failed_.end()) {
@@ -295,7 +301,7 @@ std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, std::str
   try {
     const auto record = store_.task(task);
     if (!record) throw UserError("this image is no longer in the store");
-    image = std::make_shared<const Image>(decode_image_file(record->path));
+    image = std::make_shared<const Image>(decode_image_file(record->path, side));
   } catch (const std::exception& e) {
     error = e.what();
     std::lock_guard lock(mutex_);
@@ -303,7 +309,7 @@ std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, std::str
     for (auto& done : suggested_) done.insert(task);
     return nullptr;
   }
-  decoded_.emplace_back(task, image);
+  decoded_.push_back({task, side, image});
   if (decoded_.size() > kDecodedKept) decoded_.pop_front();
   return image;
 }

@@ -33,6 +33,10 @@ struct AheadOptions {
   std::uint64_t image_ahead = 3;   // decoded pixels delivered for these neighbours
   std::uint64_t image_behind = 1;
   int thumbnail_side = 192;
+  // Images are decoded with their longest side at most this (shrink-on-load):
+  // the screen cannot show more, and a 48 MP photo then costs what the screen
+  // has. The window sets it from the monitor; the model gets the same pixels.
+  int display_side = 2560;
 };
 
 struct AheadResult {
@@ -104,7 +108,7 @@ class AheadScheduler {
   void do_suggestion(const Job& job);
   void do_image(const Job& job);
   void do_thumbnail(const Job& job);
-  std::shared_ptr<const Image> decode(std::uint64_t task, std::string& error);
+  std::shared_ptr<const Image> decode(std::uint64_t task, int side, std::string& error);
   std::shared_ptr<const Image> decode_for_thumbnail(std::uint64_t task, int side, std::string& error);
   void deliver(AheadResult result);
   void update_status_locked();
@@ -132,8 +136,14 @@ class AheadScheduler {
   std::vector<AheadResult> mailbox_;
   AheadStatus status_;
 
-  // Worker-only: the last few decoded images, so captioning and display share one decode.
-  std::deque<std::pair<std::uint64_t, std::shared_ptr<const Image>>> decoded_;
+  // Worker-only: the last few decoded images (task, longest side asked for),
+  // so captioning and display share a decode where the sizes allow.
+  struct Decoded {
+    std::uint64_t task;
+    int side;
+    std::shared_ptr<const Image> image;
+  };
+  std::deque<Decoded> decoded_;
 
   std::thread worker_;
 };

@@ -131,8 +131,12 @@ torch::Tensor image_to_u8(const Image& image, int size) {
     throw UserError("cannot caption an empty or malformed image");
   Image resized;
   const Image* src = &image;
-  if (image.width != size || image.height != size) {
-    resized = resize_bilinear(image, size, size);
+  if (image.has_alpha()) {  // transparent pixels over kModelBackground, as README says
+    resized = flatten_alpha(image);
+    src = &resized;
+  }
+  if (src->width != size || src->height != size) {
+    resized = resize_bilinear(*src, size, size);
     src = &resized;
   }
   auto hwc = torch::from_blob(const_cast<std::uint8_t*>(src->rgb.data()), {size, size, 3},

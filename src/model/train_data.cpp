@@ -52,7 +52,7 @@ TrainData load_train_data(const std::vector<TrainingPair>& pairs, int image_size
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < n; done.fetch_add(1)) {
       try {
-        Image img = decode_image_file(paths[i]);
+        Image img = flatten_alpha(decode_image_file(paths[i], kModelInputSide));
         if (img.width != image_size || img.height != image_size)
           img = resize_bilinear(img, image_size, image_size);
         std::uint8_t* dst = base + i * 3 * s * s;

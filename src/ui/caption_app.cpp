@@ -54,6 +54,7 @@ std::filesystem::path CaptionApp::frame() {
   drain_results();
   // In the compare window an arriving caption can answer the open task (identical captions).
   if (session_.position() != position_before) after_move(position_before, generation_before);
+  images_.pin(session_.task().hash);
   images_.upload_pending();
   thumbs_.upload_pending();
   const std::uint64_t task = session_.task().hash;
@@ -294,6 +295,12 @@ void CaptionApp::dispatch_unguarded(Action action) {
     case Action::zoom_fit: view_.zoom = 0.f, view_.pan_x = view_.pan_y = 0.f; break;
     case Action::zoom_actual: view_.zoom = 1.f, view_.pan_x = view_.pan_y = 0.f; break;
     case Action::histogram: toggle_histogram(); break;
+    case Action::background: {
+      view_.background = (view_.background + 1) % 3;
+      static const char* const names[] = {"a checkerboard", "black", "white"};
+      notice(std::string("Transparent parts are shown over ") + names[view_.background]);
+      break;
+    }
     case Action::quit: break;
     default:
       if (const auto i = toggle_index(action); i && errors_) errors_->toggle(static_cast<std::size_t>(*i));

@@ -41,6 +41,8 @@ ImageRenderer::ImageRenderer() {
   u_rect_ = glGetUniformLocation(program_, "u_rect");
   u_uv_ = glGetUniformLocation(program_, "u_uv");
   u_image_ = glGetUniformLocation(program_, "u_image");
+  u_background_ = glGetUniformLocation(program_, "u_background");
+  u_cell_ = glGetUniformLocation(program_, "u_cell");
   glGenVertexArrays(1, &vao_);  // core profile draws need a bound VAO, even an empty one
 }
 
@@ -49,8 +51,9 @@ ImageRenderer::~ImageRenderer() {
   glDeleteProgram(program_);
 }
 
-void ImageRenderer::draw(ImDrawList* list, const Texture& texture, ImVec2 min, ImVec2 max, bool nearest) {
-  requests_.push_back({this, texture, min, max, nearest});
+void ImageRenderer::draw(ImDrawList* list, const Texture& texture, ImVec2 min, ImVec2 max, bool nearest,
+                         Background background) {
+  requests_.push_back({this, texture, min, max, nearest, background});
   list->AddCallback(&ImageRenderer::callback, &requests_.back());
   list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
@@ -80,6 +83,8 @@ void ImageRenderer::render(const Request& r, const ImDrawCmd* cmd) const {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, r.nearest ? GL_NEAREST : GL_LINEAR);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, r.nearest ? GL_NEAREST : GL_LINEAR_MIPMAP_LINEAR);
   glUniform1i(u_image_, 0);
+  glUniform1i(u_background_, static_cast<int>(r.background));
+  glUniform1f(u_cell_, 8.f * scale.x);
   glUniform4f(u_rect_, ndc_x(r.min.x), ndc_y(r.min.y), ndc_x(r.max.x), ndc_y(r.max.y));
   glUniform4f(u_uv_, 0.f, 0.f, 1.f, 1.f);
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);

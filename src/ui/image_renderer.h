@@ -20,14 +20,18 @@ class ImageRenderer {
   ImageRenderer& operator=(const ImageRenderer&) = delete;
 
   void begin_frame() { requests_.clear(); }
+  // What shows through transparent pixels.
+  enum class Background { checkerboard, black, white };
   // Queues the texture drawn over [min, max] (screen pixels) in `list`.
-  void draw(ImDrawList* list, const Texture& texture, ImVec2 min, ImVec2 max, bool nearest);
+  void draw(ImDrawList* list, const Texture& texture, ImVec2 min, ImVec2 max, bool nearest,
+            Background background = Background::checkerboard);
 
   struct Request {
     ImageRenderer* self;
     Texture texture;
     ImVec2 min, max;
     bool nearest;
+    Background background;
   };
 
  private:
@@ -36,7 +40,7 @@ class ImageRenderer {
 
   unsigned program_ = 0;
   unsigned vao_ = 0;
-  int u_rect_ = -1, u_uv_ = -1, u_image_ = -1;
+  int u_rect_ = -1, u_uv_ = -1, u_image_ = -1, u_background_ = -1, u_cell_ = -1;
   std::deque<Request> requests_;  // stable addresses until the next frame
 };
 

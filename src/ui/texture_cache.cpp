@@ -40,11 +40,17 @@ void TextureCache::upload_pending() {
   }
 }
 
-// The most recently used entry always stays, even if it alone is over the bound.
+// The most recently used entry and the pinned one always stay, even if they
+// alone are over the bound.
 void TextureCache::evict_to_bound() {
   while ((bytes_ > max_bytes_ || lru_.size() > max_entries_) && lru_.size() > 1) {
-    const std::uint64_t victim = lru_.back();
-    lru_.pop_back();
+    auto last = std::prev(lru_.end());
+    if (pinned_ && *last == *pinned_) {
+      if (lru_.size() == 2) break;  // only the newest and the pinned one are left
+      --last;
+    }
+    const std::uint64_t victim = *last;
+    lru_.erase(last);
     const auto it = entries_.find(victim);
     bytes_ -= it->second.texture.bytes();
     uploader_.release(it->second.texture);

@@ -10,6 +10,7 @@
 #include <deque>
 #include <list>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "core/image.h"
@@ -20,6 +21,12 @@ struct Texture {
   std::uint32_t id = 0;
   int width = 0;
   int height = 0;
+  // The whole image's upright size: the texture may hold it reduced (decoded
+  // at display size); zoom is measured against this.
+  int source_width = 0;
+  int source_height = 0;
+  bool alpha = false;   // premultiplied alpha: draw over a background
+  int frames = 1;       // the file has this many frames; the texture is the first
   // RGBA8 with its mipmap chain (a third more).
   std::size_t bytes() const { return static_cast<std::size_t>(width) * height * 16 / 3; }
 };
@@ -45,6 +52,9 @@ class TextureCache {
   void upload_pending();
   // The texture, marked as just used; null if not uploaded (yet).
   const Texture* find(std::uint64_t key);
+  // The texture on screen: never evicted, whatever is uploaded after it
+  // (prefetched neighbours must not push out the image being looked at).
+  void pin(std::uint64_t key) { pinned_ = key; }
   bool has_or_pending(std::uint64_t key) const;
   void clear();
 
@@ -66,6 +76,7 @@ class TextureCache {
   std::size_t bytes_ = 0;
   std::unordered_map<std::uint64_t, Entry> entries_;
   std::list<std::uint64_t> lru_;  // front = most recently used
+  std::optional<std::uint64_t> pinned_;
   std::deque<std::pair<std::uint64_t, std::shared_ptr<const Image>>> queue_;
 };
 

@@ -37,6 +37,17 @@ namespace {
 std::atomic<bool> g_glfw_ready{false};
 }  // namespace
 
+int Window::largest_monitor_side() {
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit()) return 0;  // the window's constructor says why
+  int count = 0;
+  GLFWmonitor** monitors = glfwGetMonitors(&count);
+  int side = 0;
+  for (int i = 0; i < count; ++i)
+    if (const GLFWvidmode* mode = glfwGetVideoMode(monitors[i])) side = std::max({side, mode->width, mode->height});
+  return side;
+}
+
 Window::Window(const std::string& title, int width, int height) {
   glfwSetErrorCallback(on_glfw_error);
   if (!glfwInit())

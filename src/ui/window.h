@@ -56,6 +56,9 @@ class Window {
   // Ends a wait for events from any thread (GLFW's glfwPostEmptyEvent): the
   // background worker calls it when it has delivered something to show.
   static void wake();
+  // The longest side, in pixels, of the largest monitor: images are decoded
+  // no larger than this. 0 when there is no display to ask.
+  static int largest_monitor_side();
 
  private:
   static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);

@@ -15,6 +15,8 @@
 // (src/ui/bench_log.cpp): from the action's dispatch to the end, after the
 // buffer swap, of the first frame that drew the new task's texture.
 //
+// --photos MP pages through camera-sized JPEGs instead (make_photos).
+//
 // Open and memory: BIG_TASKS distinct images (1,000 synthetic scenes, each
 // copied BIG_TASKS/1000 times with 8 different bytes appended after the PNG's
 // end: decoders ignore them, the content hash does not, so every copy is its
@@ -69,6 +71,7 @@ struct Options {
   int repeat = 3;
   bool drop_caches = false;
   int ahead = 32;
+  int photos_mp = 0;  // > 0: page through camera JPEGs of this many megapixels instead of synthetic scenes
 };
 
 double now_s() {
@@ -242,9 +245,38 @@ PagingResult analyse_paging(const Scenario& s, const std::vector<json>& events) 
   return r;
 }
 
+// `images` distinct camera-sized JPEGs: GNOME's wood wallpaper (a real photo)
+// resized to `mp` megapixels at 4:3 and encoded once, then copied with 8
+// distinct bytes after the end of the JPEG (decoders ignore them, the content
+// hash does not, so each copy is its own task).
+fs::path make_photos(const Options& o) {
+  const fs::path dir = o.work / ("photos-" + std::to_string(o.photos_mp) + "mp-" + std::to_string(o.images));
+  if (fs::exists(dir / "done")) return dir;
+  fs::create_directories(dir);
+  const int w = static_cast<int>(std::lround(std::sqrt(o.photos_mp * 1e6 * 4 / 3))), h = w * 3 / 4;
+  const fs::path base = o.work / "photo-base.jpg", log = o.work / "photos.log";
+  std::fprintf(stderr, "making %d JPEGs of %dx%d in %s\n", o.images, w, h, dir.c_str());
+  if (run({"vips", "thumbnail", "/usr/share/backgrounds/gnome/wood-d.webp", base.string() + "[Q=90]", std::to_string(w),
+           "--height", std::to_string(h), "--size", "force"},
+          log) != 0)
+    fail("vips thumbnail (is gnome-backgrounds installed?)", log);
+  std::ifstream in(base, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (int i = 0; i < o.images; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "photo-%05d.jpg", i);
+    std::ofstream out(dir / name, std::ios::binary);
+    out << bytes;
+    out.write(reinterpret_cast<const char*>(&i), sizeof i);
+    out.write("GLOS", 4);
+  }
+  std::ofstream(dir / "done") << "ok\n";
+  return dir;
+}
+
 std::vector<PagingResult> run_paging(const Options& o) {
-  const fs::path synth = o.work / ("synth-" + std::to_string(o.images));
-  if (!fs::exists(synth / "captions.jsonl")) {
+  const fs::path synth = o.photos_mp > 0 ? make_photos(o) : o.work / ("synth-" + std::to_string(o.images));
+  if (o.photos_mp == 0 && !fs::exists(synth / "captions.jsonl")) {
     std::fprintf(stderr, "synth %d images into %s\n", o.images, synth.c_str());
     const fs::path log = o.work / "synth.log";
     if (run({o.gloss.string(), "synth", synth.string(), "--count", std::to_string(o.images), "--seed", "5", "--size",
@@ -259,7 +291,8 @@ std::vector<PagingResult> run_paging(const Options& o) {
   int k = 0;
   for (const Scenario& s : scenarios) {
     // Named by scenario and size, so runs sharing --work keep each other's logs.
-    const std::string tag = "paging-" + std::to_string(o.images) + "-" + std::to_string(std::min(o.tasks, o.images)) + "-" +
+    const std::string tag = "paging-" + (o.photos_mp > 0 ? std::to_string(o.photos_mp) + "mp-" : std::string()) +
+                            std::to_string(o.images) + "-" + std::to_string(std::min(o.tasks, o.images)) + "-" +
                             (s.jumps ? "jumps-" : "pace-") + std::to_string(std::lround(s.pace_s * 1000)) + "ms";
     ++k;
     const fs::path db = o.work / (tag + "-db");
@@ -280,7 +313,8 @@ std::vector<PagingResult> run_paging(const Options& o) {
 }
 
 void print_paging(const Options& o, const std::vector<PagingResult>& rs) {
-  std::printf("\n## Paging: %d synthetic 64 px images, bundled model, --ahead %d, %d tasks per scenario\n\n", o.images,
+  const std::string what = o.photos_mp > 0 ? std::to_string(o.photos_mp) + " MP camera JPEGs" : "synthetic 64 px images";
+  std::printf("\n## Paging: %d %s, bundled model, --ahead %d, %d tasks per scenario\n\n", o.images, what.c_str(),
               o.ahead, std::min(o.tasks, o.images));
   std::printf("| scenario | moves (next/jump) | stalls | Enter refused | key→image next p50 / p99 / max ms | "
               "key→image jump p50 / p99 / max ms | frame p50 / p99 ms | frame interval p50 / p99 ms | "
@@ -519,13 +553,15 @@ int main(int argc, char** argv) {
     else if (a == "--repeat") o.repeat = std::stoi(next());
     else if (a == "--drop-caches") o.drop_caches = true;
     else if (a == "--keep") keep = true;
+    else if (a == "--photos") o.photos_mp = std::stoi(next());
     else if (a == "--full") o.images = 2000, o.tasks = 2000, o.big_tasks = 100000, o.page = 10000, o.drop_caches = true;
     else {
       std::puts(
           "gloss_bench_paging [--gloss PATH] [--work DIR] [--model M] [--images 200] [--tasks 90]\n"
           "                   [--paces 1.0,0.5] [--jump-pace 1.0] [--no-jumps] [--ahead 32] [--skip-paging]\n"
           "                   [--skip-open] [--big-tasks 10000] [--page 1000] [--page-wait 20] [--repeat 3]\n"
-          "                   [--drop-caches] [--keep] [--full]\n"
+          "                   [--drop-caches] [--keep] [--full] [--photos MP]\n"
+          "--photos MP: page through IMAGES camera JPEGs of MP megapixels (a real photo) instead of synthetic scenes.\n"
           "--full: 2,000 images and tasks per paging scenario, 100,000 tasks, 10,000 pages, --drop-caches.");
       return a == "--help" || a == "-h" ? 0 : 2;
     }

@@ -55,6 +55,29 @@ TEST(TextureCache, StaysWithinItsByteBoundEvictingLeastRecentlyUsed) {
   EXPECT_TRUE(gpu.live.empty());
 }
 
+// Issue 13: one 48 MP photo filled the cache, and prefetching the next one
+// evicted the image on screen, which then never appeared.
+TEST(TextureCache, ThePinnedTextureIsNeverEvictedByPrefetching) {
+  FakeUploader gpu;
+  TextureCache cache(gpu, 2 * kTex32, 1 << 30);  // room for two
+  cache.offer(1, pixels(32, 32), true);
+  cache.upload_pending();
+  cache.pin(1);  // on screen
+  for (std::uint64_t k = 2; k <= 6; ++k) {
+    cache.offer(k, pixels(32, 32));  // prefetched neighbours, each newer than the open image
+    cache.upload_pending();
+    EXPECT_TRUE(cache.has_or_pending(1)) << "prefetch " << k << " evicted the image on screen";
+    EXPECT_LE(cache.size(), 2u);
+  }
+  ASSERT_TRUE(cache.find(1));
+  EXPECT_TRUE(cache.find(6));
+  cache.pin(6);  // the annotator moved on: 1 may go now
+  cache.offer(7, pixels(32, 32));
+  cache.upload_pending();
+  EXPECT_FALSE(cache.find(1));
+  EXPECT_TRUE(cache.find(6));
+}
+
 TEST(TextureCache, StaysWithinItsCountBound) {
   FakeUploader gpu;
   TextureCache cache(gpu, 1 << 30, 1 << 30, 4);  // bytes are no limit here

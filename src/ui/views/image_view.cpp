@@ -66,20 +66,27 @@ void draw_image_pane(ViewContext& c, Intents& out, ImVec2 size) {
     ImGui::SetCursorScreenPos(after);
     return;
   }
+  // Zoom is screen pixels per pixel of the whole image; the texture may hold
+  // it reduced (decoded at display size).
   const float margin = 12.f * c.scale;
-  const float fit = std::min((size.x - 2 * margin) / texture->width, (size.y - 2 * margin) / texture->height);
-  c.view.fit_scale = std::max(fit, 0.01f);
+  const float iw = static_cast<float>(texture->source_width), ih = static_cast<float>(texture->source_height);
+  const float fit = std::min((size.x - 2 * margin) / iw, (size.y - 2 * margin) / ih);
+  c.view.fit_scale = std::max(fit, 1e-4f);
   const float scale = c.view.zoom > 0.f ? c.view.zoom : c.view.fit_scale;
-  const float w = texture->width * scale, h = texture->height * scale;
+  const float w = iw * scale, h = ih * scale;
   const float ox = c.view.zoom > 0.f ? c.view.pan_x : 0.f, oy = c.view.zoom > 0.f ? c.view.pan_y : 0.f;
   // Snap to whole pixels so 1:1 and integer zooms stay sharp.
   const ImVec2 a(std::floor(centre.x - w * 0.5f + ox), std::floor(centre.y - h * 0.5f + oy));
   dl->PushClipRect(min, max, true);
-  c.renderer.draw(dl, *texture, a, ImVec2(a.x + w, a.y + h), scale > 1.f);
+  const bool nearest = w > texture->width * 1.01f;  // past the texture's own pixels: keep them crisp
+  c.renderer.draw(dl, *texture, a, ImVec2(a.x + w, a.y + h), nearest,
+                  static_cast<ImageRenderer::Background>(c.view.background));
   bench::drawn(c.session.task().hash);  // --bench-log hook
-  char label[48];
-  if (c.view.zoom > 0.f) std::snprintf(label, sizeof label, "%.0f%%", scale * 100.f);
-  else std::snprintf(label, sizeof label, "fit · %.0f%%", scale * 100.f);
+  char label[96];
+  const int n = c.view.zoom > 0.f ? std::snprintf(label, sizeof label, "%.0f%%", scale * 100.f)
+                                  : std::snprintf(label, sizeof label, "fit · %.0f%%", scale * 100.f);
+  if (texture->frames > 1 && n > 0)
+    std::snprintf(label + n, sizeof label - n, " · first frame of %d", texture->frames);
   ImGui::PushFont(c.fonts.small);
   const ImVec2 ls = ImGui::CalcTextSize(label);
   const ImVec2 lp(max.x - ls.x - 14.f * c.scale, max.y - ls.y - 10.f * c.scale);

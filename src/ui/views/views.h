@@ -41,6 +41,7 @@ struct ViewState {
   float zoom = 0.f;                  // 0 = fit to the pane, else screen px per image px
   float fit_scale = 1.f;             // last fit scale, for zooming from fit
   float pan_x = 0.f, pan_y = 0.f;    // image centre offset from the pane centre
+  int background = 0;                // behind transparent pixels: 0 checkerboard, 1 black, 2 white
   std::string notice;                // a short message under the header
   double notice_until = 0;
   bool quitting = false;
