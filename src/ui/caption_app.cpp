@@ -41,6 +41,7 @@ void CaptionApp::start() {
     notice(options_.startup_notice);
     view_.notice_until = now_s() + 12.0;  // a reason worth reading, not a passing hint
   }
+  cover_shown_text();
 }
 
 void CaptionApp::notice(const std::string& text) {
@@ -75,6 +76,7 @@ std::filesystem::path CaptionApp::frame() {
   apply(in);
   for (const Chord& chord : chords) handle_chord(chord);
   update_peek();
+  cover_shown_text();  // new characters get their glyphs before the next frame
   const bool caption_box_expected = (compare_ ? compare_->editing() : !errors_) && !view_.gallery && !view_.help &&
                                     !view_.jump && !view_.quitting;
   window_.set_text_ready(view_.jump ? view_.jump_active : !caption_box_expected || view_.box_active);
@@ -90,6 +92,7 @@ std::filesystem::path CaptionApp::frame() {
 
 void CaptionApp::drain_results() {
   for (AheadResult& r : ahead_.take_results()) {
+    cover_delivered_text(r);
     switch (r.kind) {
       case AheadResult::suggestion:
         if (compare_) compare_->offer(r.model, r.task, r.caption, now_ms());
@@ -406,7 +409,8 @@ bool CaptionApp::finished() const { return finished_; }
 bool CaptionApp::busy() const {
   // The worker's deliveries wake the window (AheadScheduler::set_notify), so
   // its queue is no reason to redraw at full rate.
-  return options_.replaying || view_.quitting || images_.pending() || thumbs_.pending();
+  return options_.replaying || view_.quitting || images_.pending() || thumbs_.pending() ||
+         window_.font_atlas().needs_build();
 }
 
 bool CaptionApp::image_settled() {

@@ -54,8 +54,9 @@ std::vector<ReplayStep> parse_replay(std::string_view text, const std::string& w
       else if (verb == "screenshot") {
         if (arg.empty()) throw UserError("screenshot needs a file name");
         step.kind = ReplayStep::screenshot, step.text = arg;
-      } else if (verb == "quit") step.kind = ReplayStep::quit;
-      else throw UserError("unknown step '" + verb + "' (type, key, action, wait, wait-suggestion, wait-idle, screenshot, quit)");
+      } else if (verb == "expect-glyphs") step.kind = ReplayStep::expect_glyphs, step.text = arg;
+      else if (verb == "quit") step.kind = ReplayStep::quit;
+      else throw UserError("unknown step '" + verb + "' (type, key, action, wait, wait-suggestion, wait-idle, screenshot, expect-glyphs, quit)");
     } catch (const UserError& e) {
       const std::string what = e.what();
       throw UserError(what.rfind(where, 0) == 0 ? what : at + what);
