@@ -65,6 +65,11 @@ ImFont* add_mapped(const MappedFile& file, float px, ImFontConfig config, const 
   return font;
 }
 
+// ImGui sizes a font by ascent + descent: 1.448 em for Noto Sans CJK against
+// 1.164 for DejaVu Sans, so at the same size ideographs look a size smaller
+// than the Latin around them. This brings their em close to DejaVu's.
+constexpr float kCjkScale = 1.2f;
+
 }  // namespace
 
 FontAtlas::FontAtlas(float scale, FontPaths paths, std::size_t max_extra) : scale_(scale), glyphs_(max_extra) {
@@ -101,7 +106,7 @@ void FontAtlas::add_font(ImFont*& slot, const MappedFile* latin, const MappedFil
   merge.FontNo = 0;  // Noto Sans CJK JP: every face of the .ttc covers all of CJK
   merge.OversampleH = 1;
   merge.PixelSnapH = true;
-  add_mapped(*cjk, px * scale_, merge, extra_ranges_);
+  add_mapped(*cjk, px * kCjkScale * scale_, merge, extra_ranges_);
 }
 
 void FontAtlas::build() {
