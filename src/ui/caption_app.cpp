@@ -1,13 +1,13 @@
 #include "ui/caption_app.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <utility>
 
 #include "core/error.h"
 #include "core/error_classifier.h"
+#include "core/jump_number.h"
 #include "ui/bench_log.h"  // --bench-log hooks
 #include "ui/theme.h"
 
@@ -41,6 +41,7 @@ void CaptionApp::start() {
     notice(options_.startup_notice);
     view_.notice_until = now_s() + 12.0;  // a reason worth reading, not a passing hint
   }
+  cover_shown_text();
 }
 
 void CaptionApp::notice(const std::string& text) {
@@ -76,6 +77,7 @@ std::filesystem::path CaptionApp::frame() {
   apply(in);
   for (const Chord& chord : chords) handle_chord(chord);
   update_peek();
+  cover_shown_text();  // new characters get their glyphs before the next frame
   const bool caption_box_expected = (compare_ ? compare_->editing() : !errors_) && !view_.gallery && !view_.help &&
                                     !view_.jump && !view_.quitting;
   window_.set_text_ready(view_.jump ? view_.jump_active : !caption_box_expected || view_.box_active);
@@ -91,6 +93,7 @@ std::filesystem::path CaptionApp::frame() {
 
 void CaptionApp::drain_results() {
   for (AheadResult& r : ahead_.take_results()) {
+    cover_delivered_text(r);
     switch (r.kind) {
       case AheadResult::suggestion:
         if (compare_) compare_->offer(r.model, r.task, r.caption, now_ms());
@@ -243,8 +246,15 @@ void CaptionApp::dispatch_unguarded(Action action) {
   const auto generation = session_.box_generation();
   const std::int64_t t = now_ms();
   if (view_.jump) {
-    if (action == Action::accept && !view_.jump_text.empty()) {
-      session_.jump_to_number(std::stoull(view_.jump_text), t);
+    if (action == Action::accept) {
+      const JumpTarget target = parse_jump_number(view_.jump_text, session_.size());
+      if (!target.position) {
+        // The dialog stays open and says why; Enter took the box's keyboard, give it back.
+        view_.jump_problem = target.problem;
+        view_.jump_focus = true;
+        return;
+      }
+      session_.jump_to_number(*target.position + 1, t);
       view_.gallery = false;
     }
     if (action == Action::accept || action == Action::revert || action == Action::jump)
@@ -285,7 +295,7 @@ void CaptionApp::dispatch_unguarded(Action action) {
     case Action::next: session_.next(t); break;
     case Action::previous: session_.previous(t); break;
     case Action::next_unanswered: session_.next_unanswered(t); break;
-    case Action::jump: view_.jump = view_.jump_focus = true, view_.jump_text.clear(); break;
+    case Action::jump: view_.jump = view_.jump_focus = true, view_.jump_text.clear(), view_.jump_problem.clear(); break;
     case Action::gallery:
       view_.gallery = true, view_.gallery_selected = session_.position(), view_.gallery_scroll = true;
       break;
@@ -332,7 +342,7 @@ void CaptionApp::dispatch_gallery(Action action) {
     case Action::next: sel = std::min(last, sel + 1), view_.gallery_scroll = true; break;
     case Action::previous: sel = sel ? sel - 1 : 0, view_.gallery_scroll = true; break;
     case Action::help: view_.help = true; break;
-    case Action::jump: view_.jump = view_.jump_focus = true, view_.jump_text.clear(); break;
+    case Action::jump: view_.jump = view_.jump_focus = true, view_.jump_text.clear(), view_.jump_problem.clear(); break;
     case Action::next_unanswered:
       session_.next_unanswered(now_ms());
       sel = session_.position(), view_.gallery_scroll = true;
@@ -385,13 +395,9 @@ void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {
 // where the annotator is about to go: the worker starts on it now.
 void CaptionApp::update_peek() {
   std::optional<std::uint64_t> peek;
-  const std::string& typed = view_.jump_text;
-  std::uint64_t number = 0;
-  if (view_.jump && !typed.empty() &&
-      std::from_chars(typed.data(), typed.data() + typed.size(), number).ec == std::errc() && number > 0 &&
-      session_.size() > 0)
-    peek = std::min(number, session_.size()) - 1;
-  else if (view_.gallery)
+  if (view_.jump)
+    peek = parse_jump_number(view_.jump_text, session_.size()).position;
+  if (!peek && view_.gallery)
     peek = view_.gallery_selected;
   if (peek == peek_) return;
   peek_ = peek;
@@ -410,7 +416,8 @@ bool CaptionApp::finished() const { return finished_; }
 bool CaptionApp::busy() const {
   // The worker's deliveries wake the window (AheadScheduler::set_notify), so
   // its queue is no reason to redraw at full rate.
-  return options_.replaying || view_.quitting || images_.pending() || thumbs_.pending();
+  return options_.replaying || view_.quitting || images_.pending() || thumbs_.pending() ||
+         window_.font_atlas().needs_build();
 }
 
 bool CaptionApp::image_settled() {

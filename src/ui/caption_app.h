@@ -71,6 +71,10 @@ class CaptionApp {
   void count_guess(std::uint64_t task);
   void count_guess(std::uint64_t task, const Answer* answer);
   void step_replay();
+  void report_glyphs(const ReplayStep& step);
+  // shown_text.cpp: the characters about to be drawn, for the font atlas.
+  void cover_shown_text();
+  void cover_delivered_text(const AheadResult& r);
   bool image_settled();
   double now_s() const;
 

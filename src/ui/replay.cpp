@@ -1,5 +1,6 @@
 #include "ui/replay.h"
 
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -8,16 +9,17 @@
 namespace gloss::ui {
 namespace {
 
+// Any text is a duration or a UserError: std::stod threw on some inputs and
+// casting 1e12 or "nan" to int is undefined.
 int parse_ms(const std::string& text, const std::string& at) {
-  try {
-    std::size_t used = 0;
-    const double value = std::stod(text, &used);
-    const std::string unit = text.substr(used);
-    if (unit.empty() || unit == "ms") return static_cast<int>(value);
-    if (unit == "s") return static_cast<int>(value * 1000);
-  } catch (const std::exception&) {
-  }
-  throw UserError(at + "expected a duration like 'wait 250' or 'wait 1.5s', not '" + text + "'");
+  constexpr double kMaxMs = 24.0 * 3600 * 1000;
+  double value = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  const double scale = unit.empty() || unit == "ms" ? 1.0 : unit == "s" ? 1000.0 : 0.0;
+  if (ec == std::errc() && scale > 0 && value >= 0 && value * scale <= kMaxMs)
+    return static_cast<int>(value * scale);
+  throw UserError(at + "expected a duration from 0 to 24 h like 'wait 250' or 'wait 1.5s', not '" + text + "'");
 }
 
 }  // namespace
@@ -52,8 +54,9 @@ std::vector<ReplayStep> parse_replay(std::string_view text, const std::string& w
       else if (verb == "screenshot") {
         if (arg.empty()) throw UserError("screenshot needs a file name");
         step.kind = ReplayStep::screenshot, step.text = arg;
-      } else if (verb == "quit") step.kind = ReplayStep::quit;
-      else throw UserError("unknown step '" + verb + "' (type, key, action, wait, wait-suggestion, wait-idle, screenshot, quit)");
+      } else if (verb == "expect-glyphs") step.kind = ReplayStep::expect_glyphs, step.text = arg;
+      else if (verb == "quit") step.kind = ReplayStep::quit;
+      else throw UserError("unknown step '" + verb + "' (type, key, action, wait, wait-suggestion, wait-idle, screenshot, expect-glyphs, quit)");
     } catch (const UserError& e) {
       const std::string what = e.what();
       throw UserError(what.rfind(where, 0) == 0 ? what : at + what);

@@ -8,6 +8,7 @@
 //   wait-suggestion        until the open task's suggestion is ready (or failed)
 //   wait-idle              until the background worker has nothing left to do
 //   screenshot out.png     the window as PNG, once the image is on screen
+//   expect-glyphs TEXT     report any character of TEXT the font atlas cannot draw
 //   quit
 #pragma once
 
@@ -21,9 +22,9 @@
 namespace gloss::ui {
 
 struct ReplayStep {
-  enum Kind { type, key, action, wait_ms, wait_suggestion, wait_idle, screenshot, quit };
+  enum Kind { type, key, action, wait_ms, wait_suggestion, wait_idle, screenshot, expect_glyphs, quit };
   Kind kind = quit;
-  std::string text;  // type: the text; screenshot: the path
+  std::string text;  // type, expect-glyphs: the text; screenshot: the path
   Chord chord;
   Action act = Action::accept;
   int ms = 0;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <string>
 
 #include "ui/caption_app.h"
 
@@ -16,7 +17,27 @@ bool gave_up(double waited, double limit, const ReplayStep& step, const char* wh
   return true;
 }
 
+std::string code_points(const std::u32string& chars) {
+  std::string out;
+  char buf[16];
+  for (char32_t c : chars) std::snprintf(buf, sizeof buf, " U+%04X", static_cast<unsigned>(c)), out += buf;
+  return out;
+}
+
 }  // namespace
+
+// expect-glyphs: one line on stderr the tests read, with the atlas's figures.
+void CaptionApp::report_glyphs(const ReplayStep& step) {
+  const FontAtlas& atlas = window_.font_atlas();
+  const std::u32string missing = atlas.missing(step.text);
+  const AtlasStats& st = atlas.stats();
+  if (!missing.empty())
+    std::fprintf(stderr, "gloss: replay line %d: no glyph for%s\n", step.line, code_points(missing).c_str());
+  else
+    std::fprintf(stderr, "gloss: replay line %d: every glyph drawn (atlas: %zu extra characters, %dx%d texture, "
+                 "last build %.1f ms, %zu builds)\n", step.line, st.characters, st.texture_width, st.texture_height,
+                 st.build_ms, st.builds);
+}
 
 void CaptionApp::step_replay() {
   if (window_.input_pending()) return;
@@ -34,7 +55,10 @@ void CaptionApp::step_replay() {
     case ReplayStep::type:
       // Into the box the annotator would be typing in: the number box while it is open.
       done = view_.jump ? view_.jump_active : (view_.box_active && !view_.gallery);
-      if (done) ImGui::GetIO().AddInputCharactersUTF8(step.text.c_str());
+      // As Window::on_char does for real typing: new glyphs are built before the text arrives.
+      window_.font_atlas().want(step.text);
+      if (done && window_.font_atlas().needs_build()) done = false;
+      else if (done) ImGui::GetIO().AddInputCharactersUTF8(step.text.c_str());
       else done = gave_up(waited, 10, step, "no text box had the keyboard; text not typed");
       break;
     case ReplayStep::key:
@@ -55,6 +79,10 @@ void CaptionApp::step_replay() {
     case ReplayStep::screenshot:
       done = image_settled() || gave_up(waited, 15, step, "the image is still not on screen");
       if (done) screenshot_ = step.text;
+      break;
+    case ReplayStep::expect_glyphs:
+      done = !window_.font_atlas().needs_build();  // judged on the atlas the next frame draws with
+      if (done) report_glyphs(step);
       break;
     case ReplayStep::quit: request_quit(); break;
   }

@@ -9,7 +9,6 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "core/error.h"
 #include "ui/bench_log.h"  // --bench-log hook
@@ -21,14 +20,6 @@ namespace {
 
 std::string g_glfw_error;
 void on_glfw_error(int, const char* message) { g_glfw_error = message; }
-
-const char* kFontDir = "/usr/share/fonts/truetype/dejavu/";
-
-// Latin, Latin Extended A/B/Additional, Greek, Cyrillic, Hebrew, punctuation,
-// arrows and the few symbols the help overlay uses.
-const ImWchar kGlyphRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x052F, 0x0590, 0x05FF,
-                                0x1E00, 0x1EFF, 0x2000, 0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF,
-                                0x2300, 0x23FF, 0x25A0, 0x25FF, 0};
 
 }  // namespace
 
@@ -74,7 +65,8 @@ Window::Window(const std::string& title, int width, int height) {
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // layout is fixed; nothing to remember
   theme::apply(scale_);
-  load_fonts();
+  atlas_ = std::make_unique<FontAtlas>(scale_);
+  atlas_->build_if_needed();
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   // Replace the backend's key and char callbacks; feed_input forwards to them.
   glfwSetKeyCallback(window_, &Window::on_key);
@@ -90,31 +82,6 @@ Window::~Window() {
   ImGui::DestroyContext();
   glfwDestroyWindow(window_);
   glfwTerminate();
-}
-
-void Window::load_fonts() {
-  ImGuiIO& io = ImGui::GetIO();
-  ImFontConfig config;
-  config.OversampleH = 2;
-  auto load = [&](const char* file, float px) -> ImFont* {
-    const std::string path = std::string(kFontDir) + file;
-    if (FILE* f = std::fopen(path.c_str(), "rb")) {
-      std::fclose(f);
-      return io.Fonts->AddFontFromFileTTF(path.c_str(), px * scale_, &config, kGlyphRanges);
-    }
-    return nullptr;
-  };
-  fonts_.body = load("DejaVuSans.ttf", 16.f);
-  if (!fonts_.body) {
-    std::fprintf(stderr, "gloss: %sDejaVuSans.ttf not found (apt install fonts-dejavu-core); "
-                         "captions outside ASCII will show as '?'\n", kFontDir);
-    fonts_.body = fonts_.caption = fonts_.small = fonts_.heading = io.Fonts->AddFontDefault();
-    return;
-  }
-  fonts_.caption = load("DejaVuSans.ttf", 21.f);
-  fonts_.small = load("DejaVuSans.ttf", 13.5f);
-  fonts_.heading = load("DejaVuSans-Bold.ttf", 16.f);
-  if (!fonts_.heading) fonts_.heading = fonts_.body;
 }
 
 void Window::on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
@@ -169,9 +136,28 @@ void Window::wake() {
 bool Window::close_requested() const { return glfwWindowShouldClose(window_); }
 void Window::cancel_close() { glfwSetWindowShouldClose(window_, GLFW_FALSE); }
 
+// Between frames only: ImGui locks the atlas from NewFrame to Render. What is
+// about to be typed or pasted (ImGui pastes while drawing the box) gets its
+// glyphs before the frame that shows it.
+void Window::rebuild_fonts_if_needed() {
+  for (const InputEvent& e : input_) {
+    if (e.key < 0) atlas_->want(static_cast<char32_t>(e.codepoint));
+    const bool paste = (e.key == GLFW_KEY_V && (e.mods & GLFW_MOD_CONTROL)) ||
+                       (e.key == GLFW_KEY_INSERT && (e.mods & GLFW_MOD_SHIFT));
+    if (paste && e.action == GLFW_PRESS)
+      if (const char* clipboard = glfwGetClipboardString(window_)) atlas_->want(clipboard);
+  }
+  const bool uploaded = ImGui::GetIO().Fonts->TexID != ImTextureID{};
+  if (!atlas_->build_if_needed() || !uploaded) return;  // the backend's first NewFrame uploads it
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
 void Window::begin_frame() {
+  rebuild_fonts_if_needed();
   feed_input();
   ImGui_ImplOpenGL3_NewFrame();
+  ImGui::GetIO().Fonts->ClearTexData();  // on the GPU now; the CPU copy (5 bytes a texel) is not needed
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
 }

@@ -6,23 +6,18 @@
 
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/image.h"
 #include "core/keymap.h"
 
+#include "ui/font_atlas.h"
+
 struct GLFWwindow;
-struct ImFont;
 
 namespace gloss::ui {
-
-struct Fonts {
-  ImFont* body = nullptr;
-  ImFont* caption = nullptr;   // the box and the suggestion: what they read most
-  ImFont* small = nullptr;
-  ImFont* heading = nullptr;   // bold
-};
 
 class Window {
  public:
@@ -45,7 +40,9 @@ class Window {
   // in the queue instead of being lost.
   void set_text_ready(bool ready) { text_ready_ = ready; }
   float content_scale() const { return scale_; }
-  const Fonts& fonts() const { return fonts_; }
+  const Fonts& fonts() const { return atlas_->fonts(); }
+  // Texts about to be shown go here (FontAtlas::want); begin_frame builds their glyphs.
+  FontAtlas& font_atlas() { return *atlas_; }
   // Queues a press and release of the chord as if typed (replay of editing
   // keys such as Ctrl+Backspace); false if the key is unknown.
   bool press_key(const Chord& chord);
@@ -62,7 +59,7 @@ class Window {
 
  private:
   static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
-  void load_fonts();
+  void rebuild_fonts_if_needed();
 
   static void on_char(GLFWwindow* window, unsigned int codepoint);
   void feed_input();
@@ -78,7 +75,7 @@ class Window {
   bool text_ready_ = true;
   bool typed_this_frame_ = false;  // GLFW events not yet handed to ImGui
   float scale_ = 1.f;
-  Fonts fonts_;
+  std::unique_ptr<FontAtlas> atlas_;
   std::vector<Chord> chords_;
 };
 

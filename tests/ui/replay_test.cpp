@@ -47,5 +47,16 @@ TEST(Replay, BadLinesNameFileAndLine) {
   }
 }
 
+// std::stod used to throw out_of_range (caught) or give values whose cast to
+// int is undefined ("wait 1e12", "wait nan"): every duration is checked.
+TEST(Replay, WaitAcceptsOnlyDurationsItCanHold) {
+  EXPECT_EQ(parse_replay("wait 0\n", "r.txt")[0].ms, 0);
+  EXPECT_EQ(parse_replay("wait 250ms\n", "r.txt")[0].ms, 250);
+  EXPECT_EQ(parse_replay("wait 86400s\n", "r.txt")[0].ms, 86400000);
+  for (const char* bad : {"wait 1e12\n", "wait 1e400\n", "wait nan\n", "wait inf\n", "wait -5\n", "wait .\n",
+                          "wait 99999999999999999999999\n", "wait 5 minutes\n", "wait 3h\n", "wait \n"})
+    EXPECT_THROW(parse_replay(bad, "r.txt"), UserError) << bad;
+}
+
 }  // namespace
 }  // namespace gloss::ui

@@ -17,9 +17,10 @@ void draw_jump(ViewContext& c, Intents&) {
   ImGui::SetNextItemWidth(-1);
   ImGui::PushFont(c.fonts.caption);
   if (ImGui::InputText("##number", buffer, sizeof buffer, ImGuiInputTextFlags_CharsDecimal))
-    c.view.jump_text = buffer;
+    c.view.jump_text = buffer, c.view.jump_problem.clear();
   c.view.jump_active = ImGui::IsItemActive();
   ImGui::PopFont();
+  if (!c.view.jump_problem.empty()) ImGui::TextColored(theme::deleted, "%s", c.view.jump_problem.c_str());
   end_overlay();
 }
 

@@ -30,6 +30,7 @@ struct ViewState {
   bool jump = false;
   bool jump_focus = false;           // give the number box the keyboard once
   std::string jump_text;
+  std::string jump_problem;          // why Enter did not go (not a number, out of range)
   std::uint64_t box_generation = 0;  // which session fill box_text holds
   std::string box_text;
   bool focus_box = true;
