@@ -72,7 +72,25 @@ TEST(ErrorClassifier, Wording) {
   EXPECT_EQ(guess(kOrig, "a striped green background with two small red circles and a large blue square"),
             Cats{"wording"});
   EXPECT_EQ(guess("a red circle on a grey background", "a red circle on the grey background"), Cats{"wording"});
-  EXPECT_EQ(guess("a dog on a sofa", "a cat on a sofa"), Cats{"wording"});  // outside the grammar
+}
+
+TEST(ErrorClassifier, CaptionsOutsideTheGrammarGetTheEverydayGuess) {
+  EXPECT_TRUE(in_scene_grammar(kOrig));
+  EXPECT_TRUE(in_scene_grammar("a red circle on the grey background"));
+  EXPECT_FALSE(in_scene_grammar("a dog on a sofa"));
+  EXPECT_FALSE(in_scene_grammar("a red and on with"));  // no shape, no background
+  EXPECT_EQ(guess("a dog on a sofa", "a cat on a sofa"), Cats{"subject"});
+  EXPECT_EQ(guess_scene("a dog on a sofa", "a cat on a sofa"), (std::vector<GuessReason>{{"wording", {"dog \u2192 cat"}}}));
+  // One caption in the grammar is not enough.
+  EXPECT_EQ(guess("a red circle", "a red dog"), Cats{"subject"});
+}
+
+TEST(ErrorClassifier, SceneReasonsNameTheChangedWords) {
+  EXPECT_EQ(explain_correction(kOrig, "two small red circles and a large yellow square on a dotted green background"),
+            (std::vector<GuessReason>{{"attributes", {"blue \u2192 yellow"}}, {"background", {"striped \u2192 dotted"}}}));
+  EXPECT_EQ(explain_correction("two red circle", "two red circles"),
+            (std::vector<GuessReason>{{"number", {"circle \u2192 circles"}}}));
+  EXPECT_EQ(format_reason({"subject", {"circle \u2192 square", "+ star"}}), "subject: circle \u2192 square; + star");
 }
 
 TEST(ErrorClassifier, Combinations) {
