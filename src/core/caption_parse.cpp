@@ -160,8 +160,12 @@ class Parser {
       if (!cur_.tokens.empty() || last_was_verb_ || !next_preposition_tokens_.empty()) return false;  // "a building"
       return true;
     }
-    // "a dog sits on", "the dogs run on": a finite verb right after a noun.
+    // "a dog sits on", "the dogs run on": a finite verb right after a noun
+    // (not after an adjective: "small dogs are"; not before "is", "are").
     if (content_.empty() || is_content(i + 1)) return false;
+    if (i + 1 < words().size() && closed_class(words()[i + 1]) == WordClass::auxiliary) return false;
+    const std::string& before = content_.back().word;
+    if (is_adjective(before) || is_colour(before) || is_size(before)) return false;
     const std::string lemma = verb_lemma(w);
     if (lemma.empty()) return false;
     if (ends_with(w, "s") && lemma != w) return true;
