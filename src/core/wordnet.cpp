@@ -101,11 +101,6 @@ std::vector<std::vector<std::string>> hypernyms_locked(std::string_view noun) {
 
 }  // namespace
 
-void open() {
-  std::lock_guard guard(lock());
-  open_locked();
-}
-
 bool has(std::string_view word, Pos pos) {
   std::lock_guard guard(lock());
   open_locked();

@@ -12,10 +12,9 @@ namespace gloss::wordnet {
 
 enum class Pos { noun = 1, verb = 2, adjective = 3, adverb = 4 };
 
-// Opens the database (once; later calls return at once). Throws
+// Every function opens the database on first use and throws
 // std::runtime_error naming the search directory and the package when the
-// data cannot be read. Every function below calls it.
-void open();
+// data cannot be read.
 
 // True when `word` (any inflection, e.g. "dogs", "sitting") is in WordNet as `pos`.
 bool has(std::string_view word, Pos pos);
