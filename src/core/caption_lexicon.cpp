@@ -102,7 +102,7 @@ WordClass closed_class(std::string_view w) {
     return WordClass::article;
   if (all_digits(w) || among(w, kNumberWords) || among(w, {"thirty", "forty", "fifty", "hundred"}))
     return WordClass::number;
-  if (among(w, {"several", "many", "few", "some", "numerous", "multiple", "various", "both", "lots"}))
+  if (among(w, {"several", "many", "few", "some", "numerous", "multiple", "various", "both"}))
     return WordClass::quantifier;
   if (quantity_noun_count(w)) return WordClass::quantity_noun;
   if (among(w, {"and", "or", "but", "while", "as", "that", "which", "who", "whose", "where", "then"}))
@@ -122,7 +122,6 @@ std::optional<std::string> count_of(std::string_view w) {
   for (std::size_t i = 0; i < kNumberWords.size(); ++i)
     if (w == kNumberWords[i]) return std::to_string(i);
   if (w == "both") return "2";
-  if (w == "lots") return "group";
   if (closed_class(w) == WordClass::quantifier || among(w, {"thirty", "forty", "fifty", "hundred"})) return std::string(w);
   return quantity_noun_count(w);
 }

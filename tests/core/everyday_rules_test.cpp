@@ -157,3 +157,9 @@ TEST(EverydayRules, SeveralCategoriesAtOnce) {
   // Never "other", whatever the words.
   for (const auto& c : guess("zxq blorp", "vrrm snk")) EXPECT_NE(c, "other");
 }
+
+TEST(EverydayRules, CollectiveNounsCountThePhraseAfterThem) {
+  EXPECT_EQ(parse_everyday_caption("lots of people on a beach").phrases[0].count, "group");
+  EXPECT_EQ(parse_everyday_caption("a pair of shoes").phrases[0].count, "2");
+  EXPECT_EQ(guess("lots of people on a beach", "two people on a beach"), Cats{"number"});
+}
