@@ -52,6 +52,11 @@ double GuessScore::recall() const {
   return stored ? static_cast<double>(true_positive) / static_cast<double>(stored) : 1.0;
 }
 
+double GuessScore::f1() const {
+  const double p = precision(), r = recall();
+  return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+
 std::vector<std::string> stored_guess(const Answer& a) {
   std::vector<std::string> out;
   if (const auto it = a.extra.find("guess"); it != a.extra.end() && it->is_array())

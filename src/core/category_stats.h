@@ -54,6 +54,7 @@ struct GuessScore {
   std::uint64_t true_positive = 0, false_positive = 0, false_negative = 0;
   double precision() const;  // 1 when never guessed
   double recall() const;     // 1 when never stored
+  double f1() const;         // harmonic mean of the two; 0 when both are 0
 };
 
 struct CategoryStats {

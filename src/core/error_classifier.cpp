@@ -1,6 +1,7 @@
 #include "core/error_classifier.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 #include "core/diff.h"
@@ -53,11 +54,7 @@ int cost(const Phrase& a, const Phrase& b) {
   return (a.colours != b.colours) + (a.sizes != b.sizes) + !a.same_number(b);
 }
 
-}  // namespace
-
-std::vector<std::string> classify_correction(std::string_view orig_caption, std::string_view final_caption) {
-  const auto diff = word_diff(orig_caption, final_caption);
-  if (std::all_of(diff.begin(), diff.end(), [](const DiffOp& op) { return op.kind == DiffOp::keep; })) return {};
+std::vector<std::string> scene_categories(std::string_view orig_caption, std::string_view final_caption) {
 
   bool subject = false, attributes = false, background = false, number = false;
   const std::vector<Phrase> before = phrases_of(orig_caption), after = phrases_of(final_caption);
@@ -105,6 +102,119 @@ std::vector<std::string> classify_correction(std::string_view orig_caption, std:
   if (background) out.emplace_back("background");
   if (number) out.emplace_back("number");
   if (out.empty()) out.emplace_back("wording");  // the words changed, not what they say
+  return out;
+}
+
+bool is_scene_word(const std::string& w) {
+  return count_from_word(w) || colour_from_word(w) || size_from_word(w) || pattern_from_word(w) ||
+         shape_from_word(w) || w == "and" || w == "on" || w == "with" || w == "the" || w == "background";
+}
+
+// What a changed word of a scene caption is about, given the words after it
+// (a colour before "background" is the background's).
+std::string_view scene_word_category(const std::vector<std::string>& words, std::size_t i) {
+  const std::string& w = words[i];
+  if (count_from_word(w)) return "number";
+  if (size_from_word(w)) return "attributes";
+  if (pattern_from_word(w) || w == "background") return "background";
+  if (shape_from_word(w)) return "subject";
+  if (colour_from_word(w)) {
+    for (std::size_t k = i + 1; k < words.size(); ++k) {
+      if (words[k] == "background") return "background";
+      if (shape_from_word(words[k])) return "attributes";
+    }
+    return "attributes";
+  }
+  return "wording";
+}
+
+// Per changed run, the deleted and inserted words of each category.
+std::vector<std::map<std::string, std::pair<std::string, std::string>>> scene_changes(std::string_view a,
+                                                                                    std::string_view b) {
+  std::vector<std::string> wa, wb;
+  for (const Token& t : tokenize(a)) wa.push_back(t.key);
+  for (const Token& t : tokenize(b)) wb.push_back(t.key);
+  std::vector<std::map<std::string, std::pair<std::string, std::string>>> runs(1);
+  std::size_t i = 0, j = 0;
+  const auto append = [](std::string& s, const std::string& w) { s += (s.empty() ? "" : " ") + w; };
+  for (const DiffOp& op : word_diff(a, b)) {
+    const std::size_t n = tokenize(op.text).size();
+    if (op.kind == DiffOp::keep) {
+      i += n, j += n;
+      if (!runs.back().empty()) runs.emplace_back();
+      continue;
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      if (op.kind == DiffOp::del) {
+        append(runs.back()[std::string(scene_word_category(wa, i))].first, wa[i]);
+        ++i;
+      } else {
+        append(runs.back()[std::string(scene_word_category(wb, j))].second, wb[j]);
+        ++j;
+      }
+    }
+  }
+  return runs;
+}
+
+std::string change_text(const std::pair<std::string, std::string>& c) {
+  if (c.first.empty()) return "+ " + c.second;
+  if (c.second.empty()) return "\u2212 " + c.first;
+  return c.first + " \u2192 " + c.second;
+}
+
+bool same_words(std::string_view a, std::string_view b) {
+  const auto diff = word_diff(a, b);
+  return std::all_of(diff.begin(), diff.end(), [](const DiffOp& op) { return op.kind == DiffOp::keep; });
+}
+
+}  // namespace
+
+bool in_scene_grammar(std::string_view caption) {
+  const std::vector<Token> tokens = tokenize(caption);
+  bool head = false;
+  for (const Token& t : tokens) {
+    if (!is_scene_word(t.key)) return false;
+    head = head || shape_from_word(t.key) || t.key == "background";
+  }
+  return head;
+}
+
+std::vector<GuessReason> guess_scene(std::string_view orig_caption, std::string_view final_caption) {
+  if (same_words(orig_caption, final_caption)) return {};
+  const auto runs = scene_changes(orig_caption, final_caption);
+  std::vector<GuessReason> out;
+  for (const std::string& category : scene_categories(orig_caption, final_caption)) {
+    GuessReason r{category, {}};
+    for (const auto& run : runs)
+      if (const auto it = run.find(category); it != run.end()) r.triggers.push_back(change_text(it->second));
+    // A plural that changed the count ("circle" -> "circles") is a shape word.
+    if (r.triggers.empty() && category == "number")
+      for (const auto& run : runs)
+        if (const auto it = run.find("subject"); it != run.end()) r.triggers.push_back(change_text(it->second));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<GuessReason> explain_correction(std::string_view orig_caption, std::string_view final_caption) {
+  if (in_scene_grammar(orig_caption) && in_scene_grammar(final_caption)) return guess_scene(orig_caption, final_caption);
+  return guess_everyday(orig_caption, final_caption);
+}
+
+std::vector<std::string> categories_of(const std::vector<GuessReason>& reasons) {
+  std::vector<std::string> out;
+  for (const GuessReason& r : reasons) out.push_back(r.category);
+  return out;
+}
+
+std::vector<std::string> classify_correction(std::string_view orig_caption, std::string_view final_caption) {
+  return categories_of(explain_correction(orig_caption, final_caption));
+}
+
+std::string format_reason(const GuessReason& reason) {
+  std::string out = reason.category;
+  for (std::size_t i = 0; i < reason.triggers.size(); ++i) out += (i == 0 ? ": " : "; ") + reason.triggers[i];
   return out;
 }
 

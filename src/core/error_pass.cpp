@@ -56,6 +56,13 @@ bool ErrorPass::guessed(std::size_t label) const {
   return label < labels_.size() && std::find(guess_.begin(), guess_.end(), labels_[label]) != guess_.end();
 }
 
+const GuessReason* ErrorPass::reason(std::size_t label) const {
+  if (label >= labels_.size()) return nullptr;
+  const auto it = std::find_if(reasons_.begin(), reasons_.end(),
+                               [&](const GuessReason& r) { return r.category == labels_[label]; });
+  return it == reasons_.end() ? nullptr : &*it;
+}
+
 std::vector<std::string> ErrorPass::ticked_labels() const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < labels_.size(); ++i)
@@ -83,8 +90,9 @@ void ErrorPass::recount(std::uint64_t task) {
 
 void ErrorPass::load_open_task() {
   source_answer_ = store_.answer(source_, task_);
-  guess_ = source_answer_ ? classify_correction(source_answer_->orig_caption, source_answer_->caption)
-                          : std::vector<std::string>{};
+  reasons_ = source_answer_ ? explain_correction(source_answer_->orig_caption, source_answer_->caption)
+                            : std::vector<GuessReason>{};
+  guess_ = categories_of(reasons_);
   // What to tick: what was stored (or just undone), else the guess.
   const std::optional<Answer>& stored = session_.undone() ? session_.undone() : session_.answer();
   if (stored) {

@@ -12,6 +12,7 @@
 
 #include "core/caption_session.h"
 #include "core/category_stats.h"
+#include "core/error_classifier.h"
 #include "core/store.h"
 
 namespace gloss {
@@ -37,6 +38,10 @@ class ErrorPass {
   // The classifier's categories for the open task, all of them (also ones
   // not in labels()).
   const std::vector<std::string>& guess() const { return guess_; }
+  // Why: per guessed category, the changes that made it (error_classifier.h).
+  const std::vector<GuessReason>& guess_reasons() const { return reasons_; }
+  // The reason for a label's category; nullptr when it was not guessed.
+  const GuessReason* reason(std::size_t label) const;
   bool guessed(std::size_t label) const;
   bool ticked(std::size_t label) const { return label < ticked_.size() && ticked_[label]; }
   std::vector<std::string> ticked_labels() const;
@@ -66,6 +71,7 @@ class ErrorPass {
   std::uint64_t task_ = 0;
   std::uint64_t generation_ = UINT64_MAX;
   std::optional<Answer> source_answer_;
+  std::vector<GuessReason> reasons_;
   std::vector<std::string> guess_;
   std::vector<bool> ticked_;
 };

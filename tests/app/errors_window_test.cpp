@@ -62,7 +62,7 @@ TEST(ErrorsWindow, ReplayedPassStoresTheTickedCategoriesAndTheGuess) {
                    "key 1\n"        // ... it was the subject
                    "key Enter\n"
                    "key Ctrl+I\n"   // skip the star/square one
-                   "key Enter\n"    // wording, as guessed
+                   "key Enter\n"    // subject, as guessed (dog -> cat)
                    "key Ctrl+Z\n"   // reopens it, ticked as stored
                    "key 2\n"
                    "screenshot errors.png\n"
@@ -99,8 +99,8 @@ TEST(ErrorsWindow, ReplayedPassStoresTheTickedCategoriesAndTheGuess) {
   EXPECT_EQ(two["guess"], json({"number"}));
   EXPECT_EQ(by_caption["a red square on a white background"]["answer"], "ignore");
   const json& cat = by_caption["a cat on a sofa"];
-  EXPECT_EQ(cat["categories"], json({"attributes", "wording"}));
-  EXPECT_EQ(cat["guess"], json({"wording"}));
+  EXPECT_EQ(cat["categories"], json({"subject", "attributes"}));
+  EXPECT_EQ(cat["guess"], json({"subject"}));  // the everyday guess: a thing replaced
   EXPECT_EQ(cat["guess_kept"], false);
 
   ASSERT_EQ(gloss(dir, "stats out", "stats.txt"), 0);

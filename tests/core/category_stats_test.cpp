@@ -74,6 +74,11 @@ TEST(ErrorPass, CopiesChangedAnswersWithTicksAndGuess) {
   session.open_first_unanswered(0);
   pass.sync();
   EXPECT_EQ(pass.guess(), std::vector<std::string>{"attributes"});
+  EXPECT_EQ(pass.guess_reasons(), (std::vector<GuessReason>{{"attributes", {"red \u2192 blue"}}}));
+  ASSERT_NE(pass.reason(1), nullptr);  // labels: subject, attributes, ...
+  EXPECT_EQ(pass.reason(1)->triggers, std::vector<std::string>{"red \u2192 blue"});
+  EXPECT_EQ(pass.reason(0), nullptr);
+  EXPECT_EQ(pass.reason(99), nullptr);
   EXPECT_EQ(pass.ticked_labels(), std::vector<std::string>{"attributes"});  // the guess is pre-ticked
   pass.toggle(5);                                                           // other
   pass.answer(AnswerKind::accept, 10);

@@ -1,7 +1,9 @@
 // Under the image in the errors window: what the model suggested, what the
 // annotator made of it (with the word diff), and the category chips that
-// 1-9 (or a click) tick; the classifier's guess is marked on its chips.
+// 1-9 (or a click) tick; the classifier's guess is marked on its chips with
+// the changes that made it ("subject · cat → dog").
 #include <cstdio>
+#include <string>
 
 #include "core/error_pass.h"
 #include "ui/theme.h"
@@ -16,6 +18,17 @@ void label(ViewContext& c, const char* text) {
   ImGui::PopFont();
 }
 
+// The triggers of a guessed category, cut to fit on a chip: "cat → dog; + beach".
+std::string reason_text(const GuessReason& why) {
+  constexpr std::size_t kMaxBytes = 44;
+  std::string out;
+  for (const std::string& t : why.triggers) out += (out.empty() ? "" : "; ") + t;
+  if (out.size() <= kMaxBytes) return out;
+  std::size_t cut = kMaxBytes;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return out.substr(0, cut) + "\u2026";
+}
+
 void draw_chips(ViewContext& c, Intents& out) {
   const ErrorPass& e = *c.errors;
   const float s = c.scale;
@@ -23,8 +36,9 @@ void draw_chips(ViewContext& c, Intents& out) {
   const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   for (std::size_t i = 0; i < e.labels().size(); ++i) {
     const std::string& name = e.labels()[i];
-    char text[96];
+    char text[160];
     std::snprintf(text, sizeof text, "%s%s", name.c_str(), e.guessed(i) ? "  · guess" : "");
+    if (const GuessReason* why = e.reason(i)) std::snprintf(text, sizeof text, "%s  · guess: %s", name.c_str(), reason_text(*why).c_str());
     const char* key = i < 9 ? "123456789" + i : "";
     const float key_w = i < 9 ? ImGui::CalcTextSize("0").x + 12.f * s : 0.f;
     const ImVec2 ts = ImGui::CalcTextSize(text);
