@@ -51,7 +51,7 @@ SidecarScan read_sidecars(SourceScan& scan, const std::string& ext) {
       const std::string where = sidecar_path(t.path, ext).string();
       std::string reason = e.what();
       if (reason.rfind(where + ": ", 0) == 0) reason = reason.substr(where.size() + 2);
-      out.problems.push_back({where, reason + " (the image is added without it)"});
+      out.problems.push_back({where, reason});
       out.unreadable.push_back(t.hash);
     }
   }
