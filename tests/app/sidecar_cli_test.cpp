@@ -195,6 +195,7 @@ TEST(SidecarWindow, PrefillsTheSidecarAsTheSuggestion) {
   test::write_text(dir / "images/a.txt", "1girl, solo, red hair, smile\n");
   test::write_test_png(dir / "images/b.png", 2, 64, 48);
   test::write_text(dir / "replay.txt",
+                   "wait-idle\n"
                    "screenshot sidecar.png\n"
                    "type , outdoors\n"
                    "key Enter\n"

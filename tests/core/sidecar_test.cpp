@@ -68,6 +68,18 @@ TEST(SidecarText, CaptionAsOneLine) {
   EXPECT_EQ(caption_as_line(" \n "), "");
 }
 
+TEST(SidecarRecords, TaskRootRoundTripsAndOlderRecordsHaveNone) {
+  Task t{7, "/data/set/sub/a.png", 4, 3, 99};
+  const std::string old_layout = encode(t);
+  EXPECT_EQ(decode_task(old_layout).root, "");
+  t.root = "/data/set";
+  const std::string with_root = encode(t);
+  EXPECT_EQ(with_root.substr(0, old_layout.size()), old_layout);  // a trailing field, nothing else moves
+  EXPECT_EQ(decode_task(with_root).root, "/data/set");
+  EXPECT_EQ(decode_task(with_root).path, t.path);
+  EXPECT_THROW(decode_task(with_root.substr(0, with_root.size() - 1)), StoreError);
+}
+
 struct Folder {
   test::TempDir dir;
   fs::path img() const { return dir / "img"; }
