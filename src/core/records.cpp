@@ -329,7 +329,10 @@ Task decode_task(std::string_view bytes) {
   t.width = r.int32();
   t.height = r.int32();
   t.added_ms = r.sint();
-  if (!r.at_end()) t.root = r.str();
+  if (!r.at_end()) {
+    t.root = r.str();
+    if (t.root.empty()) r.fail("empty root");  // never written: an empty root is left out
+  }
   r.finish();
   return t;
 }
