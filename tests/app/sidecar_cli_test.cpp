@@ -19,12 +19,12 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
-struct Run {
+struct CommandResult {
   int code;
   std::string output;  // stdout and stderr together
 };
 
-Run gloss(const TempDir& dir, const std::string& args) {
+CommandResult gloss(const TempDir& dir, const std::string& args) {
   const std::string cmd = "cd '" + dir.path().string() + "' && '" GLOSS_BINARY "' --db db " + args + " </dev/null 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
@@ -39,7 +39,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }
 
 std::vector<nlohmann::json> exported(const TempDir& dir, const std::string& dataset) {
-  const Run r = gloss(dir, "db-out " + dataset);
+  const CommandResult r = gloss(dir, "db-out " + dataset);
   std::vector<nlohmann::json> lines;
   std::size_t start = 0;
   for (std::size_t end; (end = r.output.find('\n', start)) != std::string::npos; start = end + 1)
@@ -54,7 +54,7 @@ TEST(SidecarCli, AddReadsSidecarsAndReportsTheBadOneByName) {
   test::write_test_png(dir / "imgs/b.png", 2);
   test::write_text(dir / "imgs/b.txt", "caf\xE9");
   test::write_test_png(dir / "imgs/c.png", 3);
-  const Run r = gloss(dir, "add shapes imgs");
+  const CommandResult r = gloss(dir, "add shapes imgs");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "added 3 images")) << r.output;
   EXPECT_TRUE(contains(r.output, "imgs/b.txt: not UTF-8 text (byte 0xE9 at offset 3); save it as UTF-8 "
@@ -64,7 +64,7 @@ TEST(SidecarCli, AddReadsSidecarsAndReportsTheBadOneByName) {
   EXPECT_FALSE(contains(r.output, "a.txt: skipped")) << r.output;
 
   test::write_text(dir / "imgs/a.txt", "a red square, corrected by hand\n");
-  const Run again = gloss(dir, "add shapes imgs --sidecar-ext txt");
+  const CommandResult again = gloss(dir, "add shapes imgs --sidecar-ext txt");
   EXPECT_TRUE(contains(again.output, "1 replaced by the file's newer text")) << again.output;
 }
 
@@ -79,13 +79,13 @@ TEST(SidecarCli, DbInImportsACuratedFolderAllOrNothing) {
   test::write_text(dir / "set/bad/x.caption", std::string("\xFF\xFE", 2));
   test::write_test_png(dir / "set/bad/x.png", 4);
 
-  const Run refused = gloss(dir, "db-in curated set --format sidecar --sidecar-ext caption");
+  const CommandResult refused = gloss(dir, "db-in curated set --format sidecar --sidecar-ext caption");
   EXPECT_EQ(refused.code, 1) << refused.output;
   EXPECT_TRUE(contains(refused.output, "set/bad/x.caption: is UTF-16 text")) << refused.output;
   EXPECT_TRUE(contains(refused.output, "nothing was imported")) << refused.output;
   EXPECT_FALSE(contains(gloss(dir, "datasets").output, "curated"));
 
-  const Run r = gloss(dir, "db-in curated set --format sidecar --sidecar-ext .caption --skip-bad");
+  const CommandResult r = gloss(dir, "db-in curated set --format sidecar --sidecar-ext .caption --skip-bad");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "one.npz: skipped")) << r.output;
   EXPECT_TRUE(contains(r.output, "2 captions saved as answers")) << r.output;
@@ -110,24 +110,24 @@ TEST(SidecarCli, DbOutWritesRelativeToTheAddedFolder) {
   ASSERT_EQ(gloss(dir, "db-in curated set --format sidecar").code, 0);
   ASSERT_EQ(gloss(dir, "db-in other answers.jsonl").code, 0);
 
-  const Run r = gloss(dir, "db-out curated --format sidecar -o out");
+  const CommandResult r = gloss(dir, "db-out curated --format sidecar -o out");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(test::read_text(dir / "out/one.txt"), "one");
   EXPECT_EQ(test::read_text(dir / "out/sub/two.txt"), "two");
   EXPECT_EQ(test::read_text(dir / "out/rejected.txt"), "rejected");
   EXPECT_TRUE(contains(r.output, "wrote 3 .txt caption files")) << r.output;
 
-  const Run caption = gloss(dir, "db-out curated --format sidecar -o out2 --sidecar-ext .caption");
+  const CommandResult caption = gloss(dir, "db-out curated --format sidecar -o out2 --sidecar-ext .caption");
   EXPECT_EQ(caption.code, 0) << caption.output;
   EXPECT_EQ(test::read_text(dir / "out2/sub/two.caption"), "two");
 
   // Added from a JSONL: relative to the JSONL's folder. Rejected: left alone.
-  const Run other = gloss(dir, "db-out other --format sidecar -o out3");
+  const CommandResult other = gloss(dir, "db-out other --format sidecar -o out3");
   EXPECT_EQ(other.code, 0) << other.output;
   EXPECT_TRUE(contains(other.output, "1 answers not accepted: left alone")) << other.output;
   EXPECT_FALSE(fs::exists(dir / "out3"));
 
-  const Run usage = gloss(dir, "db-out curated --format sidecar");
+  const CommandResult usage = gloss(dir, "db-out curated --format sidecar");
   EXPECT_EQ(usage.code, 1);
   EXPECT_TRUE(contains(usage.output, "give -o DIR, or --next-to-images")) << usage.output;
 }
@@ -140,7 +140,7 @@ TEST(SidecarCli, DbOutOfAJsonlSourceIsRelativeToItsFolderAndOutsidersAreNamed) {
                    "{\"image\": \"pics/a.png\", \"caption\": \"aa\"}\n"
                    "{\"image\": \"../elsewhere/b.png\", \"caption\": \"bb\"}\n");
   ASSERT_EQ(gloss(dir, "db-in ds data/list.jsonl").code, 0);
-  const Run r = gloss(dir, "db-out ds --format sidecar -o out");
+  const CommandResult r = gloss(dir, "db-out ds --format sidecar -o out");
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_EQ(test::read_text(dir / "out/pics/a.txt"), "aa");
   EXPECT_TRUE(contains(r.output, "elsewhere/b.png: not inside")) << r.output;
@@ -158,7 +158,7 @@ TEST(SidecarCli, NextToImagesKeepsABackupAndReportsCollisions) {
                    "{\"image\": \"set/x.png\", \"caption\": \"png\"}\n"
                    "{\"image\": \"set/x.jpg\", \"caption\": \"jpg\"}\n");
   ASSERT_EQ(gloss(dir, "db-in ds answers.jsonl").code, 0);
-  const Run r = gloss(dir, "db-out ds --format sidecar --next-to-images");
+  const CommandResult r = gloss(dir, "db-out ds --format sidecar --next-to-images");
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_EQ(test::read_text(dir / "set/a.txt"), "new caption");
   EXPECT_EQ(test::read_text(dir / "set/a.txt.bak"), "old caption\n");
@@ -168,7 +168,7 @@ TEST(SidecarCli, NextToImagesKeepsABackupAndReportsCollisions) {
   for (const auto& e : fs::directory_iterator(dir / "set"))
     EXPECT_FALSE(contains(e.path().filename().string(), "gloss-tmp")) << e.path();
 
-  const Run again = gloss(dir, "db-out ds --format sidecar --next-to-images");
+  const CommandResult again = gloss(dir, "db-out ds --format sidecar --next-to-images");
   EXPECT_TRUE(contains(again.output, "1 already held their caption")) << again.output;
   EXPECT_EQ(test::read_text(dir / "set/a.txt.bak"), "old caption\n");
 }
@@ -180,7 +180,7 @@ TEST(SidecarCli, EmbeddedImagesAreOutsideTheFolderAndSaySo) {
   test::write_text(dir / "in/b64.jsonl",
                    "{\"image\": \"data:image/png;base64," + base64_encode(png) + "\", \"caption\": \"a\"}\n");
   ASSERT_EQ(gloss(dir, "db-in ds in/b64.jsonl").code, 0);
-  const Run r = gloss(dir, "db-out ds --format sidecar -o out");
+  const CommandResult r = gloss(dir, "db-out ds --format sidecar -o out");
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_TRUE(contains(r.output, "not inside")) << r.output;
   EXPECT_TRUE(contains(r.output, "1 caption files not written")) << r.output;
