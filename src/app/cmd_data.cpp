@@ -49,12 +49,12 @@ int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& s
   const SidecarScan sidecars = read_sidecars(scan, ext);
   print_problems(scan.problems);
   const AddResult r = store->add_tasks(dataset, scan.tasks);
-  store_sidecars(*store, sidecars, ext);
   const auto info = store->require_dataset(dataset);
   std::printf("added %llu images to '%s' (%llu new to the store, %llu already in the dataset)\n",
               static_cast<unsigned long long>(r.added), dataset.c_str(),
               static_cast<unsigned long long>(r.new_tasks),
               static_cast<unsigned long long>(r.already_in_dataset));
+  store_sidecars(*store, sidecars, ext);
   for (std::size_t i = 0; i < scan.duplicates.size() && i < 20; ++i)
     std::cerr << "gloss: " << scan.duplicates[i] << ": same bytes as " << scan.duplicate_of[i]
               << ", skipped (duplicate)\n";

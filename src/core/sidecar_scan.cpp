@@ -28,7 +28,7 @@ void drop_sidecar_files(SourceScan& scan, const std::string& ext) {
   for (Problem& p : scan.problems) {
     if (fs::path(p.where).extension() == ext) {
       if (claimed.count(normal(p.where))) continue;
-      p.reason = "a sidecar caption with no image beside it: skipped";
+      p.reason = "skipped: not an image file extension (a sidecar caption with no image beside it)";
     }
     kept.push_back(std::move(p));
   }
