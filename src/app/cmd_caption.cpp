@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "core/error.h"
+#include "core/sidecar.h"
 #include "ui/bench_log.h"
 #include "ui/caption_window.h"
 
@@ -24,6 +25,7 @@ struct CaptionArgs {
   std::string dataset, source, model, session;
   std::string replay, screenshot, keymap;
   std::string bench_log;  // --bench-log
+  std::string sidecar_ext = ".txt";
   std::uint64_t ahead = 32;
 };
 
@@ -42,9 +44,12 @@ std::unique_ptr<Captioner> open_model(const std::string& model) {
 int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   ui::bench::open(a.bench_log);  // --bench-log: first, so the log times the scan and the model load too
   auto store = ctx.open_store();
-  const SourceScan scan = scan_with_store(a.source, *store);
+  const std::string sidecar_ext = sidecar_extension(a.sidecar_ext);
+  SourceScan scan = scan_with_store(a.source, *store);
+  const SidecarScan sidecars = read_sidecars(scan, sidecar_ext);
   print_problems(scan.problems);
   const AddResult added = store->add_tasks(a.dataset, scan.tasks);
+  store_sidecars(*store, sidecars, sidecar_ext);
   const DatasetInfo info = store->require_dataset(a.dataset);
   std::printf("'%s': %llu images (%llu added now), %llu already answered\n", a.dataset.c_str(),
               static_cast<unsigned long long>(info.size), static_cast<unsigned long long>(added.added),
@@ -73,6 +78,9 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.captioner = model.get();
+  // A sidecar is the suggestion where there is one, unless a model was
+  // asked for by name: then that model's suggestions are what to review.
+  o.sidecar_suggestions = a.model.empty() || a.model == "none";
   o.model_label = model                   ? "model " + model->id().substr(0, 8) + " · " + model->describe()
                   : model_problem.empty() ? "manual captioning (no model)"
                                           : "manual captioning: the model could not be loaded";
@@ -92,6 +100,8 @@ void register_caption_command(CLI::App& app, AppContext& ctx) {
   cmd->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
   cmd->add_option("--model", a->model, "Model file, or 'none' to caption by hand (default: the bundled model)");
   cmd->add_option("--ahead", a->ahead, "Suggestions to keep ready ahead of the cursor")->check(CLI::Range(1, 4096));
+  cmd->add_option("--sidecar-ext", a->sidecar_ext,
+                  "Caption file beside each image, shown as its suggestion unless --model names a model (default .txt)");
   cmd->add_option("--session", a->session, "Session name stored with each answer (default: DATASET-date_time)");
   cmd->add_option("--replay", a->replay, "Run a script of keys and typing (see docs/caption.md)")->check(CLI::ExistingFile);
   cmd->add_option("--screenshot", a->screenshot, "Write the window as PNG to this file when quitting");

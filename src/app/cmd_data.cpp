@@ -8,6 +8,7 @@
 #include "core/interchange.h"
 #include "core/category_stats.h"
 #include "core/compare.h"
+#include "core/sidecar.h"
 #include "core/stats.h"
 
 namespace gloss {
@@ -32,6 +33,7 @@ SourceScan scan_with_store(const fs::path& source, Store& store) {
     return hash ? store.task(*hash) : std::nullopt;
   };
   SourceScan scan = scan_source(source, known);
+  set_source_root(scan.tasks, source_root(source));
   store.remember_files(scan.read);
   if (scan.unchanged)
     std::printf("%zu file%s unchanged since gloss last read %s: not read again\n", scan.unchanged,
@@ -41,9 +43,10 @@ SourceScan scan_with_store(const fs::path& source, Store& store) {
 
 namespace {
 
-int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& source) {
+int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& source, const std::string& ext) {
   auto store = ctx.open_store();
-  const SourceScan scan = scan_with_store(source, *store);
+  SourceScan scan = scan_with_store(source, *store);
+  const SidecarScan sidecars = read_sidecars(scan, ext);
   print_problems(scan.problems);
   const AddResult r = store->add_tasks(dataset, scan.tasks);
   const auto info = store->require_dataset(dataset);
@@ -51,6 +54,7 @@ int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& s
               static_cast<unsigned long long>(r.added), dataset.c_str(),
               static_cast<unsigned long long>(r.new_tasks),
               static_cast<unsigned long long>(r.already_in_dataset));
+  store_sidecars(*store, sidecars, ext);
   for (std::size_t i = 0; i < scan.duplicates.size() && i < 20; ++i)
     std::cerr << "gloss: " << scan.duplicates[i] << ": same bytes as " << scan.duplicate_of[i]
               << ", skipped (duplicate)\n";
@@ -68,7 +72,9 @@ int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& s
 
 int run_db_in(const AppContext& ctx, const std::string& dataset, const fs::path& file,
               const ImportOptions& options, bool skip_bad) {
-  const ImportPlan plan = read_import_file(file, options);
+  ImportPlan plan = read_import_file(file, options);
+  const fs::path root = source_root(options.image_root.empty() ? file : options.image_root);
+  for (ImportRecord& r : plan.records) r.task.root = root.string();
   if (!plan.problems.empty()) {
     print_problems(plan.problems);
     if (!skip_bad) {
@@ -161,18 +167,26 @@ int run_drop(const AppContext& ctx, const std::string& dataset, bool yes) {
 void register_data_commands(CLI::App& app, AppContext& ctx) {
   struct Args {
     std::string dataset, source, format = "jsonl", output, answer = "accept", session, images, embed = "path";
-    bool skip_bad = false, yes = false;
+    std::string sidecar_ext = ".txt";
+    bool skip_bad = false, yes = false, next_to_images = false;
   };
   auto a = std::make_shared<Args>();
 
   auto* add = app.add_subcommand("add", "Add a folder of images (recursive) or a JSONL of {\"image\": path} to a dataset");
   add->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
   add->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
-  add->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_add(ctx, a->dataset, a->source); }; });
+  add->add_option("--sidecar-ext", a->sidecar_ext,
+                  "Caption file beside each image, pre-filled as its suggestion (default .txt: photo.png + photo.txt)");
+  add->callback([&ctx, a] {
+    ctx.action = [&ctx, a] { return run_add(ctx, a->dataset, a->source, sidecar_extension(a->sidecar_ext)); };
+  });
 
-  auto* in = app.add_subcommand("db-in", "Import a JSONL (Prodigy-style) or COCO captions JSON file into a dataset; all or nothing");
+  auto* in = app.add_subcommand("db-in", "Import a JSONL (Prodigy-style) or COCO captions JSON file, or a folder of images with sidecar captions, into a dataset; all or nothing");
   in->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
-  in->add_option("FILE", a->source, "A .jsonl file or a COCO captions .json")->required();
+  in->add_option("FILE", a->source, "A .jsonl file, a COCO captions .json, or (--format sidecar) a folder")->required();
+  in->add_option("--format", a->format, "jsonl or coco (told apart by content), or sidecar: each image's photo.txt as its accepted caption")
+      ->check(CLI::IsMember({"jsonl", "coco", "sidecar"}));
+  in->add_option("--sidecar-ext", a->sidecar_ext, "With --format sidecar: the caption files' extension (default .txt)");
   in->add_option("--answer", a->answer, "Answer for records with a caption but no \"answer\"")
       ->check(CLI::IsMember({"accept", "reject", "ignore"}));
   in->add_option("--session", a->session, "Session name for records without _session_id");
@@ -186,18 +200,33 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
       o.session = a->session.empty() ? "db-in" : a->session;
       o.image_root = a->images;
       o.embedded_image_dir = ctx.store_dir() / "images";
+      if (a->format == "sidecar")
+        return run_db_in_sidecar(ctx, a->dataset, a->source, sidecar_extension(a->sidecar_ext), o, a->skip_bad);
       return run_db_in(ctx, a->dataset, a->source, o, a->skip_bad);
     };
   });
 
-  auto* out = app.add_subcommand("db-out", "Export a dataset's answers as JSONL (default) or COCO captions JSON");
+  auto* out = app.add_subcommand("db-out", "Export a dataset's answers as JSONL (default), COCO captions JSON or sidecar caption files");
   out->add_option("DATASET", a->dataset, "Dataset name")->required();
-  out->add_option("--format", a->format, "jsonl or coco")->check(CLI::IsMember({"jsonl", "coco"}));
-  out->add_option("-o,--output", a->output, "Output file (default: standard output)");
+  out->add_option("--format", a->format, "jsonl, coco, or sidecar: one photo.txt per accepted answer")
+      ->check(CLI::IsMember({"jsonl", "coco", "sidecar"}));
+  out->add_option("-o,--output", a->output, "Output file (default: standard output); with --format sidecar, the folder "
+                                            "to write DIR/<image path relative to the folder it was added from>.txt in");
+  out->add_flag("--next-to-images", a->next_to_images, "With --format sidecar: write each caption file beside its image "
+                                                       "(atomically; a replaced file is kept as NAME.txt.bak)");
+  out->add_option("--sidecar-ext", a->sidecar_ext, "With --format sidecar: the caption files' extension (default .txt)");
   out->add_option("--images", a->embed, "path: images by file path; base64: embedded as data URIs, as Prodigy does")
       ->check(CLI::IsMember({"path", "base64"}));
   out->callback([&ctx, a] {
-    ctx.action = [&ctx, a] { return run_db_out(ctx, a->dataset, a->format, a->output, a->embed == "base64"); };
+    ctx.action = [&ctx, a] {
+      if (a->format == "sidecar") {
+        if (a->next_to_images == !a->output.empty())
+          throw UserError("--format sidecar writes to a folder: give -o DIR, or --next-to-images (not both)");
+        return run_db_out_sidecar(ctx, a->dataset, {a->output, a->next_to_images, sidecar_extension(a->sidecar_ext)});
+      }
+      if (a->next_to_images) throw UserError("--next-to-images is for --format sidecar");
+      return run_db_out(ctx, a->dataset, a->format, a->output, a->embed == "base64");
+    };
   });
 
   auto* list = app.add_subcommand("datasets", "List datasets with their task and answer counts");

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "core/interchange.h"
+#include "core/sidecar_export.h"
+#include "core/sidecar_scan.h"
 #include "core/sources.h"
 #include "core/store.h"
 
@@ -32,6 +35,13 @@ void register_compare_command(CLI::App& app, AppContext& ctx);
 // unchanged since, then remembers the ones read now. Says how many were
 // spared when there were any.
 SourceScan scan_with_store(const std::filesystem::path& source, Store& store);
+
+// Sidecar captions (cmd_sidecar.cpp). store_sidecars reports the sidecars
+// of a scan read with read_sidecars and keeps them as suggestions.
+void store_sidecars(Store& store, const SidecarScan& sidecars, const std::string& ext);
+int run_db_in_sidecar(const AppContext& ctx, const std::string& dataset, const std::filesystem::path& folder,
+                      const std::string& ext, const ImportOptions& options, bool skip_bad);
+int run_db_out_sidecar(const AppContext& ctx, const std::string& dataset, const SidecarExportOptions& options);
 
 // Prodigy-style session names: DATASET-2026-11-24_23-59-01 (local time).
 std::string default_session_name(const std::string& dataset);

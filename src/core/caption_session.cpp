@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/diff.h"
+#include "core/sidecar.h"
 
 namespace gloss {
 
@@ -41,14 +42,17 @@ void CaptionSession::open(std::uint64_t position, std::int64_t now) {
   failure_.clear();
   confidence_ = 0.f;
   suggestion_.clear();
+  suggestion_source_.clear();
   suggestion_state_ = SuggestionState::none;
   if (answer_) {
     suggestion_ = answer_->orig_caption;
+    suggestion_source_ = answer_->model;
     if (!suggestion_.empty()) suggestion_state_ = SuggestionState::ready;
     fill_box(answer_->caption);
     return;
   }
   fill_box("");
+  if (sidecar_suggestions_ && offer_sidecar()) return;
   if (model_id_.empty()) return;
   if (const auto cached = store_.suggestion(model_id_, task_.hash)) {
     offer_suggestion(task_.hash, *cached);
@@ -56,6 +60,18 @@ void CaptionSession::open(std::uint64_t position, std::int64_t now) {
     suggestion_state_ = SuggestionState::waiting;
     ++stalls_;
   }
+}
+
+// The sidecar is read from the store (gloss add put it there), never the
+// file: what is shown is what `add` reported.
+bool CaptionSession::offer_sidecar() {
+  const auto stored = store_.suggestion(kSidecarSource, task_.hash);
+  if (!stored || stored->caption.empty()) return false;
+  suggestion_ = stored->caption;
+  suggestion_source_ = std::string(kSidecarSource);
+  suggestion_state_ = SuggestionState::ready;
+  fill_box(suggestion_);
+  return true;
 }
 
 void CaptionSession::open_first_unanswered(std::int64_t now) {
@@ -74,6 +90,7 @@ void CaptionSession::offer_suggestion(std::uint64_t task, const Suggestion& sugg
   if (task != task_.hash || answer_ || model_id_.empty()) return;
   if (suggestion_state_ == SuggestionState::ready) return;
   suggestion_ = suggestion.caption;
+  suggestion_source_ = model_id_;
   confidence_ = suggestion.confidence;
   suggestion_state_ = SuggestionState::ready;
   if (!typed_) fill_box(suggestion_);
@@ -89,7 +106,7 @@ void CaptionSession::answer_with(AnswerKind kind, std::int64_t now) {
   Answer a;
   a.caption = box_;  // kept for rejects and skips too, so nothing typed is lost
   a.orig_caption = suggestion_;
-  a.model = suggestion_.empty() ? std::string() : (answer_ ? answer_->model : model_id_);
+  a.model = suggestion_.empty() ? std::string() : suggestion_source_;
   a.answer = kind;
   a.edit_distance = word_edit_distance(a.orig_caption, a.caption);
   save_and_next(std::move(a), now);
@@ -134,6 +151,7 @@ bool CaptionSession::undo(std::int64_t now) {
   // pressed Enter too soon".
   if (!last.answer.orig_caption.empty()) {
     suggestion_ = last.answer.orig_caption;
+    suggestion_source_ = last.answer.model;
     suggestion_state_ = SuggestionState::ready;
   }
   fill_box(last.answer.caption);

@@ -51,6 +51,9 @@ class CaptionSession {
   bool untouched() const { return box_ == last_fill_; }
   SuggestionState suggestion_state() const { return suggestion_state_; }
   const std::string& suggestion() const { return suggestion_; }
+  // Who made the suggestion: a model id, or "sidecar" (kSidecarSource) for
+  // the caption file beside the image.
+  const std::string& suggestion_source() const { return suggestion_source_; }
   float confidence() const { return confidence_; }
   const std::string& failure() const { return failure_; }
   // The stored answer for the open task, if it has one.
@@ -65,6 +68,9 @@ class CaptionSession {
   SessionSummary summary() const;
 
   // ---- inputs
+  // Pre-fill a task's sidecar caption, where it has one, before asking the
+  // model (see docs/caption.md, "Sidecar captions"). Off by default.
+  void use_sidecar_suggestions(bool on) { sidecar_suggestions_ = on; }
   void open(std::uint64_t position, std::int64_t now);
   void open_first_unanswered(std::int64_t now);
   void edit_box(const std::string& text);  // the annotator typed
@@ -102,6 +108,7 @@ class CaptionSession {
   void answer_with(AnswerKind kind, std::int64_t now);
   void fill_box(const std::string& text);
   void refresh_dataset();
+  bool offer_sidecar();
 
   Store& store_;
   DatasetInfo dataset_;
@@ -118,6 +125,8 @@ class CaptionSession {
   bool typed_ = false;
   SuggestionState suggestion_state_ = SuggestionState::none;
   std::string suggestion_;
+  std::string suggestion_source_;
+  bool sidecar_suggestions_ = false;
   float confidence_ = 0.f;
   std::string failure_;
   std::int64_t started_ms_ = 0;

@@ -63,7 +63,8 @@ std::int64_t now_ms() {
 //   str      uint byte length, then the bytes (no terminator, not validated as UTF-8)
 //   bool     1 byte, 0 or 1
 //
-//   Task       0x01 u64 hash, str path, int width, int height, int added_ms
+//   Task       0x01 u64 hash, str path, int width, int height, int added_ms,
+//              then str root if not empty (absent in records written before it)
 //   Answer     0x01 u64 task, str session, str caption, str orig_caption, str model,
 //              u8 answer kind (0 accept, 1 reject, 2 ignore), uint n, n x str category,
 //              int started_ms, int saved_ms, int ms_spent, int edit_distance,
@@ -208,6 +209,7 @@ class Reader {
   void finish() const {
     if (p_ != end_) fail("trailing bytes");
   }
+  bool at_end() const { return p_ == end_; }
 
  private:
   std::size_t left() const { return static_cast<std::size_t>(end_ - p_); }
@@ -314,6 +316,7 @@ std::string encode(const Task& t) {
   w.sint(t.width);
   w.sint(t.height);
   w.sint(t.added_ms);
+  if (!t.root.empty()) w.str(t.root);
   return w.take();
 }
 
@@ -326,6 +329,10 @@ Task decode_task(std::string_view bytes) {
   t.width = r.int32();
   t.height = r.int32();
   t.added_ms = r.sint();
+  if (!r.at_end()) {
+    t.root = r.str();
+    if (t.root.empty()) r.fail("empty root");  // never written: an empty root is left out
+  }
   r.finish();
   return t;
 }

@@ -20,6 +20,10 @@ struct Task {
   int width = 0;
   int height = 0;
   std::int64_t added_ms = 0;
+  // The folder `path` was added from (the folder given to add, or a JSONL's
+  // folder): sidecar export writes to the same path relative to it. Empty
+  // for images added before gloss recorded it.
+  std::string root;
 };
 
 enum class AnswerKind { accept, reject, ignore };

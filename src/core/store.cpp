@@ -133,11 +133,14 @@ struct Store::Impl {
   // Appends to the dataset unless present; records the task if new.
   void add(lmdb::Txn& txn, DatasetInfo& d, const Task& task, AddResult& result) const {
     const std::string hk = u64_key(task.hash);
-    if (!txn.get(tasks, hk)) {
+    const auto known = txn.get(tasks, hk);
+    if (!known) {
       Task stored = task;
       if (!stored.added_ms) stored.added_ms = now_ms();
       txn.put(tasks, hk, encode(stored));
       ++result.new_tasks;
+    } else if (!task.root.empty()) {
+      learn_root(txn, hk, decode_task(*known), task);
     }
     const std::string pk = ds_key(d.id, task.hash);
     if (txn.get(item_pos, pk)) {
@@ -148,6 +151,15 @@ struct Store::Impl {
     txn.put(item_pos, pk, u64_key(d.size));
     ++d.size;
     ++result.added;
+  }
+
+  // A task stored before gloss recorded roots takes the path and folder it
+  // is added from now, so sidecar export can place it.
+  void learn_root(lmdb::Txn& txn, const std::string& hk, Task stored, const Task& now) const {
+    if (!stored.root.empty()) return;
+    stored.path = now.path;
+    stored.root = now.root;
+    txn.put(tasks, hk, encode(stored));
   }
 
   std::optional<std::uint64_t> position(const lmdb::Txn& txn, const DatasetInfo& d,

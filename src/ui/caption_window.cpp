@@ -66,6 +66,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
 
   const bool comparing = o.compare_b != nullptr;
   CaptionSession session(store, o.dataset, o.session_name, o.captioner && !comparing ? o.captioner->id() : "");
+  session.use_sidecar_suggestions(o.sidecar_suggestions && !comparing && o.errors_from.empty());
   std::optional<ComparePass> compare;
   if (comparing) {
     compare.emplace(store, session, CompareOptions{o.captioner->id(), o.compare_b->id(), o.compare_seed, o.show_identical});

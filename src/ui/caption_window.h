@@ -31,6 +31,9 @@ struct CaptionWindowOptions {
   Captioner* compare_b = nullptr;
   std::uint64_t compare_seed = 0;
   bool show_identical = false;
+  // Pre-fill an image's sidecar caption (stored by gloss add) where there
+  // is one, before the model's suggestion. Captioning only.
+  bool sidecar_suggestions = false;
   std::string startup_notice;  // shown over the first image (e.g. why there is no model)
   int width = 1280;
   int height = 800;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/diff.h"
+#include "core/sidecar.h"
 #include "ui/theme.h"
 #include "ui/views/views.h"
 
@@ -14,6 +15,11 @@ void draw_status_line(ViewContext& c) {
   ImGui::PushFont(c.fonts.small);
   switch (s.suggestion_state()) {
     case SuggestionState::ready: {
+      if (s.suggestion_source() == kSidecarSource) {
+        ImGui::TextColored(theme::text_dim, s.answer() ? "SIDECAR CAPTION (when answered)"
+                                                       : "SIDECAR CAPTION · from the caption file beside the image");
+        break;
+      }
       ImGui::TextColored(theme::text_dim, s.answer() ? "MODEL SUGGESTION (when answered)" : "MODEL SUGGESTION");
       if (!s.answer() && s.confidence() > 0.f) {
         const float conf = s.confidence();
