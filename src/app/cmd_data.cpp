@@ -66,6 +66,9 @@ int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& s
   if (!scan.problems.empty() || !scan.duplicates.empty())
     std::printf("%zu files skipped in all: %s\n", scan.problems.size() + scan.duplicates.size(),
                 count_skipped(scan).c_str());
+  if (!scan.other_files.empty())
+    std::printf("%zu other file%s (not images: captions, notes...) left alone\n", scan.other_files.size(),
+                scan.other_files.size() == 1 ? "" : "s");
   std::printf("'%s' now has %llu tasks\n", dataset.c_str(), static_cast<unsigned long long>(info.size));
   return 0;
 }

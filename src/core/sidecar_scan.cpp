@@ -28,10 +28,15 @@ void drop_sidecar_files(SourceScan& scan, const std::string& ext) {
   for (Problem& p : scan.problems) {
     if (fs::path(p.where).extension() == ext) {
       if (claimed.count(normal(p.where))) continue;
-      p.reason = "skipped: not an image file extension (a sidecar caption with no image beside it)";
+      p.reason = "skipped: a sidecar caption with no image beside it";
     }
     kept.push_back(std::move(p));
   }
+  // The scan does not report files that are neither images nor named like
+  // one; a caption file among them with no image beside it is worth a word.
+  for (const std::string& other : scan.other_files)
+    if (fs::path(other).extension() == ext && !claimed.count(normal(other)))
+      kept.push_back({other, "skipped: a sidecar caption with no image beside it"});
   scan.problems = std::move(kept);
 }
 

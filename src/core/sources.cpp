@@ -200,7 +200,7 @@ SourceScan scan_source(const fs::path& source, const KnownFiles& known) {
       const std::string kind = problem_kind(r.problem);
       if (folder && (kind == "not an image" || kind == "empty") &&
           !has_image_extension(fs::path(r.problem.where).filename().string()))
-        ++scan.other_files;
+        scan.other_files.push_back(r.problem.where);
       else
         scan.problems.push_back(std::move(r.problem));
       continue;
@@ -223,6 +223,7 @@ std::string problem_kind(const Problem& problem) {
   if (has("empty file")) return "empty";
   if (has("symbolic link")) return "bad link";
   if (has("is a directory")) return "directory";
+  if (has("sidecar caption")) return "caption without an image";
   if (has("not an image")) return "not an image";
   if (has("no pixels")) return "no pixels";
   if (r.rfind("image is ", 0) == 0 || r.rfind("file is ", 0) == 0 || has("too large")) return "too large";

@@ -27,7 +27,7 @@ struct SourceScan {
   std::vector<Task> tasks;        // in source order; duplicates by content removed
   std::vector<FileStamp> read;    // files read and hashed now (to remember in the store)
   std::size_t unchanged = 0;      // files the store knew, unchanged: not read again
-  std::size_t other_files = 0;    // files in a folder that are not images nor named like one: ignored
+  std::vector<std::string> other_files;  // files in a folder neither images nor named like one: not reported
   std::vector<Problem> problems;
   std::vector<std::string> duplicates;  // files whose bytes an earlier file had
   std::vector<std::string> duplicate_of;  // for each of duplicates: the earlier file

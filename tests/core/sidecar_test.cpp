@@ -114,7 +114,7 @@ TEST(SidecarScan, ReadsEachImagesSidecarAndReportsOnlyStrays) {
   ASSERT_EQ(scan.problems.size(), 1u) << scan.problems[0].message();
   EXPECT_EQ(fs::path(scan.problems[0].where).filename(), "orphan.txt");
   EXPECT_NE(scan.problems[0].reason.find("no image beside it"), std::string::npos);
-  EXPECT_EQ(problem_kind(scan.problems[0]), "not an image extension");
+  EXPECT_EQ(problem_kind(scan.problems[0]), "caption without an image");
   EXPECT_EQ(scan.tasks[1].root, f.img().string());
 }
 

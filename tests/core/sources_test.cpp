@@ -46,7 +46,8 @@ TEST(Sources, FolderIsRecursiveSortedAndReportsBadFiles) {
   EXPECT_NE(reasons_for(scan, "text.jpg").find("not an image"), std::string::npos);
   // Files neither images nor named like one (captions, notes) are counted, not reported.
   EXPECT_EQ(reasons_for(scan, "notes.txt"), "");
-  EXPECT_EQ(scan.other_files, 1u);
+  ASSERT_EQ(scan.other_files.size(), 1u);
+  EXPECT_NE(scan.other_files[0].find("notes.txt"), std::string::npos);
   EXPECT_NE(reasons_for(scan, "folder.png").find("directory"), std::string::npos);
   // A truncated PNG's header is fine: it is added and fails later, at decode,
   // where the UI shows an error card.
