@@ -3,9 +3,9 @@
 // otherwise). Images without a sidecar, or with an empty one, come in as
 // tasks without an answer.
 //
-// As in `gloss add`, files that are not readable images are reported and
-// skipped without stopping the import (a training folder holds .npz caches,
-// READMEs...). A sidecar that cannot be read (not UTF-8...) is a bad record:
+// As in `gloss add`, files that are not readable images are skipped without
+// stopping the import: reported when named like an image, left alone when not
+// (a training folder holds .npz caches, READMEs...). A sidecar that cannot be read (not UTF-8...) is a bad record:
 // like a bad JSONL line, it stops the import unless --skip-bad.
 #pragma once
 

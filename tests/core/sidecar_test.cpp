@@ -143,8 +143,10 @@ TEST(SidecarScan, OtherExtension) {
   const SidecarScan s = read_sidecars(scan, ".caption");
   ASSERT_EQ(s.captions.size(), 1u);
   EXPECT_EQ(s.captions[0].second, "this");
-  ASSERT_EQ(scan.problems.size(), 1u);  // a.txt is not a caption now: a stray
-  EXPECT_EQ(fs::path(scan.problems[0].where).filename(), "a.txt");
+  // a.txt is not a caption now: another text file, left alone and not reported.
+  EXPECT_TRUE(scan.problems.empty());
+  ASSERT_EQ(scan.other_files.size(), 2u);  // a.caption and a.txt, in name order
+  EXPECT_EQ(fs::path(scan.other_files[1]).filename(), "a.txt");
 }
 
 TEST(SidecarScan, SavedAsSuggestionsNewerTextWinsEmptyClearsMissingKeeps) {
