@@ -3,17 +3,10 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/number_text.h"
+
 namespace gloss {
 namespace {
-
-std::string with_commas(std::uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string_view trimmed(std::string_view s) {
   const auto first = s.find_first_not_of(" \t");
@@ -24,7 +17,7 @@ std::string_view trimmed(std::string_view s) {
 }  // namespace
 
 JumpTarget parse_jump_number(std::string_view typed, std::uint64_t size) {
-  const std::string range = "1 to " + with_commas(size);
+  const std::string range = "1 to " + with_thousands(size);
   if (size == 0) return {std::nullopt, "There are no images to go to"};
   const std::string_view text = trimmed(typed);
   if (text.empty()) return {std::nullopt, "Type an image number, " + range};
@@ -35,7 +28,7 @@ JumpTarget parse_jump_number(std::string_view typed, std::uint64_t size) {
   std::uint64_t number = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (ec == std::errc::result_out_of_range || (ec == std::errc() && number > size))
-    return {std::nullopt, "There is no image " + quoted.substr(1, quoted.size() - 2) + ": the last is " + with_commas(size)};
+    return {std::nullopt, "There is no image " + quoted.substr(1, quoted.size() - 2) + ": the last is " + with_thousands(size)};
   if (ec != std::errc() || end != text.data() + text.size())
     return {std::nullopt, quoted + " is not a whole number: type " + range};
   if (number == 0) return {std::nullopt, "Images are numbered from 1: type " + range};

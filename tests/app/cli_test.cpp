@@ -13,25 +13,10 @@
 namespace gloss {
 namespace {
 
-struct CommandResult {
-  int code;
-  std::string output;  // stdout and stderr together
-};
+using test::CommandResult;
+using test::contains;
 
-CommandResult gloss(const test::TempDir& dir, const std::string& args) {
-  const std::string cmd = "cd '" + dir.path().string() + "' && '" GLOSS_BINARY "' --db db " + args +
-                          " </dev/null 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+CommandResult gloss(const test::TempDir& dir, const std::string& args) { return test::run_gloss(dir.path(), args); }
 
 TEST(Cli, HelpAndUsageExitCodes) {
   test::TempDir dir;

@@ -1,18 +1,12 @@
 #include <string>
 
+#include "core/number_text.h"
 #include "ui/theme.h"
 #include "ui/views/views.h"
 
 namespace gloss::ui {
 
-std::string format_count(std::uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+std::string format_count(std::uint64_t n) { return with_thousands(n); }
 
 std::string keys_for(const Keymap& keymap, Action action) {
   std::string out;
