@@ -40,8 +40,10 @@ void draw_error_card(ViewContext& c, ImDrawList* dl, ImVec2 min, ImVec2 max) {
 // Detail rectangles snap outward to this grid, plus one cell around, so
 // small pans and zooms ask for the same rectangle again (and get it free).
 constexpr int kDetailGrid = 256;
-// GL 3.3 guarantees 1024 px textures; every desktop GPU and llvmpipe take 8192.
-constexpr int kMaxDetailSide = 8192;
+// At most 16 MP (64 MiB of texture, a second or two of decoding): a wider
+// view is zoomed out far enough that the display decode is only a little
+// stretched, and no detail is asked for.
+constexpr int kMaxDetailSide = 4096;
 
 int snap_down(float v) { return (static_cast<int>(std::floor(v)) / kDetailGrid - 1) * kDetailGrid; }
 int snap_up(float v) { return (static_cast<int>(std::ceil(v)) / kDetailGrid + 2) * kDetailGrid; }
