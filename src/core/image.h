@@ -65,6 +65,15 @@ ImageInfo probe_image(const std::string& bytes, const std::string& what);
 Image decode_image(const std::string& bytes, const std::string& what, int max_side = 0);
 Image decode_image_file(const std::filesystem::path& path, int max_side = 0);
 
+// Decodes one rectangle at full resolution, in upright coordinates of the
+// whole image (ImageInfo::width/height), clamped to the image: the detail
+// the window shows when zoomed past the display-size decode. Same colour,
+// orientation and errors as decode_image; `source` is the whole image's
+// info. Throws UserError for an empty rectangle, one outside the image, or
+// one over kMaxImagePixels.
+Image decode_image_region(const std::string& bytes, const std::string& what, int left, int top, int width,
+                          int height);
+
 // Captioners get images decoded with their longest side at most this
 // (shrink-on-load; they resize further themselves): the same pixels on every
 // machine, whatever its screen, so suggestions are reproducible.

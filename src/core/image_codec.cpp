@@ -233,6 +233,59 @@ Image decode_image(const std::string& bytes, const std::string& what, int max_si
   }
 }
 
+// The file's stored (pre-rotation) coordinates of an upright pixel, for
+// each EXIF orientation on a stored image of stored_w x stored_h.
+static std::pair<int, int> stored_pixel(int orientation, int x, int y, int stored_w, int stored_h) {
+  switch (orientation) {
+    case 2: return {stored_w - 1 - x, y};
+    case 3: return {stored_w - 1 - x, stored_h - 1 - y};
+    case 4: return {x, stored_h - 1 - y};
+    case 5: return {y, x};
+    case 6: return {y, stored_h - 1 - x};
+    case 7: return {stored_w - 1 - y, stored_h - 1 - x};
+    case 8: return {stored_w - 1 - y, x};
+    default: return {x, y};
+  }
+}
+
+Image decode_image_region(const std::string& bytes, const std::string& what, int left, int top, int width,
+                          int height) {
+  if (width <= 0 || height <= 0)
+    throw UserError(what + ": region " + std::to_string(width) + "x" + std::to_string(height) + " has no pixels");
+  if (static_cast<std::int64_t>(width) * height > kMaxImagePixels)
+    throw UserError(what + ": region " + std::to_string(width) + "x" + std::to_string(height) + " is over the limit of " +
+                    std::to_string(kMaxImagePixels / 1'000'000) + " MP");
+  const ImageInfo info = probe_image(bytes, what);
+  const int x0 = std::clamp(left, 0, info.width), y0 = std::clamp(top, 0, info.height);
+  const int x1 = static_cast<int>(std::clamp<std::int64_t>(std::int64_t{left} + width, 0, info.width));
+  const int y1 = static_cast<int>(std::clamp<std::int64_t>(std::int64_t{top} + height, 0, info.height));
+  if (x1 <= x0 || y1 <= y0)
+    throw UserError(what + ": region at " + std::to_string(left) + "," + std::to_string(top) + " is outside the " +
+                    std::to_string(info.width) + "x" + std::to_string(info.height) + " image");
+  try {
+    // The rectangle is cut in the file's stored orientation and only the cut
+    // is rotated, so every orientation streams (access=sequential): libvips
+    // decodes rows down to the region's bottom edge and keeps only the
+    // region, never the whole image. Rotating first (autorot on the full
+    // image) would need random access, i.e. the whole image decoded in memory
+    // (or a temporary file above 100 MB) for one rectangle.
+    VImage im = VImage::new_from_buffer(bytes.data(), bytes.size(), "",
+                                        VImage::option()
+                                            ->set("access", VIPS_ACCESS_SEQUENTIAL)
+                                            ->set("fail_on", VIPS_FAIL_ON_TRUNCATED));
+    const auto [ax, ay] = stored_pixel(info.orientation, x0, y0, im.width(), im.height());
+    const auto [bx, by] = stored_pixel(info.orientation, x1 - 1, y1 - 1, im.width(), im.height());
+    im = im.extract_area(std::min(ax, bx), std::min(ay, by), std::abs(bx - ax) + 1, std::abs(by - ay) + 1);
+    // Rotating reads the cut in columns, out of the file's row order: the cut
+    // (only it) is held in memory first.
+    if (info.orientation != 1) im = im.copy_memory().autorot();
+    if (info.icc) im = im.icc_transform("srgb", VImage::option()->set("embedded", true));
+    return to_image(im, info);
+  } catch (const vips::VError& e) {
+    fail(what, explain(e.what(), bytes, info.format));
+  }
+}
+
 Image decode_image_file(const std::filesystem::path& path, int max_side) {
   return decode_image(read_file_bytes(path), path.string(), max_side);
 }

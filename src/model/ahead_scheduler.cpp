@@ -78,6 +78,20 @@ void AheadScheduler::want_image(std::uint64_t position) {
   wake_.notify_all();
 }
 
+void AheadScheduler::want_detail(std::uint64_t position, int left, int top, int width, int height) {
+  {
+    std::lock_guard lock(mutex_);
+    detail_ = DetailWanted{position, {left, top, width, height}, ++detail_requests_};
+    idle_ = false;
+  }
+  wake_.notify_all();
+}
+
+void AheadScheduler::clear_detail() {
+  std::lock_guard lock(mutex_);
+  detail_.reset();
+}
+
 void AheadScheduler::want_thumbnails(std::uint64_t first, std::uint64_t count) {
   {
     std::lock_guard lock(mutex_);
@@ -116,7 +130,8 @@ std::uint64_t AheadScheduler::hash_at_locked(std::uint64_t position) {
   return it == hashes_.end() ? 0 : it->second;
 }
 
-// Priority: the open task's pixels and suggestion, then visible thumbnails,
+// Priority: the open task's pixels, the zoomed detail, the open task's
+// suggestion, then visible thumbnails,
 // then neighbours by distance (ahead at full rate, behind at half rate).
 void AheadScheduler::plan_locked(std::vector<Job>& jobs, std::size_t limit) {
   const std::uint64_t size = dataset_.size;
@@ -133,6 +148,9 @@ void AheadScheduler::plan_locked(std::vector<Job>& jobs, std::size_t limit) {
   };
   const std::uint64_t c = cursor_;
   add_image(c);
+  if (detail_ && detail_->position < size && !full())
+    jobs.push_back({Job::detail, detail_->position, hash_at_locked(detail_->position), 0, detail_->region,
+                    detail_->request});
   add_suggestion(c);
   if (peek_ && *peek_ != c) {
     add_image(*peek_);
@@ -202,6 +220,9 @@ void AheadScheduler::run() {
       case Job::image: images_sent_.insert(job.position); break;
       case Job::suggestion: suggested_[job.model].insert(job.task); break;
       case Job::thumbnail: thumbs_sent_.insert(job.position); break;
+      case Job::detail:
+        if (detail_ && detail_->request == job.detail_request) detail_.reset();
+        break;
       case Job::none: break;
     }
     update_status_locked();
@@ -213,6 +234,7 @@ void AheadScheduler::do_job(const Job& job) {
     case Job::image: return do_image(job);
     case Job::suggestion: return do_suggestion(job);
     case Job::thumbnail: return do_thumbnail(job);
+    case Job::detail: return do_detail(job);
     case Job::none: return;
   }
 }
@@ -222,6 +244,24 @@ void AheadScheduler::do_image(const Job& job) {
   auto pixels = decode(job.task, std::clamp(options_.display_side, 64, kMaxDisplaySide), error);
   if (!pixels) return deliver({AheadResult::failure, job.task, job.position, 0, {}, nullptr, error});
   deliver({AheadResult::image, job.task, job.position, 0, {}, std::move(pixels), {}});
+}
+
+// A failed detail is reported as a detail without pixels: the image itself
+// is still shown, from its display-size decode.
+void AheadScheduler::do_detail(const Job& job) {
+  AheadResult result{AheadResult::detail, job.task, job.position, 0, {}, nullptr, {}, job.region};
+  try {
+    const auto record = store_.task(job.task);
+    if (!record) throw UserError("this image is no longer in the store");
+    const ImageRegion& r = job.region;
+    auto pixels = std::make_shared<const Image>(
+        decode_image_region(read_file_bytes(record->path), record->path, r.left, r.top, r.width, r.height));
+    result.region = {std::max(r.left, 0), std::max(r.top, 0), pixels->width, pixels->height};
+    result.pixels = std::move(pixels);
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  }
+  deliver(std::move(result));
 }
 
 void AheadScheduler::do_suggestion(const Job& job) {

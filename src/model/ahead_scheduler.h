@@ -39,15 +39,22 @@ struct AheadOptions {
   int display_side = 2560;
 };
 
+// A rectangle in upright full-resolution coordinates of a whole image.
+struct ImageRegion {
+  int left = 0, top = 0, width = 0, height = 0;
+  bool operator==(const ImageRegion&) const = default;
+};
+
 struct AheadResult {
-  enum Kind { suggestion, image, thumbnail, failure };
+  enum Kind { suggestion, image, thumbnail, failure, detail };
   Kind kind = suggestion;
   std::uint64_t task = 0;
   std::uint64_t position = 0;
   int model = 0;                        // kind == suggestion: index into the scheduler's captioners
   Suggestion caption;                   // kind == suggestion
-  std::shared_ptr<const Image> pixels;  // kind == image or thumbnail
-  std::string error;                    // kind == failure: why the image cannot be shown
+  std::shared_ptr<const Image> pixels;  // kind == image, thumbnail or detail (null when a detail failed)
+  std::string error;                    // kind == failure: why the image cannot be shown; detail: why not
+  ImageRegion region;                   // kind == detail: where `pixels` lie, clamped to the image
 };
 
 struct AheadStatus {
@@ -81,6 +88,12 @@ class AheadScheduler {
   void peek(std::optional<std::uint64_t> position);
   // Deliver the pixels for this position again (the UI dropped its texture).
   void want_image(std::uint64_t position);
+  // A rectangle of this position's image at full resolution (the window
+  // zoomed past its display-size decode), served right after the cursor's
+  // pixels and delivered as AheadResult::detail. The latest request wins.
+  void want_detail(std::uint64_t position, int left, int top, int width, int height);
+  // Zoomed out or moved on: no detail wanted.
+  void clear_detail();
   // Thumbnails for the visible part of the gallery; count 0 = gallery closed.
   void want_thumbnails(std::uint64_t first, std::uint64_t count);
   // Everything delivered since the last call, oldest first.
@@ -93,11 +106,13 @@ class AheadScheduler {
 
  private:
   struct Job {
-    enum Kind { none, image, suggestion, thumbnail };
+    enum Kind { none, image, suggestion, thumbnail, detail };
     Kind kind = none;
     std::uint64_t position = 0;
     std::uint64_t task = 0;
     int model = 0;
+    ImageRegion region;              // kind == detail
+    std::uint64_t detail_request = 0;  // kind == detail: which request it serves
   };
 
   void run();
@@ -108,6 +123,7 @@ class AheadScheduler {
   void do_suggestion(const Job& job);
   void do_image(const Job& job);
   void do_thumbnail(const Job& job);
+  void do_detail(const Job& job);
   std::shared_ptr<const Image> decode(std::uint64_t task, int side, std::string& error);
   std::shared_ptr<const Image> decode_for_thumbnail(std::uint64_t task, int side, std::string& error);
   void deliver(AheadResult result);
@@ -128,6 +144,13 @@ class AheadScheduler {
   std::uint64_t cursor_ = 0;
   std::optional<std::uint64_t> peek_;
   std::uint64_t thumbs_first_ = 0, thumbs_count_ = 0;
+  struct DetailWanted {
+    std::uint64_t position;
+    ImageRegion region;
+    std::uint64_t request;  // counts requests, so a finished job knows whether a newer one came
+  };
+  std::optional<DetailWanted> detail_;  // not yet delivered
+  std::uint64_t detail_requests_ = 0;
   std::unordered_map<std::uint64_t, std::uint64_t> hashes_;  // position -> task
   std::vector<std::set<std::uint64_t>> suggested_;  // per model: tasks with a suggestion (or a failure)
   std::set<std::uint64_t> images_sent_;      // positions whose pixels the UI has

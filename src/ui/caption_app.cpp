@@ -17,7 +17,7 @@ CaptionApp::CaptionApp(Store& store, CaptionSession& session, AheadScheduler& ah
                        TextureCache& images, TextureCache& thumbs, ImageRenderer& renderer,
                        CaptionAppOptions options)
     : store_(store), session_(session), ahead_(ahead), window_(window), images_(images),
-      thumbs_(thumbs), renderer_(renderer), options_(std::move(options)), errors_(options_.errors),
+      thumbs_(thumbs), renderer_(renderer), options_(std::move(options)), detail_(images.uploader()), errors_(options_.errors),
       compare_(options_.compare) {
   view_.histogram = errors_ != nullptr || compare_ != nullptr;
 }
@@ -104,6 +104,12 @@ void CaptionApp::drain_results() {
         if (r.pixels) thumbs_.offer(r.task, std::move(r.pixels));
         else view_.thumbnail_errors[r.task] = r.error;  // issue 8: the gallery shows a "cannot read" badge
         break;
+      case AheadResult::detail:
+        // A failed detail leaves the display-size image showing; an old one is
+        // still the right pixels for its rectangle until the next arrives.
+        if (r.pixels && r.task == session_.task().hash && detail_requested_) detail_.offer(r.task, r.region, *r.pixels);
+        else if (!r.pixels) std::fprintf(stderr, "gloss: no full-resolution detail: %s\n", r.error.c_str());
+        break;
       case AheadResult::failure:
         failures_[r.task] = r.error;
         session_.offer_failure(r.task, r.error);
@@ -129,7 +135,7 @@ static float caption_panel_height(const ViewContext& c, float text_width) {
 }
 
 void CaptionApp::draw(Intents& out) {
-  ViewContext c{session_, store_, view_, images_, thumbs_, renderer_, window_.fonts(), options_.keymap,
+  ViewContext c{session_, store_, view_, images_, thumbs_, detail_, renderer_, window_.fonts(), options_.keymap,
                 ahead_.status(), options_.ahead, options_.model_label, window_.content_scale(), now_s()};
   c.errors = errors_;
   c.compare = compare_;
@@ -197,6 +203,7 @@ void CaptionApp::apply(const Intents& in) {
   if (in.edited) compare_ ? compare_->edit(*in.edited) : session_.edit_box(*in.edited);
   if (view_.gallery && in.thumbnails) ahead_.want_thumbnails(in.thumbnails->first, in.thumbnails->second);
   if (!view_.gallery) ahead_.want_thumbnails(0, 0);
+  update_detail(in.detail);
   if (in.zoom_by != 1.f) {
     const float old = view_.zoom > 0.f ? view_.zoom : view_.fit_scale;
     const float next = std::clamp(old * in.zoom_by, 0.02f, 64.f);
@@ -388,7 +395,23 @@ void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {
     view_.zoom = 0.f;
     view_.pan_x = view_.pan_y = 0.f;
     image_requested_for_ = UINT64_MAX;
+    drop_detail();
   }
+}
+
+// The pane asks for the same snapped rectangle while the view stays near,
+// so the scheduler hears only of changes.
+void CaptionApp::update_detail(const std::optional<ImageRegion>& wanted) {
+  if (!wanted) return drop_detail();
+  if (wanted == detail_requested_) return;
+  detail_requested_ = wanted;
+  ahead_.want_detail(session_.position(), wanted->left, wanted->top, wanted->width, wanted->height);
+}
+
+void CaptionApp::drop_detail() {
+  if (detail_requested_) ahead_.clear_detail();
+  detail_requested_.reset();
+  detail_.release();
 }
 
 // The number being typed in the jump dialog, or the gallery's selection, is

@@ -16,6 +16,7 @@
 #include "core/error_pass.h"
 #include "core/keymap.h"
 #include "model/ahead_scheduler.h"
+#include "ui/detail_texture.h"
 #include "ui/image_renderer.h"
 #include "ui/replay.h"
 #include "ui/texture_cache.h"
@@ -66,6 +67,8 @@ class CaptionApp {
   bool text_box_has_keys(const Chord& chord) const;
   void after_move(std::uint64_t before, std::uint64_t generation_before);
   void update_peek();
+  void update_detail(const std::optional<ImageRegion>& wanted);
+  void drop_detail();
   void notice(const std::string& text);
   void toggle_histogram();
   void count_guess(std::uint64_t task);
@@ -90,6 +93,8 @@ class CaptionApp {
   std::unordered_map<std::uint64_t, std::string> failures_;  // task -> why it cannot be read
   std::uint64_t image_requested_for_ = UINT64_MAX;
   std::optional<std::uint64_t> peek_;  // told to the scheduler: where a jump is about to land
+  DetailSlot detail_;
+  std::optional<ImageRegion> detail_requested_;  // told to the scheduler, for the open task
   std::filesystem::path screenshot_;
   double quit_at_ = 0;
   int quit_frames_ = 0;

@@ -57,6 +57,7 @@ class TextureCache {
   void pin(std::uint64_t key) { pinned_ = key; }
   bool has_or_pending(std::uint64_t key) const;
   void clear();
+  TextureUploader& uploader() const { return uploader_; }
 
   std::size_t bytes() const { return bytes_; }
   std::size_t size() const { return entries_.size(); }

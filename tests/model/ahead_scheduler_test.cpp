@@ -254,6 +254,43 @@ TEST(AheadScheduler, ManualModeDeliversImagesAndCachesThumbnails) {
   EXPECT_EQ(again[0].position, 0u);
 }
 
+TEST(AheadScheduler, DeliversTheDetailRegionOfTheCursorsImage) {
+  Fixture f(8);  // image 3 is 13x6
+  AheadScheduler ahead(*f.store, f.dataset, nullptr, small_window());
+  ahead.set_cursor(3);
+  ahead.want_detail(3, 2, 1, 5, 4);
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  std::vector<AheadResult> details;
+  for (auto& r : ahead.take_results())
+    if (r.kind == AheadResult::detail) details.push_back(std::move(r));
+  ASSERT_EQ(details.size(), 1u);
+  EXPECT_EQ(details[0].task, f.tasks[3].hash);
+  ASSERT_TRUE(details[0].pixels) << details[0].error;
+  EXPECT_EQ(details[0].pixels->width, 5);
+  EXPECT_EQ(details[0].pixels->height, 4);
+  EXPECT_EQ(details[0].region, (ImageRegion{2, 1, 5, 4}));
+
+  // Past the edge: clamped, and the region says where the pixels lie.
+  ahead.want_detail(3, 8, -2, 100, 100);
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  const auto again = ahead.take_results();
+  ASSERT_EQ(again.size(), 1u);
+  ASSERT_EQ(again[0].kind, AheadResult::detail);
+  ASSERT_TRUE(again[0].pixels) << again[0].error;
+  EXPECT_EQ(again[0].pixels->width, 5);
+  EXPECT_EQ(again[0].pixels->height, 6);
+  EXPECT_EQ(again[0].region, (ImageRegion{8, 0, 5, 6}));
+
+  // A region outside the image is a detail without pixels, not a failure of the image.
+  ahead.want_detail(3, 500, 0, 10, 10);
+  ASSERT_TRUE(ahead.wait_idle(10s));
+  const auto outside = ahead.take_results();
+  ASSERT_EQ(outside.size(), 1u);
+  EXPECT_EQ(outside[0].kind, AheadResult::detail);
+  EXPECT_FALSE(outside[0].pixels);
+  EXPECT_NE(outside[0].error.find("outside"), std::string::npos) << outside[0].error;
+}
+
 TEST(AheadScheduler, ShutsDownCleanlyWithWorkInFlight) {
   Fixture f(30);
   FakeCaptioner model;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "ui/bench_log.h"  // --bench-log hook
 #include "ui/theme.h"
@@ -34,6 +35,47 @@ void draw_error_card(ViewContext& c, ImDrawList* dl, ImVec2 min, ImVec2 max) {
                      keys_for(c.keymap, Action::reject).c_str(), keys_for(c.keymap, Action::skip).c_str());
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
+}
+
+// Detail rectangles snap outward to this grid, plus one cell around, so
+// small pans and zooms ask for the same rectangle again (and get it free).
+constexpr int kDetailGrid = 256;
+// At most 16 MP (64 MiB of texture, a second or two of decoding): a wider
+// view is zoomed out far enough that the display decode is only a little
+// stretched, and no detail is asked for.
+constexpr int kMaxDetailSide = 4096;
+
+int snap_down(float v) { return (static_cast<int>(std::floor(v)) / kDetailGrid - 1) * kDetailGrid; }
+int snap_up(float v) { return (static_cast<int>(std::ceil(v)) / kDetailGrid + 2) * kDetailGrid; }
+
+// The part of the whole image inside the pane, in upright image pixels,
+// snapped to the grid and clamped to the image; nullopt when it is too big
+// for one texture.
+std::optional<ImageRegion> visible_region(ImVec2 pane_min, ImVec2 pane_max, ImVec2 image_min, float scale,
+                                          int image_w, int image_h) {
+  const float x0 = std::max(0.f, (pane_min.x - image_min.x) / scale);
+  const float y0 = std::max(0.f, (pane_min.y - image_min.y) / scale);
+  const float x1 = std::min(static_cast<float>(image_w), (pane_max.x - image_min.x) / scale);
+  const float y1 = std::min(static_cast<float>(image_h), (pane_max.y - image_min.y) / scale);
+  if (x1 <= x0 || y1 <= y0) return std::nullopt;
+  const int left = std::max(0, snap_down(x0)), top = std::max(0, snap_down(y0));
+  const int right = std::min(image_w, snap_up(x1)), bottom = std::min(image_h, snap_up(y1));
+  if (right - left > kMaxDetailSide || bottom - top > kMaxDetailSide) return std::nullopt;
+  return ImageRegion{left, top, right - left, bottom - top};
+}
+
+// Past the display-size decode, the full-resolution rectangle (once it has
+// come) is drawn over the base texture; the base shows meanwhile.
+void draw_detail(ViewContext& c, Intents& out, ImDrawList* dl, const Texture& base, ImVec2 pane_min, ImVec2 pane_max,
+                 ImVec2 a, float scale) {
+  if (scale * base.source_width <= base.width * 1.01f) return;  // the base texture has every pixel shown
+  out.detail = visible_region(pane_min, pane_max, a, scale, base.source_width, base.source_height);
+  const DetailTexture* detail = c.detail.find(c.session.task().hash);
+  if (!detail) return;
+  const ImageRegion& r = detail->region;
+  const ImVec2 d0(a.x + r.left * scale, a.y + r.top * scale);
+  const ImVec2 d1(a.x + (r.left + r.width) * scale, a.y + (r.top + r.height) * scale);
+  c.renderer.draw(dl, detail->texture, d0, d1, scale >= 1.f, static_cast<ImageRenderer::Background>(c.view.background));
 }
 
 }  // namespace
@@ -81,6 +123,7 @@ void draw_image_pane(ViewContext& c, Intents& out, ImVec2 size) {
   const bool nearest = w > texture->width * 1.01f;  // past the texture's own pixels: keep them crisp
   c.renderer.draw(dl, *texture, a, ImVec2(a.x + w, a.y + h), nearest,
                   static_cast<ImageRenderer::Background>(c.view.background));
+  draw_detail(c, out, dl, *texture, min, max, a, scale);
   bench::drawn(c.session.task().hash);  // --bench-log hook
   char label[96];
   const int n = c.view.zoom > 0.f ? std::snprintf(label, sizeof label, "%.0f%%", scale * 100.f)

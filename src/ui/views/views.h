@@ -17,6 +17,7 @@
 #include "core/error_pass.h"
 #include "core/keymap.h"
 #include "model/ahead_scheduler.h"
+#include "ui/detail_texture.h"
 #include "ui/image_renderer.h"
 #include "ui/texture_cache.h"
 #include "ui/window.h"
@@ -59,6 +60,9 @@ struct Intents {
   float zoom_anchor_x = 0.f, zoom_anchor_y = 0.f;  // relative to the pane centre
   float pan_dx = 0.f, pan_dy = 0.f;
   std::optional<std::pair<std::uint64_t, std::uint64_t>> thumbnails;  // first, count
+  // The image pane is zoomed past its display-size decode: this rectangle of
+  // the whole image is wanted at full resolution. Unset: no detail wanted.
+  std::optional<ImageRegion> detail;
 };
 
 struct ViewContext {
@@ -67,6 +71,7 @@ struct ViewContext {
   ViewState& view;
   TextureCache& images;
   TextureCache& thumbs;
+  const DetailSlot& detail;
   ImageRenderer& renderer;
   const Fonts& fonts;
   const Keymap& keymap;
