@@ -51,7 +51,7 @@ bool contains(const std::string& text, const char* part) {
 // True when a file lacks the end marker its format always has (a PNG's
 // IEND chunk, a JPEG's EOI): it was cut short.
 bool lacks_end_marker(const std::string& bytes, ImageFormat format) {
-  const std::string_view tail = std::string_view(bytes).substr(bytes.size() > 64 ? bytes.size() - 64 : 0);
+  const std::string_view tail = std::string_view(bytes).substr(bytes.size() > 4096 ? bytes.size() - 4096 : 0);
   if (format == ImageFormat::png) return tail.find("IEND") == std::string_view::npos;
   if (format == ImageFormat::jpeg) return tail.find("\xFF\xD9") == std::string_view::npos;
   return false;
@@ -211,6 +211,11 @@ ImageInfo probe_image(const std::string& bytes, const std::string& what) {
 
 Image decode_image(const std::string& bytes, const std::string& what, int max_side) {
   const ImageInfo info = probe_image(bytes, what);  // refuses huge headers before allocating
+  // libvips does not always fail on a PNG cut short (under load its reader
+  // sometimes yields the rows it got), so a PNG without its IEND chunk is
+  // refused here. Not so for JPEG: phones append data after the image's end.
+  if (info.format == ImageFormat::png && lacks_end_marker(bytes, info.format))
+    fail(what, explain("", bytes, info.format));
   const int longest = std::max(info.width, info.height);
   const int target = max_side > 0 ? std::min(max_side, longest) : longest;
   try {

@@ -9,26 +9,18 @@
 
 #include "core/error.h"
 #include "core/image.h"
+#include "core/corpus_util.h"
 
 namespace gloss {
 namespace {
 namespace fs = std::filesystem;
 
-struct Rgb {
-  int r, g, b;
-};
-// The reference's quadrants (make_image_corpus.sh).
-constexpr Rgb kTopLeft{220, 40, 40}, kTopRight{40, 180, 60}, kBottomLeft{40, 70, 220}, kBottomRight{240, 220, 40};
-
-// The corpus CMake writes once per build (target gloss_image_corpus).
-class ImageCorpus : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(fs::exists(fs::path(GLOSS_CORPUS_DIR) / "ref.png"))
-        << GLOSS_CORPUS_DIR << " is missing: build the gloss_image_corpus target (.ci/setup installs its tools)";
-  }
-  static fs::path file(const std::string& name) { return fs::path(GLOSS_CORPUS_DIR) / name; }
-};
+using test::kBottomLeft;
+using test::kBottomRight;
+using test::kTopLeft;
+using test::kTopRight;
+using test::Rgb;
+using ImageCorpus = test::ImageCorpusTest;
 
 Rgb pixel(const Image& image, double fx, double fy) {
   const int x = static_cast<int>(fx * image.width), y = static_cast<int>(fy * image.height);

@@ -1,9 +1,7 @@
-// Region decoding on the corpus made by tests/data/make_image_corpus.sh: a
+// Region decoding on the image corpus (corpus_util.h): a
 // rectangle in upright full-resolution coordinates comes back upright, in
 // sRGB, clamped to the image; empty rectangles are refused.
 #include <gtest/gtest.h>
-
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -11,36 +9,21 @@
 
 #include "core/error.h"
 #include "core/image.h"
+#include "core/corpus_util.h"
 
 namespace gloss {
 namespace {
 namespace fs = std::filesystem;
 
-struct Rgb {
-  int r, g, b;
-};
-// The reference's quadrants (make_image_corpus.sh); the reference is 96x64.
-constexpr Rgb kTopLeft{220, 40, 40}, kTopRight{40, 180, 60}, kBottomLeft{40, 70, 220}, kBottomRight{240, 220, 40};
+using test::kBottomLeft;
+using test::kBottomRight;
+using test::kTopLeft;
+using test::kTopRight;
+using test::Rgb;
 
-class RegionCorpus : public ::testing::Test {
+class RegionCorpus : public test::ImageCorpusTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("gloss_region_corpus_" + std::to_string(::getpid())));
-    const std::string command = std::string("bash ") + GLOSS_SOURCE_DIR + "/tests/data/make_image_corpus.sh " +
-                                dir_->string() + " > " + dir_->string() + ".log 2>&1";
-    status_ = std::system(command.c_str());
-  }
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(*dir_, ec);
-    fs::remove(dir_->string() + ".log", ec);
-    delete dir_;
-  }
-  void SetUp() override { ASSERT_EQ(status_, 0) << "make_image_corpus.sh failed; see " << dir_->string() << ".log"; }
-  static std::string bytes(const std::string& name) { return read_file_bytes(*dir_ / name); }
-
-  static inline fs::path* dir_ = nullptr;
-  static inline int status_ = -1;
+  static std::string bytes(const std::string& name) { return read_file_bytes(file(name)); }
 };
 
 // Every pixel of a 48x32 quadrant, 6 px in from its edges (JPEG blurs them),
