@@ -19,6 +19,13 @@ bool serves(const Image& image, int side, int wanted) {
   const bool whole = image.width == image.source.width && image.height == image.source.height;
   return whole && std::max(image.width, image.height) <= wanted;
 }
+
+// The file behind a task; the store may have lost it (dropped meanwhile).
+std::string path_of(Store& store, std::uint64_t task) {
+  const auto record = store.task(task);
+  if (!record) throw UserError("this image is no longer in the store");
+  return record->path;
+}
 }  // namespace
 
 AheadScheduler::AheadScheduler(Store& store, const DatasetInfo& dataset, Captioner* captioner,
@@ -251,11 +258,10 @@ void AheadScheduler::do_image(const Job& job) {
 void AheadScheduler::do_detail(const Job& job) {
   AheadResult result{AheadResult::detail, job.task, job.position, 0, {}, nullptr, {}, job.region};
   try {
-    const auto record = store_.task(job.task);
-    if (!record) throw UserError("this image is no longer in the store");
+    const std::string path = path_of(store_, job.task);
     const ImageRegion& r = job.region;
     auto pixels = std::make_shared<const Image>(
-        decode_image_region(read_file_bytes(record->path), record->path, r.left, r.top, r.width, r.height));
+        decode_image_region(read_file_bytes(path), path, r.left, r.top, r.width, r.height));
     result.region = {std::max(r.left, 0), std::max(r.top, 0), pixels->width, pixels->height};
     result.pixels = std::move(pixels);
   } catch (const std::exception& e) {
@@ -318,9 +324,7 @@ std::shared_ptr<const Image> AheadScheduler::decode_for_thumbnail(std::uint64_t 
     }
   }
   try {
-    const auto record = store_.task(task);
-    if (!record) throw UserError("this image is no longer in the store");
-    return std::make_shared<const Image>(decode_image_file(record->path, side));
+    return std::make_shared<const Image>(decode_image_file(path_of(store_, task), side));
   } catch (const std::exception& e) {
     error = e.what();
     return nullptr;
@@ -339,9 +343,7 @@ std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, int side
   }
   std::shared_ptr<const Image> image;
   try {
-    const auto record = store_.task(task);
-    if (!record) throw UserError("this image is no longer in the store");
-    image = std::make_shared<const Image>(decode_image_file(record->path, side));
+    image = std::make_shared<const Image>(decode_image_file(path_of(store_, task), side));
   } catch (const std::exception& e) {
     error = e.what();
     std::lock_guard lock(mutex_);
