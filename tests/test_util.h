@@ -86,15 +86,20 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-// The gloss binary run in `dir` as `gloss --db db ARGS`, no standard input.
-inline CommandResult run_gloss(const std::filesystem::path& dir, const std::string& args) {
-  const std::string cmd = "cd '" + dir.string() + "' && '" GLOSS_BINARY "' --db db " + args + " </dev/null 2>&1";
+// A shell command line run in `dir`, no standard input.
+inline CommandResult run_command(const std::filesystem::path& dir, const std::string& command) {
+  const std::string cmd = "cd '" + dir.string() + "' && " + command + " </dev/null 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
   while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
   const int status = pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// The gloss binary run in `dir` as `gloss --db db ARGS`, no standard input.
+inline CommandResult run_gloss(const std::filesystem::path& dir, const std::string& args) {
+  return run_command(dir, "'" GLOSS_BINARY "' --db db " + args);
 }
 #endif
 

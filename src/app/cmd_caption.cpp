@@ -7,6 +7,8 @@
 #include "core/error.h"
 #include "core/sidecar.h"
 #include "ui/bench_log.h"
+#include "model/background_captioner.h"
+#include "model/captioner.h"
 #include "ui/caption_window.h"
 
 namespace gloss {
@@ -38,7 +40,14 @@ std::unique_ptr<Captioner> open_model(const std::string& model) {
   CaptionerOptions options;
   // Leave a core to the window: typing must never lag behind the model.
   options.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
-  return load_captioner(path, options);
+  // The window opens (and shows cached suggestions) while libtorch and the
+  // weights load; a model that fails to load says so on the tasks it would
+  // have captioned.
+  return load_captioner_in_background(path, options);
+}
+
+std::string model_file_name(const std::string& model) {
+  return (model.empty() ? default_model_path() : fs::path(model)).filename().string();
 }
 
 int run_caption(const AppContext& ctx, const CaptionArgs& a) {
@@ -81,7 +90,7 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   // A sidecar is the suggestion where there is one, unless a model was
   // asked for by name: then that model's suggestions are what to review.
   o.sidecar_suggestions = a.model.empty() || a.model == "none";
-  o.model_label = model                   ? "model " + model->id().substr(0, 8) + " · " + model->describe()
+  o.model_label = model                   ? "model " + model->id().substr(0, 8) + " · " + model_file_name(a.model)
                   : model_problem.empty() ? "manual captioning (no model)"
                                           : "manual captioning: the model could not be loaded";
   o.ahead = a.ahead;

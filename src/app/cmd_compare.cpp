@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "core/compare.h"
 #include "core/error.h"
+#include "model/captioner.h"
 #include "ui/caption_window.h"
 
 namespace gloss {

@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "core/error.h"
 #include "core/error_pass.h"
+#include "model/captioner.h"
 #include "ui/caption_window.h"
 
 namespace gloss {

@@ -30,6 +30,10 @@ void register_model_commands(CLI::App& app, AppContext& ctx);
 void register_caption_command(CLI::App& app, AppContext& ctx);
 void register_errors_command(CLI::App& app, AppContext& ctx);
 void register_compare_command(CLI::App& app, AppContext& ctx);
+void register_version_command(CLI::App& app, AppContext& ctx);
+// A headless build (-DGLOSS_BUILD_UI=OFF) has no window: `caption`, `errors`
+// and `compare` say so instead of being unknown commands.
+void register_headless_placeholders(CLI::App& app, AppContext& ctx);
 
 // Scans SOURCE without re-reading files the store read before and that are
 // unchanged since, then remembers the ones read now. Says how many were

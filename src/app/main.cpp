@@ -39,9 +39,14 @@ int main(int argc, char** argv) {
   app.add_option("--db", ctx.db, "Store folder (default: $GLOSS_DB, else ./gloss-data)");
   gloss::register_data_commands(app, ctx);
   gloss::register_model_commands(app, ctx);
+  gloss::register_version_command(app, ctx);
+#ifdef GLOSS_WITH_UI
   gloss::register_caption_command(app, ctx);
   gloss::register_errors_command(app, ctx);
   gloss::register_compare_command(app, ctx);
+#else
+  gloss::register_headless_placeholders(app, ctx);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

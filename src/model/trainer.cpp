@@ -1,6 +1,6 @@
 // The training loop: Adam + teacher forcing, per-epoch validation (loss and
 // greedy BLEU-4), atomic best checkpoints, fine-tuning from a base model.
-#include "model/trainer.h"
+#include "model/torch_api.h"
 
 #include <torch/nn.h>
 #include <torch/optim.h>
@@ -109,7 +109,7 @@ Validation validate(NativeModel& model, const TrainData& data, const std::vector
 
 }  // namespace
 
-TrainReport train_captioner(const std::vector<TrainingPair>& pairs, const TrainOptions& o) {
+TrainReport train_native_captioner(const std::vector<TrainingPair>& pairs, const TrainOptions& o) {
   check_options(pairs, o);
   const auto t0 = Clock::now();
   const std::string started = utc_now();

@@ -23,7 +23,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "model/ahead_scheduler.h"
+#include "core/ahead_scheduler.h"
 
 namespace gloss::ui::bench {
 

@@ -15,7 +15,7 @@
 #include "core/compare_pass.h"
 #include "core/error_pass.h"
 #include "core/keymap.h"
-#include "model/ahead_scheduler.h"
+#include "core/ahead_scheduler.h"
 #include "ui/detail_texture.h"
 #include "ui/image_renderer.h"
 #include "ui/replay.h"

@@ -9,7 +9,7 @@
 #include "core/category_stats.h"
 #include "core/compare_pass.h"
 #include "core/error_pass.h"
-#include "model/ahead_scheduler.h"
+#include "core/ahead_scheduler.h"
 #include "ui/bench_log.h"  // --bench-log hooks
 #include "ui/caption_app.h"
 #include "ui/gl_textures.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/store.h"
-#include "model/captioner.h"
+#include "core/captioner.h"
 
 namespace gloss::ui {
 

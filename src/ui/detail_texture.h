@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "core/image.h"
-#include "model/ahead_scheduler.h"
+#include "core/ahead_scheduler.h"
 #include "ui/texture_cache.h"
 
 namespace gloss::ui {

@@ -1,4 +1,4 @@
-#include "model/ahead_scheduler.h"
+#include "core/ahead_scheduler.h"
 
 #include <algorithm>
 

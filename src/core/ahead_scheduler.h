@@ -23,7 +23,7 @@
 
 #include "core/image.h"
 #include "core/store.h"
-#include "model/captioner.h"
+#include "core/captioner.h"
 
 namespace gloss {
 
