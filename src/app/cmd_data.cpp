@@ -6,7 +6,7 @@
 #include "app/commands.h"
 #include "core/error.h"
 #include "core/interchange.h"
-#include "core/category_stats.h"
+#include "core/dataset_report.h"
 #include "core/compare.h"
 #include "core/sidecar.h"
 #include "core/stats.h"
@@ -139,9 +139,7 @@ int run_stats(const AppContext& ctx, const std::string& dataset) {
   else list.push_back(store->require_dataset(dataset));
   if (list.empty()) std::printf("no datasets in %s yet\n", store->dir().c_str());
   for (const auto& d : list) {
-    std::printf("%s", format_stats(dataset_stats(*store, d)).c_str());
-    std::printf("%s", format_category_stats(category_stats(*store, d)).c_str());
-    std::printf("%s", format_compare_stats(compare_stats(*store, d)).c_str());
+    std::printf("%s", format_dataset_report(dataset_report(*store, d)).c_str());
   }
   return 0;
 }

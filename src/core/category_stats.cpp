@@ -1,6 +1,4 @@
 #include "core/category_stats.h"
-
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -26,6 +24,13 @@ void CategoryCounter::erase(std::uint64_t task) {
     counts_.erase(it->second.model);
   }
   entries_.erase(it);
+}
+
+void CategoryCounter::add(const std::string& model, const std::vector<std::string>& categories) {
+  auto& per_model = counts_[model];
+  for (const auto& c : std::set<std::string>(categories.begin(), categories.end())) ++per_model[c];
+  ++answers_[model];
+  ++added_;
 }
 
 std::vector<CategoryHistogram> CategoryCounter::histograms() const {
@@ -65,30 +70,38 @@ std::vector<std::string> stored_guess(const Answer& a) {
   return out;
 }
 
+void CategoryTally::add(const Answer& a) {
+  const bool has_guess = a.extra.contains("guess");
+  if (a.answer != AnswerKind::accept || (a.categories.empty() && !has_guess)) return;
+  stats_.counter.add(a.model, a.categories);
+  if (!has_guess) return;
+  ++stats_.guessed;
+  const auto g = stored_guess(a);
+  const std::set<std::string> guess(g.begin(), g.end()), stored(a.categories.begin(), a.categories.end());
+  if (guess == stored) ++stats_.guess_kept;
+  for (const auto& c : guess) {
+    scores_[c].category = c;
+    ++(stored.count(c) ? scores_[c].true_positive : scores_[c].false_positive);
+  }
+  for (const auto& c : stored) {
+    scores_[c].category = c;
+    if (!guess.count(c)) ++scores_[c].false_negative;
+  }
+}
+
+CategoryStats CategoryTally::finish() {
+  for (auto& [name, score] : scores_) stats_.scores.push_back(score);
+  scores_.clear();
+  return std::move(stats_);
+}
+
 CategoryStats category_stats(const Store& store, const DatasetInfo& dataset) {
-  CategoryStats s;
-  std::map<std::string, GuessScore> scores;
+  CategoryTally tally;
   store.for_each_answer(dataset, [&](std::uint64_t, const Answer& a) {
-    const bool has_guess = a.extra.contains("guess");
-    if (a.answer != AnswerKind::accept || (a.categories.empty() && !has_guess)) return true;
-    s.counter.set(a.task, a.model, a.categories);
-    if (!has_guess) return true;
-    ++s.guessed;
-    const auto g = stored_guess(a);
-    const std::set<std::string> guess(g.begin(), g.end()), stored(a.categories.begin(), a.categories.end());
-    if (guess == stored) ++s.guess_kept;
-    for (const auto& c : guess) {
-      scores[c].category = c;
-      ++(stored.count(c) ? scores[c].true_positive : scores[c].false_positive);
-    }
-    for (const auto& c : stored) {
-      scores[c].category = c;
-      if (!guess.count(c)) ++scores[c].false_negative;
-    }
+    tally.add(a);
     return true;
   });
-  for (auto& [name, score] : scores) s.scores.push_back(score);
-  return s;
+  return tally.finish();
 }
 
 std::string format_category_stats(const CategoryStats& s) {

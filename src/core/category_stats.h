@@ -33,9 +33,12 @@ class CategoryCounter {
   // with no category.
   void set(std::uint64_t task, const std::string& model, const std::vector<std::string>& categories);
   void erase(std::uint64_t task);
+  // Counts an answer that is never replaced or erased (a one-pass tally of
+  // the store): no per-task entry is kept, so a million answers stay cheap.
+  void add(const std::string& model, const std::vector<std::string>& categories);
   // One per model, ordered by model id.
   std::vector<CategoryHistogram> histograms() const;
-  std::uint64_t answers() const { return entries_.size(); }
+  std::uint64_t answers() const { return entries_.size() + added_; }
 
  private:
   struct Entry {
@@ -45,6 +48,7 @@ class CategoryCounter {
   std::unordered_map<std::uint64_t, Entry> entries_;
   std::map<std::string, std::map<std::string, std::uint64_t>> counts_;  // model -> category -> n
   std::map<std::string, std::uint64_t> answers_;                        // model -> answers
+  std::uint64_t added_ = 0;  // counted with add()
 };
 
 // How the classifier's guess (an answer's extra "guess") compares with the
@@ -62,6 +66,17 @@ struct CategoryStats {
   std::uint64_t guessed = 0;        // of those, answers with a guess
   std::uint64_t guess_kept = 0;     // of those, stored exactly as guessed
   std::vector<GuessScore> scores;   // per category, in name order
+};
+
+// Categories over answers seen once each (category_stats, dataset_report).
+class CategoryTally {
+ public:
+  void add(const Answer& answer);
+  CategoryStats finish();
+
+ private:
+  CategoryStats stats_;
+  std::map<std::string, GuessScore> scores_;
 };
 
 CategoryStats category_stats(const Store& store, const DatasetInfo& dataset);

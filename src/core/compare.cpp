@@ -73,19 +73,28 @@ void CompareCounter::set(std::uint64_t task, const Answer* answer) {
   counted_.emplace(task, *answer->compare);
 }
 
+void CompareTallies::add(const Answer& a) {
+  if (!a.compare) return;
+  CompareTally& t = by_pair_[{a.compare->model_a, a.compare->model_b}];
+  t.model_a = a.compare->model_a;
+  t.model_b = a.compare->model_b;
+  t.add(*a.compare);
+}
+
+std::vector<CompareTally> CompareTallies::finish() {
+  std::vector<CompareTally> out;
+  for (auto& [pair, tally] : by_pair_) out.push_back(std::move(tally));
+  by_pair_.clear();
+  return out;
+}
+
 std::vector<CompareTally> compare_stats(const Store& store, const DatasetInfo& dataset) {
-  std::map<std::pair<std::string, std::string>, CompareTally> by_pair;
+  CompareTallies tallies;
   store.for_each_answer(dataset, [&](std::uint64_t, const Answer& a) {
-    if (!a.compare) return true;
-    CompareTally& t = by_pair[{a.compare->model_a, a.compare->model_b}];
-    t.model_a = a.compare->model_a;
-    t.model_b = a.compare->model_b;
-    t.add(*a.compare);
+    tallies.add(a);
     return true;
   });
-  std::vector<CompareTally> out;
-  for (auto& [pair, tally] : by_pair) out.push_back(std::move(tally));
-  return out;
+  return tallies.finish();
 }
 
 std::string format_percent(double fraction) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -55,6 +56,16 @@ class CompareCounter {
  private:
   CompareTally tally_;
   std::unordered_map<std::uint64_t, CompareRecord> counted_;
+};
+
+// One tally per (model A, model B) pair, over answers seen once each.
+class CompareTallies {
+ public:
+  void add(const Answer& answer);
+  std::vector<CompareTally> finish();
+
+ private:
+  std::map<std::pair<std::string, std::string>, CompareTally> by_pair_;
 };
 
 // One tally per (model A, model B) pair found in the dataset's answers.

@@ -1,12 +1,15 @@
 // Layout of the LMDB environment (all integers big-endian so that keys sort
 // by number and a dataset's entries are one contiguous range):
-//   meta         "schema" -> "2", "next_dataset" -> u32
-//                (1: msgpack records only; 2: records may be binary, see records.cpp.
-//                A version 1 store is marked 2 when opened: its old records still read.)
+//   meta         "schema" -> "3", "next_dataset" -> u32
+//                (1: msgpack records only; 2: records may be binary, see records.cpp;
+//                3: the unanswered index. Version 1 and 2 stores are marked 3 when
+//                opened, after the index is built: their records still read.)
 //   datasets     name -> {id, size, answered, created}
 //   items        u32 dataset id | u64 position -> u64 task hash
 //   item_pos     u32 dataset id | u64 task hash -> u64 position
 //   answers      u32 dataset id | u64 position -> answer record
+//   unanswered   u32 dataset id | u64 position -> "" for every position without an
+//                answer, so the first unanswered task is one seek in a million
 //   tasks        u64 task hash -> task record
 //   suggestions  model id | 0x00 | u64 task hash -> suggestion record
 //   thumbnails   u64 task hash | u32 longest side -> pixels
@@ -26,8 +29,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kSchema = "2";
-constexpr const char* kOldSchema = "1";
+constexpr const char* kSchema = "3";
+// Versions this gloss opens and upgrades to kSchema.
+constexpr const char* kOlderSchemas[] = {"1", "2"};
 
 void append_be(std::string& out, std::uint64_t value, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
@@ -92,17 +96,39 @@ struct Store::Impl {
         tasks(env.open_db("tasks")),
         suggestions(env.open_db("suggestions")),
         thumbnails(env.open_db("thumbnails")),
-        files(env.open_db("files")) {
+        files(env.open_db("files")),
+        unanswered(env.open_db("unanswered")) {
     env.write([&](lmdb::Txn& txn) {
       const auto schema = txn.get(meta, "schema");
-      // An older gloss must refuse a store with records it cannot read,
-      // rather than call them corrupt: mark it before writing any.
-      if (!schema || *schema == kOldSchema) txn.put(meta, "schema", kSchema);
-      else if (*schema != kSchema)
+      if (schema && *schema == kSchema) return;
+      const bool older = std::any_of(std::begin(kOlderSchemas), std::end(kOlderSchemas),
+                                     [&](const char* v) { return schema && *schema == v; });
+      if (schema && !older)
         throw UserError("store " + o.dir.string() + " has schema version " + std::string(*schema) +
-                        "; this gloss reads versions " + kOldSchema + " and " + kSchema +
-                        ": it was written by a newer gloss");
+                        "; this gloss reads versions 1 to " + kSchema + ": it was written by a newer gloss");
+      // An older gloss must refuse a store with records it cannot read or an
+      // index it would not keep, rather than call them corrupt: mark it.
+      if (schema) build_unanswered_index(txn);
+      txn.put(meta, "schema", kSchema);
     });
+  }
+
+  // Upgrading a store from before the index: one pass over each dataset.
+  void build_unanswered_index(lmdb::Txn& txn) const {
+    lmdb::Cursor c(txn, datasets);
+    for (bool ok = c.first(); ok; ok = c.next()) {
+      const DatasetInfo d = decode_dataset(c.key(), c.value());
+      lmdb::Cursor answered(txn, answers);
+      const std::string prefix = u32_key(d.id);
+      bool more = answered.seek(prefix) && has_prefix(answered.key(), prefix);
+      for (std::uint64_t p = 0; p < d.size; ++p) {
+        if (more && read_be(answered.key(), 4, 8) == p) {
+          more = answered.next() && has_prefix(answered.key(), prefix);
+          continue;
+        }
+        txn.put(unanswered, ds_key(d.id, p), "");
+      }
+    }
   }
 
   std::optional<DatasetInfo> find(const lmdb::Txn& txn, std::string_view name) const {
@@ -149,6 +175,7 @@ struct Store::Impl {
     }
     txn.put(items, ds_key(d.id, d.size), hk);
     txn.put(item_pos, pk, u64_key(d.size));
+    txn.put(unanswered, ds_key(d.id, d.size), "");
     ++d.size;
     ++result.added;
   }
@@ -177,7 +204,10 @@ struct Store::Impl {
     const std::string key = ds_key(d.id, *pos);
     const bool fresh = !txn.get(answers, key);
     txn.put(answers, key, encode(a));
-    if (fresh) ++d.answered;
+    if (fresh) {
+      ++d.answered;
+      txn.del(unanswered, key);
+    }
     return fresh;
   }
 
@@ -191,7 +221,7 @@ struct Store::Impl {
   }
 
   lmdb::Env env;
-  MDB_dbi meta, datasets, items, item_pos, answers, tasks, suggestions, thumbnails, files;
+  MDB_dbi meta, datasets, items, item_pos, answers, tasks, suggestions, thumbnails, files, unanswered;
 };
 
 Store::Store(const StoreOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -234,6 +264,7 @@ bool Store::drop_dataset(std::string_view name) {
     impl_->delete_range(txn, impl_->items, prefix);
     impl_->delete_range(txn, impl_->item_pos, prefix);
     impl_->delete_range(txn, impl_->answers, prefix);
+    impl_->delete_range(txn, impl_->unanswered, prefix);
     txn.del(impl_->datasets, name);
     return true;
   });
@@ -314,6 +345,7 @@ bool Store::remove_answer(std::string_view dataset, std::uint64_t task) {
     DatasetInfo d = impl_->require(txn, dataset);
     const auto pos = impl_->position(txn, d, task);
     if (!pos || !txn.del(impl_->answers, ds_key(d.id, *pos))) return false;
+    txn.put(impl_->unanswered, ds_key(d.id, *pos), "");
     --d.answered;
     txn.put(impl_->datasets, d.name, encode_dataset(d));
     return true;
@@ -353,18 +385,16 @@ std::optional<std::uint64_t> Store::first_unanswered(const DatasetInfo& d, std::
   return impl_->env.read([&](lmdb::Txn& txn) -> std::optional<std::uint64_t> {
     const auto size = impl_->find(txn, d.name).value_or(d).size;
     const std::string prefix = u32_key(d.id);
-    // Walks the answered run that starts at `start`; the first gap is unanswered.
-    auto scan = [&](std::uint64_t start, std::uint64_t end) -> std::optional<std::uint64_t> {
-      lmdb::Cursor c(txn, impl_->answers);
-      std::uint64_t expect = start;
-      for (bool ok = c.seek(ds_key(d.id, start)); ok && has_prefix(c.key(), prefix) && expect < end;
-           ok = c.next(), ++expect)
-        if (read_be(c.key(), 4, 8) != expect) return expect;
-      return expect < end ? std::optional(expect) : std::nullopt;
+    // The first indexed position in [start, end), by one seek.
+    auto first_in = [&](std::uint64_t start, std::uint64_t end) -> std::optional<std::uint64_t> {
+      lmdb::Cursor c(txn, impl_->unanswered);
+      if (!c.seek(ds_key(d.id, start)) || !has_prefix(c.key(), prefix)) return std::nullopt;
+      const std::uint64_t p = read_be(c.key(), 4, 8);
+      return p < end ? std::optional(p) : std::nullopt;
     };
     if (from < size)
-      if (auto p = scan(from, size)) return p;
-    return scan(0, std::min(from, size));
+      if (auto p = first_in(from, size)) return p;
+    return first_in(0, std::min(from, size));
   });
 }
 

@@ -28,7 +28,9 @@ void expect_finds_everything(const fs::path& prefix, const fs::path& work) {
       << version.output;
   EXPECT_TRUE(contains(version.output, "model code: " + prefix.string() + "/lib")) << version.output;
   EXPECT_FALSE(contains(version.output, "missing")) << version.output;
-  // The bundled model captions from a folder that is neither the build nor the prefix.
+  // The bundled model captions from a folder that is neither the build nor
+  // the prefix (into an empty store: a cached suggestion would not need it).
+  fs::remove_all(work / "db");
   const auto predict = run_installed(work, gloss, "predict scenes");
   ASSERT_EQ(predict.code, 0) << predict.output;
   EXPECT_TRUE(contains(predict.output, "captioned 3 images")) << predict.output;

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <random>
 #include <set>
 #include <thread>
 
@@ -340,7 +341,7 @@ TEST(Store, RefusesAnotherSchemaVersion) {
   EXPECT_THROW(Store({dir.path()}), UserError);
 }
 
-TEST(Store, VersionOneStoreIsMarkedTwoOnOpen) {
+TEST(Store, OlderStoresAreMarkedThreeOnOpen) {
   test::TempDir dir;
   { Store store({dir.path()}); }
   auto schema = [&] {
@@ -350,14 +351,99 @@ TEST(Store, VersionOneStoreIsMarkedTwoOnOpen) {
     env.read([&](lmdb::Txn& txn) { value = std::string(txn.get(meta, "schema").value_or("")); });
     return value;
   };
-  EXPECT_EQ(schema(), "2");
-  {
-    lmdb::Env env({dir.path()});
-    const MDB_dbi meta = env.open_db("meta");
-    env.write([&](lmdb::Txn& txn) { txn.put(meta, "schema", "1"); });
+  EXPECT_EQ(schema(), "3");
+  for (const char* older : {"1", "2"}) {
+    {
+      lmdb::Env env({dir.path()});
+      const MDB_dbi meta = env.open_db("meta");
+      env.write([&](lmdb::Txn& txn) { txn.put(meta, "schema", older); });
+    }
+    { Store store({dir.path()}); }  // a store from an older gloss opens ...
+    EXPECT_EQ(schema(), "3");       // ... and an older gloss will now refuse it clearly
   }
-  { Store store({dir.path()}); }  // a store from before binary records opens ...
-  EXPECT_EQ(schema(), "2");       // ... and an older gloss will now refuse it clearly
+}
+
+// The first unanswered position from every starting point, the slow way.
+std::optional<std::uint64_t> brute_first_unanswered(const Store& store, const DatasetInfo& d, std::uint64_t from) {
+  for (std::uint64_t i = 0; i < d.size; ++i) {
+    const std::uint64_t p = (from + i) % d.size;
+    if (!store.answer_at(d, p)) return p;
+  }
+  return std::nullopt;
+}
+
+void expect_first_unanswered_right(const Store& store, const std::string& name) {
+  const DatasetInfo d = store.require_dataset(name);
+  for (std::uint64_t from = 0; from <= d.size; ++from)
+    ASSERT_EQ(store.first_unanswered(d, from), brute_first_unanswered(store, d, from)) << name << " from " << from;
+}
+
+std::vector<Task> numbered_tasks(std::uint64_t first, std::uint64_t count) {
+  std::vector<Task> out;
+  for (std::uint64_t h = first; h < first + count; ++h) out.push_back(Task{h, "/img/" + std::to_string(h) + ".png", 8, 8});
+  return out;
+}
+
+TEST(Store, FirstUnansweredFollowsAnswersUndosImportsAndDrops) {
+  test::TempDir dir;
+  Store store({dir.path()});
+  store.add_tasks("a", numbered_tasks(1, 30));
+  store.add_tasks("b", numbered_tasks(11, 30));  // shares tasks 11-30 with "a"
+  std::mt19937 rng(7);
+  for (int step = 0; step < 200; ++step) {
+    const std::uint64_t task = 1 + rng() % 30;
+    if (rng() % 3) {
+      Answer a;
+      a.task = task;
+      a.caption = "x";
+      store.save_answer("a", a);
+    } else {
+      store.remove_answer("a", task);
+    }
+    if (step % 40 == 0) expect_first_unanswered_right(store, "a");
+  }
+  expect_first_unanswered_right(store, "a");
+  expect_first_unanswered_right(store, "b");  // untouched by "a"'s answers
+  std::vector<ImportRecord> records;
+  for (const Task& t : numbered_tasks(25, 20)) {
+    Answer a;
+    a.task = t.hash;
+    a.caption = "imported";
+    records.push_back({t, t.hash % 2 ? std::optional(a) : std::nullopt});
+  }
+  store.import_records("b", records);
+  expect_first_unanswered_right(store, "b");
+  ASSERT_TRUE(store.drop_dataset("b"));
+  store.add_tasks("b", numbered_tasks(100, 5));  // a new dataset of the same name starts clean
+  expect_first_unanswered_right(store, "b");
+  expect_first_unanswered_right(store, "a");
+}
+
+TEST(Store, UpgradeBuildsTheUnansweredIndexOfAnOlderStore) {
+  test::TempDir dir;
+  {
+    Store store({dir.path()});
+    store.add_tasks("a", numbered_tasks(1, 50));
+    for (std::uint64_t h = 1; h <= 50; ++h)
+      if (h % 7 && h < 45) {
+        Answer a;
+        a.task = h;
+        store.save_answer("a", a);
+      }
+  }
+  {
+    // What a gloss before the index left: schema 2, no index.
+    lmdb::Env env({dir.path()});
+    const MDB_dbi meta = env.open_db("meta"), index = env.open_db("unanswered");
+    env.write([&](lmdb::Txn& txn) {
+      txn.put(meta, "schema", "2");
+      lmdb::Cursor c(txn, index);
+      while (c.first()) c.del();
+    });
+  }
+  Store store({dir.path()});
+  expect_first_unanswered_right(store, "a");
+  EXPECT_EQ(store.first_unanswered(store.require_dataset("a"), 0), 6u);
 }
 
 }  // namespace

@@ -1,0 +1,24 @@
+// Everything `gloss stats` prints about a dataset, from one pass over its
+// answers (a million answers are decoded once, not once per table).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/category_stats.h"
+#include "core/compare.h"
+#include "core/stats.h"
+
+namespace gloss {
+
+struct DatasetReport {
+  DatasetStats stats;
+  CategoryStats categories;
+  std::vector<CompareTally> comparisons;
+};
+
+DatasetReport dataset_report(const Store& store, const DatasetInfo& dataset);
+// format_stats, then the category histograms and the comparisons where there are any.
+std::string format_dataset_report(const DatasetReport& report);
+
+}  // namespace gloss

@@ -1,0 +1,60 @@
+// gloss stats' one-pass report prints exactly what the three separate passes
+// (counts, error categories with the guess's scores, blind comparisons) do.
+#include "core/dataset_report.h"
+
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace gloss {
+namespace {
+
+Task task(std::uint64_t hash) {
+  Task t;
+  t.hash = hash;
+  t.path = "/images/" + std::to_string(hash) + ".png";
+  t.width = t.height = 64;
+  return t;
+}
+
+TEST(DatasetReport, OnePassEqualsTheSeparatePasses) {
+  test::TempDir dir;
+  Store store(StoreOptions{dir / "db"});
+  std::vector<Task> tasks;
+  for (std::uint64_t i = 1; i <= 40; ++i) tasks.push_back(task(i));
+  store.add_tasks("d", tasks);
+  const char* categories[] = {"subject", "number", "background", "wording"};
+  for (std::uint64_t i = 1; i <= 36; ++i) {
+    Answer a;
+    a.task = i;
+    a.orig_caption = "a red circle";
+    a.caption = i % 3 ? "a red circle" : "two blue circles";
+    a.model = i % 2 ? "model-a" : "model-b";
+    a.answer = i % 11 == 0 ? AnswerKind::reject : AnswerKind::accept;
+    a.ms_spent = static_cast<std::int64_t>(i) * 100;
+    a.edit_distance = i % 3 ? 0 : 2;
+    if (i % 3 == 0) a.categories = {categories[i % 4], categories[(i + 1) % 4], categories[i % 4]};
+    if (i % 6 == 0) a.extra["guess"] = {categories[i % 4]};
+    if (i % 5 == 0) {
+      CompareRecord c;
+      c.model_a = "model-a";
+      c.model_b = i % 10 ? "model-b" : "model-c";
+      c.choice = i % 4 ? CompareChoice::a : CompareChoice::b;
+      a.compare = c;
+    }
+    store.save_answer("d", a);
+  }
+  const DatasetInfo d = store.require_dataset("d");
+  const DatasetReport report = dataset_report(store, d);
+  const std::string separate = format_stats(dataset_stats(store, d)) +
+                               format_category_stats(category_stats(store, d)) +
+                               format_compare_stats(compare_stats(store, d));
+  EXPECT_EQ(format_dataset_report(report), separate);
+  EXPECT_EQ(report.stats.counts.answered, 36u);
+  EXPECT_EQ(report.categories.counter.answers(), 11u);  // accepted answers with categories: i = 3, 6, ... 36 but 33
+  EXPECT_EQ(report.comparisons.size(), 2u);
+  EXPECT_NE(separate.find("error categories"), std::string::npos) << separate;
+}
+
+}  // namespace
+}  // namespace gloss
