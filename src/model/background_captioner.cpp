@@ -7,6 +7,7 @@
 #include "core/hash.h"
 #include "core/image.h"
 #include "model/captioner.h"
+#include "model/native_format.h"
 
 namespace gloss {
 namespace fs = std::filesystem;
@@ -15,8 +16,12 @@ namespace {
 
 class BackgroundCaptioner : public Captioner {
  public:
-  BackgroundCaptioner(fs::path file, const CaptionerOptions& options)
-      : file_(std::move(file)), id_(hash_hex(content_hash(read_file_bytes(file_, 4LL << 30)))) {
+  BackgroundCaptioner(fs::path file, const CaptionerOptions& options) : file_(std::move(file)) {
+    const std::string bytes = read_file_bytes(file_, 4LL << 30);
+    id_ = hash_hex(content_hash(bytes));
+    // A native file's container is checked here, without torch, so a
+    // truncated or foreign file is refused before the window opens.
+    if (!bytes.starts_with("PK")) decode_native_model(bytes, file_.string());
     loading_ = std::async(std::launch::async, [file = file_, options] { return load_captioner(file, options); });
   }
   ~BackgroundCaptioner() override {
