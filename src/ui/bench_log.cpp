@@ -69,6 +69,12 @@ void open(const std::filesystem::path& file) {
 
 bool enabled() { return g != nullptr; }
 
+void phase(std::string_view name) {
+  if (!g) return;
+  std::fprintf(g->out, "{\"ev\":\"phase\",\"name\":\"%.*s\",\"t\":%.6f}\n", static_cast<int>(name.size()),
+               name.data(), now());
+}
+
 void key_arrival() {
   if (!g) return;
   const double t = now();

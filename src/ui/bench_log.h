@@ -29,6 +29,8 @@ namespace gloss::ui::bench {
 
 void open(const std::filesystem::path& file);  // empty: stays off
 bool enabled();
+// A step of start-up done ("store", "window", "fonts"...): where launch time goes.
+void phase(std::string_view name);
 void key_arrival();
 void dispatch(std::string_view action);
 void moved(std::uint64_t position, std::uint64_t task, bool stall);

@@ -89,7 +89,9 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     // The worker starts on the first image while the window, fonts and
     // shaders are set up, so its suggestion is there when it opens.
     ahead.set_cursor(store.first_unanswered(session.dataset(), 0).value_or(0));
+    bench::phase("scheduler");  // --bench-log hook: session and scheduler started
     Window window("gloss · " + o.dataset, o.width, o.height);
+    bench::phase("window");  // GLFW window, GL context, ImGui, fonts
     GlUploader uploader;
     ImageRenderer renderer;
     TextureCache images(uploader, kImageTextureBytes, kImageUploadPerFrame, kImageTextures);
@@ -97,6 +99,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     CaptionApp app(store, session, ahead, window, images, thumbs, renderer, app_options);
     StopSignals signals;
     app.start();
+    bench::phase("app");  // shaders, texture caches, the app's first state
     while (!app.finished()) {
       window.poll(app.busy() ? 0.0 : 0.25);
       bench::frame_begin();  // --bench-log hook
