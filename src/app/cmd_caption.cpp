@@ -65,8 +65,9 @@ void report_scan_end(const BackgroundScan& scan, const std::string& dataset, con
                 static_cast<unsigned long long>(status.pass.done), static_cast<unsigned long long>(status.pass.listed),
                 status.pass.listing_done ? "" : " found so far", source.c_str());
   if (status.added_later)
-    std::printf("%llu images that arrived in %s while the window was open were added\n",
-                static_cast<unsigned long long>(status.added_later), source.c_str());
+    std::printf("%llu image%s that arrived in %s while the window was open %s added\n",
+                static_cast<unsigned long long>(status.added_later), status.added_later == 1 ? "" : "s",
+                source.c_str(), status.added_later == 1 ? "was" : "were");
 }
 
 // The window opens on the first images found; the rest of the folder
