@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kFirstBatch = 16;    // the first images reach the store (and the window) at once
-constexpr double kBatchSeconds = 0.3;      // later batches: a few commits a second
+constexpr double kBatchSeconds = 1.0;      // later batches: about one commit a second
 constexpr std::size_t kBatchesInFlight = 3;  // the cores probe ahead while a batch commits
 
 double seconds_since(std::chrono::steady_clock::time_point t) {

@@ -31,7 +31,7 @@ struct ProbeBatch;
 struct ScanOptions {
   std::string sidecar_ext;        // "" : no sidecar captions
   unsigned threads = 0;           // probing threads; 0: one per core (at most 8)
-  std::size_t most_batch = 1024;  // most files per commit; batches aim at about 0.3 s each
+  std::size_t most_batch = 8192;  // most files per commit; batches aim at about 1 s each
   std::size_t most_listed_ahead = 1u << 18;  // files listed but not yet probed
   // Files modified less than this long ago are left for a later pass (they
   // may still be being copied in); 0: take everything.
