@@ -130,7 +130,7 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
 
 void register_caption_command(CLI::App& app, AppContext& ctx) {
   auto a = std::make_shared<CaptionArgs>();
-  auto* cmd = app.add_subcommand("caption", "Caption a folder of images in a window, with model suggestions ahead of you");
+  auto* cmd = app.add_subcommand("caption", "Caption a folder of images in a window, with model suggestions ahead of you; the window opens on the first images found while the rest of the folder is indexed");
   cmd->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
   cmd->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
   cmd->add_option("--model", a->model, "Model file, or 'none' to caption by hand (default: the bundled model)");

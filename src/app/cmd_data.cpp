@@ -159,7 +159,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   };
   auto a = std::make_shared<Args>();
 
-  auto* add = app.add_subcommand("add", "Add a folder of images (recursive) or a JSONL of {\"image\": path} to a dataset");
+  auto* add = app.add_subcommand("add", "Add a folder of images (recursive) or a JSONL of {\"image\": path} to a dataset; run again after an interruption, it goes on where it stopped");
   add->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
   add->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
   add->add_option("--sidecar-ext", a->sidecar_ext,
