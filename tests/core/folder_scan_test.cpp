@@ -168,6 +168,17 @@ bool wait_for(const std::function<bool()>& done, std::chrono::seconds limit) {
   return done();
 }
 
+// A background scan into dataset "d" with one probing thread (so that it is
+// still going when the test looks), started and with a first task.
+std::unique_ptr<BackgroundScan> scan_on_one_core(Store& store, const fs::path& folder) {
+  ScanOptions o;
+  o.threads = 1;
+  auto scan = std::make_unique<BackgroundScan>(store, "d", folder, o);
+  scan->start();
+  scan->wait_for_first_task();
+  return scan;
+}
+
 TEST(BackgroundScan, FilesAddedAfterTheFirstPassAreAppendedInOrder) {
   test::TempDir dir;
   write_folder(dir / "images", 20);
@@ -193,11 +204,8 @@ TEST(BackgroundScan, ASessionOnAGrowingDatasetAnswersTheRightTasks) {
   test::TempDir dir;
   write_folder(dir / "images", 1500);
   Store store({dir / "db"});
-  ScanOptions o;
-  o.threads = 1;
-  BackgroundScan scan(store, "d", dir / "images", o);
-  scan.start();
-  scan.wait_for_first_task();
+  const auto started = scan_on_one_core(store, dir / "images");
+  BackgroundScan& scan = *started;
   CaptionSession session(store, "d", "s", "");
   session.open_first_unanswered(1);
   const std::uint64_t size_at_open = session.size();
@@ -222,11 +230,8 @@ TEST(BackgroundScan, StopCancelsTheFirstPass) {
   test::TempDir dir;
   write_folder(dir / "images", 3000);
   Store store({dir / "db"});
-  ScanOptions o;
-  o.threads = 1;
-  BackgroundScan scan(store, "d", dir / "images", o);
-  scan.start();
-  scan.wait_for_first_task();
+  const auto started = scan_on_one_core(store, dir / "images");
+  BackgroundScan& scan = *started;
   scan.stop();
   const BackgroundScanStatus s = scan.status();
   EXPECT_FALSE(s.first_pass_done);
