@@ -8,6 +8,7 @@
 #include "core/background_scan.h"
 #include "core/error.h"
 #include "core/folder_listing.h"
+#include "core/number_text.h"
 #include "core/sidecar.h"
 #include "ui/bench_log.h"
 #include "ui/caption_window.h"
@@ -60,9 +61,9 @@ void report_scan_end(const BackgroundScan& scan, const std::string& dataset, con
   if (!status.failure.empty()) std::fprintf(stderr, "gloss: indexing %s stopped: %s\n", source.c_str(), status.failure.c_str());
   if (const auto report = scan.first_report()) print_scan_report(*report, dataset, sidecar_ext);
   if (!status.first_pass_done && status.failure.empty())
-    std::printf("indexing stopped at %llu of %llu%s files when the window closed: "
+    std::printf("indexing stopped at %s of %s files%s when the window closed: "
                 "gloss caption (or gloss add) on %s again goes on from there\n",
-                static_cast<unsigned long long>(status.pass.done), static_cast<unsigned long long>(status.pass.listed),
+                with_thousands(status.pass.done).c_str(), with_thousands(status.pass.listed).c_str(),
                 status.pass.listing_done ? "" : " found so far", source.c_str());
   if (status.added_later)
     std::printf("%llu image%s that arrived in %s while the window was open %s added\n",

@@ -47,6 +47,11 @@ bool ListingQueue::closed() const {
   return closed_ && files_.empty() && problems_.empty();
 }
 
+bool ListingQueue::listing_ended() const {
+  std::lock_guard lock(mutex_);
+  return closed_;
+}
+
 void ListingQueue::rethrow_failure() const {
   std::lock_guard lock(mutex_);
   if (error_) std::rethrow_exception(error_);

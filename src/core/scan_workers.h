@@ -32,7 +32,8 @@ class ListingQueue {
   // `wait`, blocks until there is something or the listing ended; empty and
   // closed means done.
   bool take(std::size_t most, bool wait, std::vector<std::filesystem::path>& files, std::vector<Problem>& problems);
-  bool closed() const;
+  bool closed() const;  // ... and every file taken
+  bool listing_ended() const;  // every file listed (some may still be queued)
   std::uint64_t listed() const { return listed_.load(); }
   void rethrow_failure() const;
 
