@@ -100,7 +100,7 @@ float draw_indexing_line(ViewContext& c) {
   if (!c.scan || c.scan->first_pass_done || !c.scan->failure.empty()) return 0.f;
   const ScanProgress& p = c.scan->pass;
   const std::string line = "Indexing the folder: " + format_count(p.done) + " of " + format_count(p.listed) +
-                           (p.listing_done ? "" : " found so far") + " files read" +
+                           " files read" + (p.listing_done ? "" : " (more may still be found)") +
                            (p.seconds >= 0.5 && p.bytes_read ? " · " + format_rate(p.bytes_per_second()) : "") +
                            ". The images still to come appear at the end.";
   ImGui::PushFont(c.fonts.small);
