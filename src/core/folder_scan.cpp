@@ -15,7 +15,11 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kFirstBatch = 16;    // the first images reach the store (and the window) at once
-constexpr double kBatchSeconds = 1.0;      // later batches: about one commit a second
+// Later batches: about a second of work each, growing to 5 s on long scans.
+// Every commit rewrites the B-tree pages its random task hashes land on, so
+// fewer, larger commits keep a 250,000-file scan from writing the trees
+// hundreds of times over; the window is long open by then.
+constexpr double kBatchSeconds = 1.0, kMostBatchSeconds = 5.0;
 constexpr std::size_t kBatchesInFlight = 3;  // the cores probe ahead while a batch commits
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -83,7 +87,8 @@ std::string format_scan_summary(const ScanReport& r) {
 
 FolderScan::FolderScan(Store& store, std::string dataset, fs::path source, ScanOptions options)
     : store_(store), dataset_(std::move(dataset)), source_(std::move(source)), options_(std::move(options)),
-      root_(source_root(source_).string()), tally_(fs::is_directory(source_)) {}
+      root_(source_root(source_).string()), tally_(fs::is_directory(source_)),
+      started_(std::chrono::steady_clock::now()) {}
 
 void FolderScan::cancel() {
   cancel_ = true;
@@ -94,7 +99,7 @@ void FolderScan::cancel() {
 ScanProgress FolderScan::progress() const {
   std::lock_guard lock(mutex_);
   ScanProgress p = progress_;
-  if (queue_) p.listed = queue_->listed();
+  if (queue_) p.listed = queue_->listed(), p.listing_done = queue_->listing_ended();
   if (!p.finished) p.seconds = seconds_since(started_);
   return p;
 }
@@ -105,7 +110,6 @@ ScanReport FolderScan::report() const {
 }
 
 void FolderScan::run() {
-  started_ = std::chrono::steady_clock::now();
   ListingQueue queue(options_.most_listed_ahead);
   {
     std::lock_guard lock(mutex_);
@@ -160,7 +164,7 @@ void FolderScan::finish(ListingQueue& queue, std::exception_ptr failure) {
   if (!failure && !cancel_) store_.ensure_dataset(dataset_);  // even a folder without images names a dataset
   std::lock_guard lock(mutex_);
   progress_.listed = queue.listed();
-  progress_.listing_done = queue.closed();
+  progress_.listing_done = queue.listing_ended();
   progress_.seconds = seconds_since(started_);
   progress_.finished = true;
   progress_.cancelled = cancel_;
@@ -177,7 +181,8 @@ void FolderScan::finish(ListingQueue& queue, std::exception_ptr failure) {
 
 std::size_t FolderScan::next_batch_size(std::size_t files, double seconds) const {
   if (files == 0 || seconds <= 0) return kFirstBatch;
-  const double aim = static_cast<double>(files) * kBatchSeconds / seconds;
+  const double target = std::clamp(0.1 * seconds_since(started_), kBatchSeconds, kMostBatchSeconds);
+  const double aim = static_cast<double>(files) * target / seconds;
   return std::clamp(static_cast<std::size_t>(aim), kFirstBatch, options_.most_batch);
 }
 

@@ -31,7 +31,7 @@ struct ProbeBatch;
 struct ScanOptions {
   std::string sidecar_ext;        // "" : no sidecar captions
   unsigned threads = 0;           // probing threads; 0: one per core (at most 8)
-  std::size_t most_batch = 8192;  // most files per commit; batches aim at about 1 s each
+  std::size_t most_batch = 32768;  // most files per commit; batches aim at 1 s to 5 s each
   std::size_t most_listed_ahead = 1u << 18;  // files listed but not yet probed
   // Files modified less than this long ago are left for a later pass (they
   // may still be being copied in); 0: take everything.
@@ -103,7 +103,7 @@ class FolderScan {
   std::string root_;
   ScanTally tally_;
   std::unordered_set<std::string> sidecars_found_;
-  std::chrono::steady_clock::time_point started_;
+  const std::chrono::steady_clock::time_point started_;  // timed from construction: run() follows it
 
   mutable std::mutex mutex_;  // guards progress_ and report_
   ScanProgress progress_;

@@ -132,7 +132,7 @@ Figures streamed(const fs::path& folder, const fs::path& db) {
   FolderScan scan(store, "d", folder);
   std::thread run([&] { scan.run(); });
   Figures f;
-  while (!scan.progress().finished && scan.progress().added == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  while (!scan.progress().finished && scan.progress().done == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
   f.first = since(start);
   run.join();
   f.total = since(start);
