@@ -143,5 +143,21 @@ TEST(StreamedScan, ImagesCopiedInWhileTheWindowIsOpenJoinTheDataset) {
   EXPECT_TRUE(test::contains(out, "3 images that arrived in images while the window was open were added")) << out;
 }
 
+TEST(StreamedScan, CaptionOnAFolderWithoutImagesSaysSoBeforeAnyWindow) {
+  TempDir dir;
+  test::write_text(dir / "notes" / "readme.txt", "no images here");
+  test::write_text(dir / "notes" / "fake.png", "not a png");
+  const CommandResult none = test::run_gloss(dir.path(), "caption d notes --model none");
+  EXPECT_EQ(none.code, 1) << none.output;
+  EXPECT_TRUE(test::contains(none.output, "'d' has no images: notes had none gloss could read")) << none.output;
+  EXPECT_TRUE(test::contains(none.output, "fake.png: not an image")) << none.output;
+  EXPECT_TRUE(test::contains(none.output, "1 other file (not images: captions, notes...) left alone")) << none.output;
+  fs::create_directories(dir / "empty");
+  EXPECT_EQ(test::run_gloss(dir.path(), "caption d empty --model none").code, 1);
+  const CommandResult missing = test::run_gloss(dir.path(), "caption d nowhere --model none");
+  EXPECT_EQ(missing.code, 1) << missing.output;
+  EXPECT_TRUE(test::contains(missing.output, "nowhere: no such file or folder")) << missing.output;
+}
+
 }  // namespace
 }  // namespace gloss
