@@ -1,10 +1,14 @@
-// gloss caption DATASET SOURCE: add the images, then open the captioning window.
+// gloss caption DATASET SOURCE: open the captioning window on the first images
+// found while the rest of SOURCE is indexed behind it.
 #include <cstdio>
 #include <ctime>
 #include <thread>
 
 #include "app/commands.h"
+#include "core/background_scan.h"
 #include "core/error.h"
+#include "core/folder_listing.h"
+#include "core/number_text.h"
 #include "core/sidecar.h"
 #include "ui/bench_log.h"
 #include "model/background_captioner.h"
@@ -50,38 +54,66 @@ std::string model_file_name(const std::string& model) {
   return (model.empty() ? default_model_path() : fs::path(model)).filename().string();
 }
 
+ScanOptions caption_scan_options(const std::string& sidecar_ext) {
+  ScanOptions options;
+  options.sidecar_ext = sidecar_ext;
+  // Leave a core to the window and the model while the folder streams in.
+  options.threads = std::max(2u, std::thread::hardware_concurrency()) - 1;
+  return options;
+}
+
+// After the window: the first pass's report as add prints it, or where it
+// stopped when the window closed first.
+void report_scan_end(const BackgroundScan& scan, const std::string& dataset, const std::string& source,
+                     const std::string& sidecar_ext) {
+  const BackgroundScanStatus status = scan.status();
+  if (!status.failure.empty()) std::fprintf(stderr, "gloss: indexing %s stopped: %s\n", source.c_str(), status.failure.c_str());
+  if (const auto report = scan.first_report()) print_scan_report(*report, dataset, sidecar_ext);
+  if (!status.first_pass_done && status.failure.empty())
+    std::printf("indexing stopped at %s of %s files%s when the window closed: "
+                "gloss caption (or gloss add) on %s again goes on from there\n",
+                with_thousands(status.pass.done).c_str(), with_thousands(status.pass.listed).c_str(),
+                status.pass.listing_done ? "" : " found so far", source.c_str());
+  if (status.added_later)
+    std::printf("%llu image%s that arrived in %s while the window was open %s added\n",
+                static_cast<unsigned long long>(status.added_later), status.added_later == 1 ? "" : "s",
+                source.c_str(), status.added_later == 1 ? "was" : "were");
+}
+
+// The window opens on the first images found; the rest of the folder
+// streams in behind it (docs/scanning.md).
 int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   ui::bench::open(a.bench_log);  // --bench-log: first, so the log times the scan and the model load too
   auto store = ctx.open_store();
   const std::string sidecar_ext = sidecar_extension(a.sidecar_ext);
-  SourceScan scan = scan_with_store(a.source, *store);
-  const SidecarScan sidecars = read_sidecars(scan, sidecar_ext);
-  print_problems(scan.problems);
-  const AddResult added = store->add_tasks(a.dataset, scan.tasks);
-  store_sidecars(*store, sidecars, sidecar_ext);
-  const DatasetInfo info = store->require_dataset(a.dataset);
-  std::printf("'%s': %llu images (%llu added now), %llu already answered\n", a.dataset.c_str(),
-              static_cast<unsigned long long>(info.size), static_cast<unsigned long long>(added.added),
-              static_cast<unsigned long long>(info.answered));
-  // Scan report (issue 8): every skipped file by name, then the counts by reason.
-  for (std::size_t i = 0; i < scan.duplicates.size() && i < 20; ++i)
-    std::fprintf(stderr, "gloss: %s: same bytes as %s, skipped (duplicate)\n", scan.duplicates[i].c_str(),
-                 scan.duplicate_of[i].c_str());
-  if (!scan.problems.empty() || !scan.duplicates.empty())
-    std::printf("%zu files skipped: %s\n", scan.problems.size() + scan.duplicates.size(),
-                count_skipped(scan).c_str());
-  if (info.size == 0)
-    throw UserError("'" + a.dataset + "' has no images: " + a.source + " had none gloss could read");
-  // A model that cannot be loaded does not keep the annotator out: the
-  // window opens without suggestions and says why.
-  std::unique_ptr<Captioner> model;
+  check_source(a.source);
+  BackgroundScan scan(*store, a.dataset, a.source, caption_scan_options(sidecar_ext));
+  scan.start();
+  std::unique_ptr<Captioner> model;  // loads while the first files are read
   std::string model_problem;
   try {
     model = open_model(a.model);
   } catch (const UserError& e) {
     model_problem = e.what();
-    std::fprintf(stderr, "gloss: %s\ngloss: opening the window without suggestions: you caption by hand\n", e.what());
   }
+  scan.wait_for_first_task();
+  const auto info = store->dataset(a.dataset);
+  if (!info || info->size == 0) {
+    scan.stop();
+    report_scan_end(scan, a.dataset, a.source, sidecar_ext);
+    throw UserError("'" + a.dataset + "' has no images: " + a.source + " had none gloss could read");
+  }
+  std::printf("'%s': %llu images%s, %llu already answered\n", a.dataset.c_str(),
+              static_cast<unsigned long long>(info->size),
+              scan.status().first_pass_done ? "" : " so far (the folder is still being indexed)",
+              static_cast<unsigned long long>(info->answered));
+  // A model that cannot be loaded does not keep the annotator out: the
+  // window opens without suggestions and says why.
+  if (!model_problem.empty())
+    std::fprintf(stderr, "gloss: %s\ngloss: opening the window without suggestions: you caption by hand\n",
+                 model_problem.c_str());
+  // A model that cannot be loaded does not keep the annotator out: the
+  // window opens without suggestions and says why.
   ui::CaptionWindowOptions o;
   o.startup_notice = model_problem.empty() ? "" : "No suggestions: the model could not be loaded (" + model_problem + ")";
   o.dataset = a.dataset;
@@ -97,14 +129,18 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   o.replay = a.replay;
   o.screenshot = a.screenshot;
   o.keymap = a.keymap;
-  return ui::run_caption_window(*store, o);
+  o.scan = &scan;
+  const int status = ui::run_caption_window(*store, o);
+  scan.stop();  // what the pass in flight committed stays; the next open goes on from there
+  report_scan_end(scan, a.dataset, a.source, sidecar_ext);
+  return status;
 }
 
 }  // namespace
 
 void register_caption_command(CLI::App& app, AppContext& ctx) {
   auto a = std::make_shared<CaptionArgs>();
-  auto* cmd = app.add_subcommand("caption", "Caption a folder of images in a window, with model suggestions ahead of you");
+  auto* cmd = app.add_subcommand("caption", "Caption a folder of images in a window, with model suggestions ahead of you; the window opens on the first images found while the rest of the folder is indexed");
   cmd->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
   cmd->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
   cmd->add_option("--model", a->model, "Model file, or 'none' to caption by hand (default: the bundled model)");

@@ -43,32 +43,16 @@ SourceScan scan_with_store(const fs::path& source, Store& store) {
 
 namespace {
 
+// Streamed and resumable: a killed add leaves every batch it committed, and
+// the next run reads only what it had not (docs/scanning.md).
 int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& source, const std::string& ext) {
   auto store = ctx.open_store();
-  SourceScan scan = scan_with_store(source, *store);
-  const SidecarScan sidecars = read_sidecars(scan, ext);
-  print_problems(scan.problems);
-  const AddResult r = store->add_tasks(dataset, scan.tasks);
+  ScanOptions options;
+  options.sidecar_ext = ext;
+  FolderScan scan(*store, dataset, source, options);
+  const ScanReport report = run_scan_with_progress(scan);
+  print_scan_report(report, dataset, ext);
   const auto info = store->require_dataset(dataset);
-  std::printf("added %llu images to '%s' (%llu new to the store, %llu already in the dataset)\n",
-              static_cast<unsigned long long>(r.added), dataset.c_str(),
-              static_cast<unsigned long long>(r.new_tasks),
-              static_cast<unsigned long long>(r.already_in_dataset));
-  store_sidecars(*store, sidecars, ext);
-  for (std::size_t i = 0; i < scan.duplicates.size() && i < 20; ++i)
-    std::cerr << "gloss: " << scan.duplicates[i] << ": same bytes as " << scan.duplicate_of[i]
-              << ", skipped (duplicate)\n";
-  if (!scan.duplicates.empty())
-    std::printf("%zu files skipped as duplicates: same bytes as an earlier file (e.g. %s)\n",
-                scan.duplicates.size(), scan.duplicates.front().c_str());
-  if (!scan.problems.empty())
-    std::printf("%zu files could not be added (see above)\n", scan.problems.size());
-  if (!scan.problems.empty() || !scan.duplicates.empty())
-    std::printf("%zu files skipped in all: %s\n", scan.problems.size() + scan.duplicates.size(),
-                count_skipped(scan).c_str());
-  if (!scan.other_files.empty())
-    std::printf("%zu other file%s (not images: captions, notes...) left alone\n", scan.other_files.size(),
-                scan.other_files.size() == 1 ? "" : "s");
   std::printf("'%s' now has %llu tasks\n", dataset.c_str(), static_cast<unsigned long long>(info.size));
   return 0;
 }
@@ -173,7 +157,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   };
   auto a = std::make_shared<Args>();
 
-  auto* add = app.add_subcommand("add", "Add a folder of images (recursive) or a JSONL of {\"image\": path} to a dataset");
+  auto* add = app.add_subcommand("add", "Add a folder of images (recursive) or a JSONL of {\"image\": path} to a dataset; run again after an interruption, it goes on where it stopped");
   add->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
   add->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
   add->add_option("--sidecar-ext", a->sidecar_ext,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/folder_scan.h"
 #include "core/interchange.h"
 #include "core/sidecar_export.h"
 #include "core/sidecar_scan.h"
@@ -39,6 +40,11 @@ void register_headless_placeholders(CLI::App& app, AppContext& ctx);
 // unchanged since, then remembers the ones read now. Says how many were
 // spared when there were any.
 SourceScan scan_with_store(const std::filesystem::path& source, Store& store);
+
+// The streamed scan of add and caption (cmd_scan.cpp): runs SCAN on a
+// thread with a progress bar on stderr; prints what it found, as add does.
+ScanReport run_scan_with_progress(FolderScan& scan);
+void print_scan_report(const ScanReport& report, const std::string& dataset, const std::string& sidecar_ext);
 
 // Sidecar captions (cmd_sidecar.cpp). store_sidecars reports the sidecars
 // of a scan read with read_sidecars and keeps them as suggestions.

@@ -1,4 +1,4 @@
-// A one-line progress bar on stderr for long commands (synth, train,
+// A one-line progress bar on stderr for long commands (add, synth, train,
 // predict). On a terminal it redraws in place; otherwise it prints a line
 // every few seconds so logs stay readable.
 #pragma once
@@ -13,6 +13,8 @@ class ProgressBar {
   ProgressBar(std::string label, long long total);
   // Updates the bar; `detail` is shown after the counts (e.g. "loss 1.23").
   void update(long long done, const std::string& detail = "");
+  // The total grew (files still being listed).
+  void set_total(long long total) { total_ = total; }
   // Draws the final state and ends the line.
   void finish(const std::string& detail = "");
   double seconds() const;

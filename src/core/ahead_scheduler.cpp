@@ -123,6 +123,16 @@ AheadStatus AheadScheduler::status() const {
   return status_;
 }
 
+void AheadScheduler::set_size(std::uint64_t size) {
+  {
+    std::lock_guard lock(mutex_);
+    if (size <= dataset_.size) return;
+    dataset_.size = size;
+    idle_ = false;
+  }
+  wake_.notify_all();
+}
+
 bool AheadScheduler::wait_idle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   return idle_cv_.wait_for(lock, timeout, [&] { return idle_ || stopping_; }) && idle_;

@@ -94,6 +94,9 @@ class AheadScheduler {
   void want_detail(std::uint64_t position, int left, int top, int width, int height);
   // Zoomed out or moved on: no detail wanted.
   void clear_detail();
+  // The dataset grew (its folder is still being indexed): plan up to `size`.
+  // Positions never change, so what was planned and delivered stays right.
+  void set_size(std::uint64_t size);
   // Thumbnails for the visible part of the gallery; count 0 = gallery closed.
   void want_thumbnails(std::uint64_t first, std::uint64_t count);
   // Everything delivered since the last call, oldest first.

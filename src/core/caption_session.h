@@ -68,6 +68,9 @@ class CaptionSession {
   SessionSummary summary() const;
 
   // ---- inputs
+  // Re-reads the dataset's size and counts from the store (one look-up): it
+  // grows while its folder is still being indexed. Positions never change.
+  void refresh_dataset();
   // Pre-fill a task's sidecar caption, where it has one, before asking the
   // model (see docs/caption.md, "Sidecar captions"). Off by default.
   void use_sidecar_suggestions(bool on) { sidecar_suggestions_ = on; }
@@ -107,7 +110,6 @@ class CaptionSession {
 
   void answer_with(AnswerKind kind, std::int64_t now);
   void fill_box(const std::string& text);
-  void refresh_dataset();
   bool offer_sidecar();
 
   Store& store_;

@@ -15,11 +15,12 @@ std::string normal(const fs::path& p) {
   return fs::absolute(p, ec).lexically_normal().string();
 }
 
+}  // namespace
+
 // Sidecar files the scan met as "not an image": those of an image found
 // (added, duplicate or unreadable) are dropped from the problems, the
 // others are captions without an image and are reported as such.
-void drop_sidecar_files(SourceScan& scan, const std::string& ext) {
-  std::unordered_set<std::string> claimed;
+void drop_sidecar_files(SourceScan& scan, const std::string& ext, std::unordered_set<std::string> claimed) {
   for (const Task& t : scan.tasks) claimed.insert(normal(sidecar_path(t.path, ext)));
   for (const std::string& d : scan.duplicates) claimed.insert(normal(sidecar_path(d, ext)));
   for (const Problem& p : scan.problems)
@@ -40,15 +41,18 @@ void drop_sidecar_files(SourceScan& scan, const std::string& ext) {
   scan.problems = std::move(kept);
 }
 
-}  // namespace
-
 SidecarScan read_sidecars(SourceScan& scan, const std::string& ext) {
-  drop_sidecar_files(scan, ext);
+  drop_sidecar_files(scan, ext, {});
+  return read_sidecars_of(scan.tasks, ext);
+}
+
+SidecarScan read_sidecars_of(const std::vector<Task>& tasks, const std::string& ext) {
   SidecarScan out;
-  for (const Task& t : scan.tasks) {
+  for (const Task& t : tasks) {
     try {
       const auto caption = read_sidecar(t.path, ext);
       if (!caption) { ++out.missing; continue; }
+      out.files.push_back(normal(sidecar_path(t.path, ext)));
       if (caption->lines > 1) ++out.multi_line;
       if (caption->text.empty()) out.empty.push_back(t.hash);
       else out.captions.emplace_back(t.hash, caption->text);
@@ -57,6 +61,7 @@ SidecarScan read_sidecars(SourceScan& scan, const std::string& ext) {
       std::string reason = e.what();
       if (reason.rfind(where + ": ", 0) == 0) reason = reason.substr(where.size() + 2);
       out.problems.push_back({where, reason});
+      out.files.push_back(normal(where));
       out.unreadable.push_back(t.hash);
     }
   }
@@ -100,19 +105,37 @@ SidecarSaved save_sidecar_suggestions(Store& store, const SidecarScan& sidecars)
   return saved;
 }
 
+void SidecarTally::add(const SidecarScan& s, const SidecarSaved& batch) {
+  captions += s.captions.size();
+  empty += s.empty.size();
+  unreadable += s.problems.size();
+  missing += s.missing;
+  multi_line += s.multi_line;
+  saved.added += batch.added;
+  saved.replaced += batch.replaced;
+  saved.unchanged += batch.unchanged;
+  saved.cleared += batch.cleared;
+}
+
 std::string format_sidecar_report(const SidecarScan& s, const SidecarSaved& saved, const std::string& ext) {
-  const std::size_t found = s.captions.size() + s.empty.size() + s.problems.size();
+  SidecarTally tally;
+  tally.add(s, saved);
+  return format_sidecar_report(tally, ext);
+}
+
+std::string format_sidecar_report(const SidecarTally& s, const std::string& ext) {
+  const SidecarSaved& saved = s.saved;
+  const std::size_t found = s.captions + s.empty + s.unreadable;
   if (found == 0) return "";
-  std::string out = "read " + std::to_string(s.captions.size()) + " sidecar caption" +
-                    (s.captions.size() == 1 ? "" : "s") + " (" + ext + "): " + std::to_string(saved.added) +
-                    " new, " + std::to_string(saved.replaced) + " replaced by the file's newer text, " +
-                    std::to_string(saved.unchanged) + " unchanged";
-  if (!s.empty.empty()) {
-    out += "; " + std::to_string(s.empty.size()) + " empty (no suggestion";
+  std::string out = "read " + std::to_string(s.captions) + " sidecar caption" + (s.captions == 1 ? "" : "s") +
+                    " (" + ext + "): " + std::to_string(saved.added) + " new, " + std::to_string(saved.replaced) +
+                    " replaced by the file's newer text, " + std::to_string(saved.unchanged) + " unchanged";
+  if (s.empty) {
+    out += "; " + std::to_string(s.empty) + " empty (no suggestion";
     out += saved.cleared ? ", " + std::to_string(saved.cleared) + " stored before cleared)" : ")";
   }
   if (s.multi_line) out += "; " + std::to_string(s.multi_line) + " with several lines, joined with spaces";
-  if (!s.problems.empty()) out += "; " + std::to_string(s.problems.size()) + " unreadable (see above)";
+  if (s.unreadable) out += "; " + std::to_string(s.unreadable) + " unreadable (see above)";
   if (s.missing) out += "; " + std::to_string(s.missing) + " image" + (s.missing == 1 ? "" : "s") + " without one";
   return out + "\n";
 }

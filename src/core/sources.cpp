@@ -7,11 +7,10 @@
 #include <fstream>
 #include <map>
 #include <thread>
-#include <unordered_map>
 
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/folder_listing.h"
 #include "core/hash.h"
 #include "core/image.h"
 #include "core/image_format.h"
@@ -42,12 +41,15 @@ fs::path resolve_image_path(const std::string& reference, const fs::path& base_d
   return fs::absolute(p, ec).lexically_normal();
 }
 
-Task load_task(const fs::path& path) {
+Task load_task(const fs::path& path, std::uint64_t* bytes_read) {
   // A file that is not an image is told apart by its first bytes, without
   // reading (and hashing) the rest: folders also hold captions, videos, notes.
-  if (const std::string head = read_head(path); !head.empty() && sniff_format(head) == ImageFormat::unknown)
+  const std::string head = read_head(path);
+  if (bytes_read) *bytes_read = head.size();
+  if (!head.empty() && sniff_format(head) == ImageFormat::unknown)
     probe_image(head, path.string());  // throws "not an image gloss can read (...)"
   const std::string bytes = read_file_bytes(path);
+  if (bytes_read) *bytes_read += bytes.size();
   const ImageInfo info = probe_image(bytes, path.string());
   Task task;
   task.hash = content_hash(bytes);
@@ -74,146 +76,90 @@ std::vector<ProbeResult> load_tasks(const std::vector<fs::path>& paths) {
   return load_tasks(paths, {}, nullptr, nullptr);
 }
 
-std::vector<ProbeResult> load_tasks(const std::vector<fs::path>& paths, const KnownFiles& known,
-                                    std::vector<FileStamp>* read, std::size_t* unchanged) {
-  std::vector<ProbeResult> results(paths.size());
-  std::vector<FileStamp> stamps(known ? paths.size() : 0);
-  std::vector<char> from_index(paths.size(), 0);
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < paths.size();) {
-      try {
-        if (known) {
-          // Stat before reading: a file changed while being read gets a new stamp next time.
-          stamps[i] = stamp_of(paths[i]);
-          if (stamps[i].size > 0) {
-            if (auto task = known(stamps[i])) {
-              task->path = stamps[i].path;
-              results[i].task = std::move(*task);
-              from_index[i] = 1;
-              continue;
-            }
-          }
+FileProbe probe_file(const fs::path& path, const KnownFiles& known) {
+  FileProbe probe;
+  try {
+    if (known) {
+      // Stat before reading: a file changed while being read gets a new stamp next time.
+      probe.stamp = stamp_of(path);
+      if (probe.stamp.size > 0) {
+        if (auto task = known(probe.stamp)) {
+          task->path = probe.stamp.path;
+          probe.result.task = std::move(*task);
+          probe.known = true;
+          return probe;
         }
-        results[i].task = load_task(paths[i]);
-      } catch (const UserError& e) {
-        // UserError messages start with the path; keep the reason apart.
-        std::string msg = e.what();
-        const std::string prefix = paths[i].string() + ": ";
-        if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
-        results[i].problem = {paths[i].string(), msg};
       }
     }
+    probe.result.task = load_task(path, &probe.bytes_read);
+    probe.stamp.hash = probe.result.task.hash;
+  } catch (const UserError& e) {
+    // UserError messages start with the path; keep the reason apart.
+    std::string msg = e.what();
+    const std::string prefix = path.string() + ": ";
+    if (msg.rfind(prefix, 0) == 0) msg = msg.substr(prefix.size());
+    probe.result.problem = {path.string(), msg};
+  }
+  return probe;
+}
+
+std::vector<ProbeResult> load_tasks(const std::vector<fs::path>& paths, const KnownFiles& known,
+                                    std::vector<FileStamp>* read, std::size_t* unchanged) {
+  std::vector<FileProbe> probes(paths.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < paths.size();) probes[i] = probe_file(paths[i], known);
   };
   const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < n && t < paths.size(); ++t) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
-  for (std::size_t i = 0; known && i < paths.size(); ++i) {
-    if (from_index[i]) {
+  std::vector<ProbeResult> results;
+  results.reserve(paths.size());
+  for (FileProbe& p : probes) {
+    if (p.known) {
       if (unchanged) ++*unchanged;
-    } else if (results[i].ok() && read && stamps[i].size > 0) {
-      stamps[i].hash = results[i].task.hash;
-      read->push_back(std::move(stamps[i]));
+    } else if (known && read && p.result.ok() && p.stamp.size > 0) {
+      read->push_back(std::move(p.stamp));
     }
+    results.push_back(std::move(p.result));
   }
   return results;
 }
-
-namespace {
-
-std::vector<fs::path> list_folder(const fs::path& dir, std::vector<Problem>& problems) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  // Directory symlinks are not followed, so a symlink loop cannot trap us.
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-  if (ec) throw UserError(dir.string() + ": cannot read folder: " + ec.message());
-  for (; it != end; it.increment(ec)) {
-    if (ec) {
-      problems.push_back({dir.string(), "cannot read part of the folder: " + ec.message()});
-      break;
-    }
-    const fs::path& p = it->path();
-    std::error_code sec;
-    if (it->is_symlink(sec)) {
-      std::error_code lec;
-      (void)fs::status(p, lec);
-      if (lec == std::errc::too_many_symbolic_link_levels) {
-        problems.push_back({p.string(), "symbolic link loop: cannot follow it"});
-        continue;
-      }
-      if (lec) {
-        const fs::path target = fs::read_symlink(p, lec);
-        problems.push_back({p.string(), "broken symbolic link (points to " + target.string() + ")"});
-        continue;
-      }
-    }
-    if (it->is_directory(sec)) {
-      if (has_image_extension(p.filename().string())) problems.push_back({p.string(), "is a directory, not an image"});
-      continue;
-    }
-    // Every file is judged by its content (scan_source); hidden ones are not looked at.
-    if (p.filename().string().front() != '.') files.push_back(p);
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-std::vector<fs::path> list_jsonl(const fs::path& file, std::vector<Problem>& problems) {
-  std::ifstream in(file);
-  if (!in) throw UserError(file.string() + ": cannot open");
-  std::vector<fs::path> files;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string where = file.string() + ":" + std::to_string(number);
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) { problems.push_back({where, "not valid JSON"}); continue; }
-    if (!j.is_object() || !j.contains("image") || !j["image"].is_string()) {
-      problems.push_back({where, "needs an \"image\" field with a path"});
-      continue;
-    }
-    files.push_back(resolve_image_path(j["image"].get<std::string>(), file.parent_path()));
-  }
-  return files;
-}
-
-}  // namespace
 
 SourceScan scan_source(const fs::path& source, const KnownFiles& known) {
   SourceScan scan;
   std::error_code ec;
   const auto status = fs::status(source, ec);
   if (ec || !fs::exists(status)) throw UserError(source.string() + ": no such file or folder");
-  std::vector<fs::path> files;
-  if (fs::is_directory(status)) files = list_folder(source, scan.problems);
-  else if (source.extension() == ".jsonl") files = list_jsonl(source, scan.problems);
-  else throw UserError(source.string() + ": a source is a folder of images or a .jsonl file");
+  const std::vector<fs::path> files = list_source(source, scan.problems);
 
-  std::unordered_map<std::uint64_t, std::string> seen;  // hash -> first file with those bytes
-  const bool folder = fs::is_directory(status);
-  for (auto& r : load_tasks(files, known, &scan.read, &scan.unchanged)) {
-    if (!r.ok()) {
-      // In a folder, files that are not images and are not named like one
-      // (sidecar captions, notes, videos) are counted, not reported.
-      const std::string kind = problem_kind(r.problem);
-      if (folder && (kind == "not an image" || kind == "empty") &&
-          !has_image_extension(fs::path(r.problem.where).filename().string()))
-        scan.other_files.push_back(r.problem.where);
-      else
-        scan.problems.push_back(std::move(r.problem));
-      continue;
-    }
-    const auto [earlier, fresh] = seen.emplace(r.task.hash, r.task.path);
-    if (!fresh) {
-      scan.duplicates.push_back(r.task.path);
-      scan.duplicate_of.push_back(earlier->second);
-      continue;
-    }
-    scan.tasks.push_back(std::move(r.task));
-  }
+  ScanTally tally(fs::is_directory(status));
+  for (auto& r : load_tasks(files, known, &scan.read, &scan.unchanged))
+    if (auto task = tally.take(std::move(r), scan)) scan.tasks.push_back(std::move(*task));
   return scan;
+}
+
+std::optional<Task> ScanTally::take(ProbeResult r, SourceScan& scan) {
+  if (!r.ok()) {
+    // In a folder, files that are not images and are not named like one
+    // (sidecar captions, notes, videos) are counted, not reported.
+    const std::string kind = problem_kind(r.problem);
+    if (folder_ && (kind == "not an image" || kind == "empty") &&
+        !has_image_extension(fs::path(r.problem.where).filename().string()))
+      scan.other_files.push_back(r.problem.where);
+    else
+      scan.problems.push_back(std::move(r.problem));
+    return std::nullopt;
+  }
+  const auto [earlier, fresh] = seen_.emplace(r.task.hash, r.task.path);
+  if (!fresh) {
+    scan.duplicates.push_back(r.task.path);
+    scan.duplicate_of.push_back(earlier->second);
+    return std::nullopt;
+  }
+  return std::move(r.task);
 }
 
 std::string problem_kind(const Problem& problem) {

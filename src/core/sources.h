@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/records.h"
@@ -46,8 +47,9 @@ std::string count_skipped(const SourceScan& scan);
 std::filesystem::path resolve_image_path(const std::string& reference,
                                          const std::filesystem::path& base_dir);
 
-// Reads and probes one image file into a Task. Throws UserError naming the file.
-Task load_task(const std::filesystem::path& path);
+// Reads and probes one image file into a Task. Throws UserError naming the
+// file. `bytes_read`, if given, gets how many bytes were read.
+Task load_task(const std::filesystem::path& path, std::uint64_t* bytes_read = nullptr);
 
 // Probes many files on all cores; results in input order. Each entry is
 // either a task (problem.reason empty) or a problem.
@@ -63,11 +65,35 @@ FileStamp stamp_of(const std::filesystem::path& path);
 // The task for a file read before and unchanged since, if there is one.
 using KnownFiles = std::function<std::optional<Task>(const FileStamp&)>;
 
+// One file of a scan: its task or why not, its stamp (with the hash once
+// read), whether the store knew it (then it was not read), bytes read.
+struct FileProbe {
+  ProbeResult result;
+  FileStamp stamp;
+  bool known = false;
+  std::uint64_t bytes_read = 0;
+};
+FileProbe probe_file(const std::filesystem::path& path, const KnownFiles& known);
+
 std::vector<ProbeResult> load_tasks(const std::vector<std::filesystem::path>& paths);
 // With `known`, a file it recognises is not read; the others are, and
 // their stamps (with the hash) are returned in `read`.
 std::vector<ProbeResult> load_tasks(const std::vector<std::filesystem::path>& paths, const KnownFiles& known,
                                     std::vector<FileStamp>* read, std::size_t* unchanged);
+
+// Sorts probe results, taken in source order, into tasks, duplicates
+// (bytes an earlier file had), problems and, in a folder, other files (not
+// images and not named like one: counted, not reported).
+class ScanTally {
+ public:
+  explicit ScanTally(bool folder) : folder_(folder) {}
+  // The task to add, or nullopt when the file went into `into` instead.
+  std::optional<Task> take(ProbeResult result, SourceScan& into);
+
+ private:
+  bool folder_;
+  std::unordered_map<std::uint64_t, std::string> seen_;  // hash -> first file with those bytes
+};
 
 // A folder (recursive) or a .jsonl file. Throws UserError if SOURCE itself
 // cannot be read. `known` (e.g. the store's record of files read before)

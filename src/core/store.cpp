@@ -211,6 +211,18 @@ struct Store::Impl {
     return fresh;
   }
 
+  void remember(lmdb::Txn& txn, const std::vector<FileStamp>& read) const {
+    for (const FileStamp& f : read) {
+      if (f.path.empty() || f.hash == 0) continue;
+      std::string value;
+      append_be(value, f.size, 8);
+      append_be(value, static_cast<std::uint64_t>(f.mtime_ns), 8);
+      append_be(value, f.inode, 8);
+      append_be(value, f.hash, 8);
+      txn.put(files, f.path, value);
+    }
+  }
+
   void delete_range(lmdb::Txn& txn, MDB_dbi dbi, std::string_view prefix) const {
     lmdb::Cursor c(txn, dbi);
     bool ok = c.seek(prefix);
@@ -271,11 +283,17 @@ bool Store::drop_dataset(std::string_view name) {
 }
 
 AddResult Store::add_tasks(std::string_view dataset, const std::vector<Task>& tasks) {
+  return add_tasks(dataset, tasks, {});
+}
+
+AddResult Store::add_tasks(std::string_view dataset, const std::vector<Task>& tasks,
+                           const std::vector<FileStamp>& read) {
   return impl_->env.write([&](lmdb::Txn& txn) {
     AddResult result;
     DatasetInfo d = impl_->ensure(txn, dataset);
     for (const auto& t : tasks) impl_->add(txn, d, t, result);
     txn.put(impl_->datasets, d.name, encode_dataset(d));
+    impl_->remember(txn, read);
     return result;
   });
 }
@@ -456,17 +474,7 @@ std::optional<std::uint64_t> Store::known_file(const FileStamp& file) const {
 
 void Store::remember_files(const std::vector<FileStamp>& files) {
   if (files.empty()) return;
-  impl_->env.write([&](lmdb::Txn& txn) {
-    for (const FileStamp& f : files) {
-      if (f.path.empty() || f.hash == 0) continue;
-      std::string value;
-      append_be(value, f.size, 8);
-      append_be(value, static_cast<std::uint64_t>(f.mtime_ns), 8);
-      append_be(value, f.inode, 8);
-      append_be(value, f.hash, 8);
-      txn.put(impl_->files, f.path, value);
-    }
-  });
+  impl_->env.write([&](lmdb::Txn& txn) { impl_->remember(txn, files); });
 }
 
 std::size_t Store::map_size() const { return impl_->env.map_size(); }

@@ -71,6 +71,10 @@ class Store {
   // Adds tasks to the dataset in order; a task already in it is counted, not
   // added again. One transaction.
   AddResult add_tasks(std::string_view dataset, const std::vector<Task>& tasks);
+  // The same, and remembers the files read for them (remember_files) in the
+  // same transaction: a scan killed at any point never leaves a file
+  // remembered whose task is not in the dataset.
+  AddResult add_tasks(std::string_view dataset, const std::vector<Task>& tasks, const std::vector<FileStamp>& read);
   // Tasks and answers together, all or nothing.
   ImportResult import_records(std::string_view dataset, const std::vector<ImportRecord>& records);
   std::optional<Task> task(std::uint64_t hash) const;

@@ -52,6 +52,7 @@ void CaptionApp::notice(const std::string& text) {
 std::filesystem::path CaptionApp::frame() {
   const auto position_before = session_.position();
   const auto generation_before = session_.box_generation();
+  follow_scan();
   drain_results();
   // In the compare window an arriving caption can answer the open task (identical captions).
   if (session_.position() != position_before) after_move(position_before, generation_before);
@@ -119,6 +120,27 @@ void CaptionApp::drain_results() {
   }
 }
 
+// The dataset grows while its folder is indexed: a few times a second its
+// size is read again (one store look-up), the scheduler told, and the end of
+// the first pass told once in a notice (the full report goes to the terminal
+// when the window closes).
+void CaptionApp::follow_scan() {
+  if (!options_.scan || now_s() < scan_read_at_ + 0.25) return;
+  scan_read_at_ = now_s();
+  scan_ = options_.scan->status();
+  const std::uint64_t before = session_.size();
+  session_.refresh_dataset();
+  if (session_.size() > before) ahead_.set_size(session_.size());
+  // After any notice on screen (why there is no model, say) has been read.
+  if (scan_->first_pass_done && !scan_end_told_ && scan_read_at_ >= view_.notice_until) {
+    scan_end_told_ = true;
+    if (const auto report = options_.scan->first_report()) {
+      notice("Indexing done: " + format_scan_summary(*report));
+      view_.notice_until = now_s() + 8.0;
+    }
+  }
+}
+
 // The caption panel grows with the suggestion (its diff wraps), up to four lines.
 static float caption_panel_height(const ViewContext& c, float text_width) {
   const float fixed = 140.f * c.scale;
@@ -139,6 +161,7 @@ void CaptionApp::draw(Intents& out) {
                 ahead_.status(), options_.ahead, options_.model_label, window_.content_scale(), now_s()};
   c.errors = errors_;
   c.compare = compare_;
+  if (scan_) c.scan = &*scan_;
   if (view_.histogram && !compare_) {
     c.histograms = errors_ ? errors_->counts().histograms() : guesses_.histograms();
     c.histogram_guesses = !errors_;

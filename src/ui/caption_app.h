@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/background_scan.h"
 #include "core/caption_session.h"
 #include "core/category_stats.h"
 #include "core/compare_pass.h"
@@ -38,6 +39,8 @@ struct CaptionAppOptions {
   ErrorPass* errors = nullptr;
   // The compare window (gloss compare): two captions judged blind.
   ComparePass* compare = nullptr;
+  // gloss caption on a folder still being indexed: followed a few times a second.
+  const BackgroundScan* scan = nullptr;
 };
 
 class CaptionApp {
@@ -56,6 +59,7 @@ class CaptionApp {
 
  private:
   void drain_results();
+  void follow_scan();
   void draw(Intents& out);
   void apply(const Intents& in);
   void handle_chord(const Chord& chord);
@@ -105,6 +109,11 @@ class CaptionApp {
   // counted when the histogram is first shown and kept up to date after that.
   CategoryCounter guesses_;
   bool guesses_loaded_ = false;
+
+  // The folder scan as last read (follow_scan), and whether its end was told.
+  std::optional<BackgroundScanStatus> scan_;
+  double scan_read_at_ = 0;
+  bool scan_end_told_ = false;
 
   std::size_t replay_next_ = 0;
   double replay_wait_until_ = 0;

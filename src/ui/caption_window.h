@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/background_scan.h"
 #include "core/store.h"
 #include "core/captioner.h"
 
@@ -35,6 +36,9 @@ struct CaptionWindowOptions {
   // is one, before the model's suggestion. Captioning only.
   bool sidecar_suggestions = false;
   std::string startup_notice;  // shown over the first image (e.g. why there is no model)
+  // The folder still being indexed (gloss caption): the dataset grows while
+  // the window is open, and the status bar and gallery say how far it is.
+  const BackgroundScan* scan = nullptr;
   int width = 1280;
   int height = 800;
 };

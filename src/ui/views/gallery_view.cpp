@@ -94,10 +94,26 @@ void draw_cell(ViewContext& c, Intents& out, std::uint64_t position, std::uint64
   ImGui::PopID();
 }
 
+// Above the grid while the folder is still being indexed: how far, and
+// where the images still to come will be.
+float draw_indexing_line(ViewContext& c) {
+  if (!c.scan || c.scan->first_pass_done || !c.scan->failure.empty()) return 0.f;
+  const ScanProgress& p = c.scan->pass;
+  const std::string line = "Indexing the folder: " + format_count(p.done) + " of " + format_count(p.listed) +
+                           " files read" + (p.listing_done ? "" : " (more may still be found)") +
+                           (p.seconds >= 0.5 && p.bytes_read ? " · " + format_rate(p.bytes_per_second()) : "") +
+                           ". The images still to come appear at the end.";
+  ImGui::PushFont(c.fonts.small);
+  ImGui::TextColored(theme::waiting, "%s", line.c_str());
+  ImGui::PopFont();
+  return ImGui::GetItemRectSize().y + ImGui::GetStyle().ItemSpacing.y;
+}
+
 }  // namespace
 
 void draw_gallery(ViewContext& c, Intents& out, ImVec2 size) {
   const float cell = 200.f * c.scale;
+  size.y -= draw_indexing_line(c);
   ImGui::BeginChild("##gallery", size, false);
   const int columns = std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / cell));
   const std::uint64_t total = c.session.size();

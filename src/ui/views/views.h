@@ -11,6 +11,7 @@
 
 #include <imgui.h>
 
+#include "core/background_scan.h"
 #include "core/caption_session.h"
 #include "core/category_stats.h"
 #include "core/compare_pass.h"
@@ -86,6 +87,8 @@ struct ViewContext {
   // the classifier's guesses for this dataset's corrections (caption window).
   std::vector<CategoryHistogram> histograms;
   bool histogram_guesses = false;
+  // The folder still being indexed (gloss caption), if any.
+  const BackgroundScanStatus* scan = nullptr;
 };
 
 // "1,200"
