@@ -35,7 +35,7 @@ struct CaptionArgs {
   std::uint64_t ahead = 32;
 };
 
-std::unique_ptr<Captioner> open_model(const std::string& model) {
+std::unique_ptr<BackgroundCaptioner> open_model(const std::string& model) {
   if (model == "none") return nullptr;
   const fs::path path = model.empty() ? default_model_path() : fs::path(model);
   if (model.empty() && !fs::exists(path))
@@ -44,10 +44,10 @@ std::unique_ptr<Captioner> open_model(const std::string& model) {
   CaptionerOptions options;
   // Leave a core to the window: typing must never lag behind the model.
   options.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
-  // The window opens (and shows cached suggestions) while libtorch and the
+  // The window opens (and shows cached suggestions) before libtorch and the
   // weights load; a model that fails to load says so on the tasks it would
   // have captioned.
-  return load_captioner_in_background(path, options);
+  return std::make_unique<BackgroundCaptioner>(path, options);
 }
 
 std::string model_file_name(const std::string& model) {
@@ -85,18 +85,22 @@ void report_scan_end(const BackgroundScan& scan, const std::string& dataset, con
 int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   ui::bench::open(a.bench_log);  // --bench-log: first, so the log times the scan and the model load too
   auto store = ctx.open_store();
+  ui::bench::phase("store");
   const std::string sidecar_ext = sidecar_extension(a.sidecar_ext);
   check_source(a.source);
   BackgroundScan scan(*store, a.dataset, a.source, caption_scan_options(sidecar_ext));
   scan.start();
-  std::unique_ptr<Captioner> model;  // loads while the first files are read
+  ui::bench::phase("scan started");
+  std::unique_ptr<BackgroundCaptioner> model;  // loads once the window is up
   std::string model_problem;
   try {
     model = open_model(a.model);
   } catch (const UserError& e) {
     model_problem = e.what();
   }
+  ui::bench::phase("model file");  // read and checked; libtorch and the weights load behind
   scan.wait_for_first_task();
+  ui::bench::phase("first task");
   const auto info = store->dataset(a.dataset);
   if (!info || info->size == 0) {
     scan.stop();
@@ -112,13 +116,12 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   if (!model_problem.empty())
     std::fprintf(stderr, "gloss: %s\ngloss: opening the window without suggestions: you caption by hand\n",
                  model_problem.c_str());
-  // A model that cannot be loaded does not keep the annotator out: the
-  // window opens without suggestions and says why.
   ui::CaptionWindowOptions o;
   o.startup_notice = model_problem.empty() ? "" : "No suggestions: the model could not be loaded (" + model_problem + ")";
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.captioner = model.get();
+  if (model) o.on_window_ready = [m = model.get()] { m->start_loading(); };
   // A sidecar is the suggestion where there is one, unless a model was
   // asked for by name: then that model's suggestions are what to review.
   o.sidecar_suggestions = a.model.empty() || a.model == "none";

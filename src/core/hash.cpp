@@ -10,6 +10,15 @@ std::uint64_t content_hash(std::string_view bytes) {
   return XXH3_64bits(bytes.data(), bytes.size());
 }
 
+std::uint64_t content_hash(std::string_view first, std::string_view second) {
+  XXH3_state_t state;
+  XXH3_INITSTATE(&state);
+  XXH3_64bits_reset(&state);
+  XXH3_64bits_update(&state, first.data(), first.size());
+  XXH3_64bits_update(&state, second.data(), second.size());
+  return XXH3_64bits_digest(&state);
+}
+
 std::string hash_hex(std::uint64_t hash) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));

@@ -9,6 +9,9 @@
 namespace gloss {
 
 std::uint64_t content_hash(std::string_view bytes);
+// The hash of the parts one after the other, as content_hash of their
+// concatenation, without making it.
+std::uint64_t content_hash(std::string_view first, std::string_view second);
 // 16 lower-case hex digits.
 std::string hash_hex(std::uint64_t hash);
 std::optional<std::uint64_t> parse_hash_hex(std::string_view hex);

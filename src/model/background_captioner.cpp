@@ -1,8 +1,5 @@
 #include "model/background_captioner.h"
 
-#include <future>
-#include <mutex>
-
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/image.h"
@@ -12,61 +9,54 @@
 namespace gloss {
 namespace fs = std::filesystem;
 
-namespace {
+BackgroundCaptioner::BackgroundCaptioner(fs::path file, const CaptionerOptions& options)
+    : file_(std::move(file)), options_(options) {
+  const std::string bytes = read_file_bytes(file_, 4LL << 30);
+  id_ = hash_hex(content_hash(bytes));
+  if (!bytes.starts_with("PK")) decode_native_model(bytes, file_.string());
+}
 
-class BackgroundCaptioner : public Captioner {
- public:
-  BackgroundCaptioner(fs::path file, const CaptionerOptions& options) : file_(std::move(file)) {
-    const std::string bytes = read_file_bytes(file_, 4LL << 30);
-    id_ = hash_hex(content_hash(bytes));
-    // A native file's container is checked here, without torch, so a
-    // truncated or foreign file is refused before the window opens.
-    if (!bytes.starts_with("PK")) decode_native_model(bytes, file_.string());
-    loading_ = std::async(std::launch::async, [file = file_, options] { return load_captioner(file, options); });
-  }
-  ~BackgroundCaptioner() override {
-    if (loading_.valid()) loading_.wait();
-  }
+BackgroundCaptioner::~BackgroundCaptioner() {
+  if (loading_.valid()) loading_.wait();
+}
 
-  const std::string& id() const override { return id_; }
-
-  std::string describe() const override {
+void BackgroundCaptioner::start_loading() {
+  std::call_once(start_once_, [this] {
+    loading_ = std::async(std::launch::async, [file = file_, options = options_] { return load_captioner(file, options); });
     std::lock_guard lock(mutex_);
-    if (model_) return model_->describe();
-    return file_.filename().string() + " (loading)";
+    started_ = true;
+    started_cv_.notify_all();
+  });
+}
+
+std::string BackgroundCaptioner::describe() const {
+  std::lock_guard lock(mutex_);
+  if (model_) return model_->describe();
+  return file_.filename().string() + " (loading)";
+}
+
+std::vector<Caption> BackgroundCaptioner::caption(const std::vector<const Image*>& batch) {
+  return model().caption(batch);
+}
+
+// Waits for the load without holding mutex_, so describe() never blocks.
+Captioner& BackgroundCaptioner::model() {
+  {
+    std::unique_lock lock(mutex_);
+    started_cv_.wait_for(lock, kStartGrace, [this] { return started_; });
   }
-
-  std::vector<Caption> caption(const std::vector<const Image*>& batch) override { return model().caption(batch); }
-
- private:
-  // Waits for the load without holding mutex_, so describe() never blocks.
-  Captioner& model() {
-    std::call_once(resolved_, [this] {
-      try {
-        auto loaded = loading_.get();
-        std::lock_guard lock(mutex_);
-        model_ = std::move(loaded);
-      } catch (const std::exception& e) {
-        error_ = e.what();
-      }
-    });
-    if (!model_) throw UserError(error_);
-    return *model_;
-  }
-
-  fs::path file_;
-  std::string id_;
-  mutable std::mutex mutex_;
-  std::future<std::unique_ptr<Captioner>> loading_;
-  std::once_flag resolved_;
-  std::unique_ptr<Captioner> model_;
-  std::string error_;
-};
-
-}  // namespace
-
-std::unique_ptr<Captioner> load_captioner_in_background(const fs::path& file, const CaptionerOptions& options) {
-  return std::make_unique<BackgroundCaptioner>(file, options);
+  start_loading();
+  std::call_once(resolved_, [this] {
+    try {
+      auto loaded = loading_.get();
+      std::lock_guard lock(mutex_);
+      model_ = std::move(loaded);
+    } catch (const std::exception& e) {
+      error_ = e.what();
+    }
+  });
+  if (!model_) throw UserError(error_);
+  return *model_;
 }
 
 }  // namespace gloss

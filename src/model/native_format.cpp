@@ -86,7 +86,7 @@ std::string encode_native_model(const NativeModelFile& file) {
   out += json;
   put_u64(out, file.weights.size());
   out += file.weights;
-  put_u64(out, content_hash(json + file.weights));
+  put_u64(out, content_hash(json, file.weights));
   return out;
 }
 
@@ -119,7 +119,7 @@ NativeModelFile decode_native_model(const std::string& bytes, const std::string&
   if (in.left() != 0)
     throw UserError(what + ": damaged gloss model (" + std::to_string(in.left()) +
                     " unexpected bytes after the end)");
-  if (checksum != content_hash(json + file.weights))
+  if (checksum != content_hash(json, file.weights))
     throw UserError(what + ": damaged gloss model (checksum mismatch)");
   try {
     file.meta = nlohmann::json::parse(json);

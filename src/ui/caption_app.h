@@ -56,6 +56,8 @@ class CaptionApp {
   bool finished() const;
   // True when the next frame should come at once rather than waiting for input.
   bool busy() const;
+  // The open image has been drawn at least once (start-up is over).
+  bool image_shown() const { return view_.image_drawn; }
 
  private:
   void drain_results();

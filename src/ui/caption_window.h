@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -18,6 +19,8 @@ struct CaptionWindowOptions {
   std::string dataset;
   std::string session_name;
   Captioner* captioner = nullptr;  // null: manual captioning
+  // Called once the window is up (e.g. to start loading the model then).
+  std::function<void()> on_window_ready;
   std::string model_label;
   std::uint64_t ahead = 32;
   std::filesystem::path replay;      // empty: interactive

@@ -124,6 +124,7 @@ void draw_image_pane(ViewContext& c, Intents& out, ImVec2 size) {
   c.renderer.draw(dl, *texture, a, ImVec2(a.x + w, a.y + h), nearest,
                   static_cast<ImageRenderer::Background>(c.view.background));
   draw_detail(c, out, dl, *texture, min, max, a, scale);
+  c.view.image_drawn = true;
   bench::drawn(c.session.task().hash);  // --bench-log hook
   char label[96];
   const int n = c.view.zoom > 0.f ? std::snprintf(label, sizeof label, "%.0f%%", scale * 100.f)

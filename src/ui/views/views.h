@@ -27,6 +27,7 @@ namespace gloss::ui {
 
 // View state the app owns; the widgets' edit buffers live here too.
 struct ViewState {
+  bool image_drawn = false;          // an image has been on screen since the window opened
   bool gallery = false;
   bool help = false;
   bool jump = false;
