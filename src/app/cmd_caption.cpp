@@ -107,7 +107,7 @@ void register_caption_command(CLI::App& app, AppContext& ctx) {
   auto* cmd = app.add_subcommand("caption", "Caption a folder of images in a window, with model suggestions ahead of you");
   cmd->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
   cmd->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
-  cmd->add_option("--model", a->model, "Model file, or 'none' to caption by hand (default: the bundled model)");
+  cmd->add_option("--model", a->model, "Model file (.gloss, TorchScript .pt, endpoint .json: docs/models.md), or 'none' to caption by hand (default: the bundled model)");
   cmd->add_option("--ahead", a->ahead, "Suggestions to keep ready ahead of the cursor")->check(CLI::Range(1, 4096));
   cmd->add_option("--sidecar-ext", a->sidecar_ext,
                   "Caption file beside each image, shown as its suggestion unless --model names a model (default .txt)");

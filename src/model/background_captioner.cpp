@@ -7,6 +7,7 @@
 #include "core/hash.h"
 #include "core/image.h"
 #include "model/captioner.h"
+#include "model/endpoint_model.h"
 
 namespace gloss {
 namespace fs = std::filesystem;
@@ -61,6 +62,9 @@ class BackgroundCaptioner : public Captioner {
 }  // namespace
 
 std::unique_ptr<Captioner> load_captioner_in_background(const fs::path& file, const CaptionerOptions& options) {
+  // Nothing to wait for: an endpoint model is a few lines of JSON.
+  std::error_code ec;
+  if (fs::exists(file, ec) && is_endpoint_file(file)) return load_captioner(file, options);
   return std::make_unique<BackgroundCaptioner>(file, options);
 }
 
