@@ -33,7 +33,8 @@ void draw_status_bar(ViewContext& c, float height) {
                        static_cast<unsigned long long>(sum.stalls));
     if (!c.ahead.model_problem.empty()) {  // a server down or timing out: say so until it answers again
       ImGui::SameLine(0, gap);
-      ImGui::TextColored(theme::deleted, "model unavailable: %s", c.ahead.model_problem.c_str());
+      ImGui::TextColored(theme::deleted, "model unavailable · retrying");  // the whole message: on the image, and here on hover
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.ahead.model_problem.c_str());
     }
   }
   ImGui::SameLine(0, gap);
