@@ -104,10 +104,11 @@ void CaptionSession::offer_failure(std::uint64_t task, const std::string& reason
   if (suggestion_state_ == SuggestionState::waiting) suggestion_state_ = SuggestionState::failed;
 }
 
+// Kept without a model of the session's own too: gloss compare shows it.
 void CaptionSession::offer_suggestion_error(std::uint64_t task, const std::string& reason, bool retrying) {
-  if (task != task_.hash || suggestion_state_ != SuggestionState::waiting) return;
+  if (task != task_.hash || answer_ || suggestion_state_ == SuggestionState::ready) return;
   suggestion_error_ = reason;
-  if (!retrying) suggestion_state_ = SuggestionState::failed;
+  if (!retrying && suggestion_state_ == SuggestionState::waiting) suggestion_state_ = SuggestionState::failed;
 }
 
 void CaptionSession::answer_with(AnswerKind kind, std::int64_t now) {

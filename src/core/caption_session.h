@@ -82,7 +82,8 @@ class CaptionSession {
   void offer_suggestion(std::uint64_t task, const Suggestion& suggestion);
   void offer_failure(std::uint64_t task, const std::string& reason);
   // The model could not caption `task`; `retrying`: it will be asked again,
-  // so the task keeps waiting, otherwise it has no suggestion.
+  // so the task keeps waiting, otherwise it has no suggestion. Ignored once
+  // the task has a suggestion or an answer.
   void offer_suggestion_error(std::uint64_t task, const std::string& reason, bool retrying);
 
   // ---- actions; answering ones save durably, then open the next unanswered task

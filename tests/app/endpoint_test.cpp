@@ -145,5 +145,35 @@ TEST(Endpoint, WithoutLogprobsThereIsNoConfidenceRatherThanAnInventedOne) {
   EXPECT_TRUE(std::isnan(c.confidence()));
 }
 
+TEST(EndpointPredict, ExitsOneNamingTheServerWhenNothingCouldBeCaptioned) {
+  TempDir dir;
+  for (std::uint32_t i = 0; i < 7; ++i) test::write_test_png(dir / ("images/" + std::to_string(i) + ".png"), i, 20, 16);
+  const std::string url = "http://127.0.0.1:" + std::to_string(test::free_port()) + "/v1";
+  test::write_endpoint_file(dir / "down.json", url);
+  const auto down = test::run_gloss(dir.path(), "predict images --model down.json");
+  EXPECT_EQ(down.code, 1) << down.output;
+  EXPECT_NE(down.output.find("nothing could be captioned: " + url + " (test): connection refused"), std::string::npos)
+      << down.output;
+  EXPECT_NE(down.output.find("2 more images not captioned"), std::string::npos) << "five named, the rest counted\n"
+                                                                                   << down.output;
+}
+
+TEST(EndpointPredict, CachesWhatTheServerCaptionedAndAsksAgainForTheRest) {
+  TempDir dir;
+  for (std::uint32_t i = 0; i < 4; ++i) test::write_test_png(dir / ("images/" + std::to_string(i) + ".png"), i, 20, 16);
+  ServerProcess server(bad_server("--mode flaky --fail 2"));
+  test::write_endpoint_file(dir / "flaky.json", server.url(), ", \"concurrency\": 1");
+  const auto first = test::run_gloss(dir.path(), "predict images --model flaky.json");
+  EXPECT_EQ(first.code, 0) << first.output;
+  EXPECT_NE(first.output.find("captioned 2 images"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find("HTTP 503: loading model, try again"), std::string::npos) << first.output;
+  EXPECT_NE(first.output.find("2 images not captioned (named above); run again to retry them"), std::string::npos)
+      << first.output;
+  const auto second = test::run_gloss(dir.path(), "predict images --model flaky.json");
+  EXPECT_EQ(second.code, 0) << second.output;
+  EXPECT_NE(second.output.find("2 already captioned, 2 to caption"), std::string::npos) << second.output;
+  EXPECT_NE(second.output.find("captioned 2 images"), std::string::npos) << second.output;
+}
+
 }  // namespace
 }  // namespace gloss

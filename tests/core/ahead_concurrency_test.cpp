@@ -119,12 +119,23 @@ TEST(AheadConcurrency, AJumpServesTheNewCursorBeforeTheOldNeighbourhood) {
   EXPECT_LE(at_new - started.begin(), 2);
 }
 
+// Three images and a quick server that fails one of them `times` times; the
+// cursor at the first.
+struct FailingServer {
+  Fixture f{3};
+  SlowServerCaptioner model{2, 1ms};
+  std::unique_ptr<AheadScheduler> ahead;
+  FailingServer(int position, int times, bool retry_later) {
+    model.fail(position, times, retry_later);
+    ahead = std::make_unique<AheadScheduler>(*f.store, f.dataset, &model, small_window());
+    ahead->set_cursor(0);
+  }
+};
+
 TEST(AheadConcurrency, RetriesWhatIsWorthRetryingAndShowsTheErrorMeanwhile) {
-  Fixture f(3);
-  SlowServerCaptioner model(2, 1ms);
-  model.fail(0, 2, true);
-  AheadScheduler ahead(*f.store, f.dataset, &model, small_window());
-  ahead.set_cursor(0);
+  FailingServer server(0, 2, true);
+  SlowServerCaptioner& model = server.model;
+  AheadScheduler& ahead = *server.ahead;
   const auto results = collect(ahead, 4500ms);  // backoff 1 s, then 2 s
   std::vector<std::string> errors;
   bool captioned = false;
@@ -144,11 +155,10 @@ TEST(AheadConcurrency, RetriesWhatIsWorthRetryingAndShowsTheErrorMeanwhile) {
 }
 
 TEST(AheadConcurrency, DoesNotRetryAReplyThatWillNotChangeAndGoesOn) {
-  Fixture f(3);
-  SlowServerCaptioner model(2, 1ms);
-  model.fail(1, 100, false);
-  AheadScheduler ahead(*f.store, f.dataset, &model, small_window());
-  ahead.set_cursor(0);
+  FailingServer server(1, 100, false);
+  SlowServerCaptioner& model = server.model;
+  AheadScheduler& ahead = *server.ahead;
+  const Fixture& f = server.f;
   ASSERT_TRUE(ahead.wait_idle(5s));
   const auto results = collect(ahead, 1500ms);
   EXPECT_EQ(model.calls(1), 1);
