@@ -220,8 +220,30 @@ int run_eval(const AppContext& ctx, const std::string& data_name, const std::str
   return 0;
 }
 
+// One line per image of the source: {"image", "caption", "confidence"}, the
+// caption and confidence null where there is none. Written to a temporary
+// file and renamed, so a failed run never leaves half a file.
+void write_predictions(const Store& store, const std::string& model_id, const std::vector<Task>& tasks,
+                       const fs::path& out) {
+  const fs::path partial = out.string() + ".partial";
+  {
+    std::ofstream file(partial, std::ios::binary);
+    if (!file) throw UserError(out.string() + ": cannot write here");
+    for (const Task& t : tasks) {
+      const auto s = store.suggestion(model_id, t.hash);
+      nlohmann::json line = {{"image", t.path}, {"caption", nullptr}, {"confidence", nullptr}};
+      if (s) line["caption"] = s->caption;
+      if (s && has_confidence(*s)) line["confidence"] = s->confidence;
+      file << line.dump() << "\n";
+    }
+    if (!file.flush()) throw UserError(out.string() + ": write failed (disk full?)");
+  }
+  fs::rename(partial, out);
+  std::printf("predictions written to %s\n", out.c_str());
+}
+
 int run_predict(const AppContext& ctx, const fs::path& source, const std::string& model_path,
-                const std::string& dataset, int beam, int batch, int threads) {
+                const std::string& dataset, const fs::path& out, int beam, int batch, int threads) {
   auto store = ctx.open_store();
   const SourceScan scan = scan_with_store(source, *store);
   print_problems(scan.problems);
@@ -254,6 +276,7 @@ int run_predict(const AppContext& ctx, const fs::path& source, const std::string
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("captioned %zu images in %.1f s (%.1f images/s)%s\n", written, seconds,
               seconds > 0 ? written / seconds : 0.0, g_stop ? " — interrupted; run again to finish" : "");
+  if (!out.empty()) write_predictions(*store, model->id(), scan.tasks, out);
   if (written == 0 && !failure.empty()) throw UserError("nothing could be captioned: " + failure);
   if (written < todo.size() && !failure.empty() && !g_stop)
     std::fprintf(stderr, "gloss: %zu images not captioned (named above); run again to retry them\n",
@@ -311,17 +334,20 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
     ctx.action = [&ctx, e] { return run_eval(ctx, e->data, e->model, e->out, e->beam, e->batch, e->threads); };
   });
 
-  struct PredictArgs { std::string source, model, dataset; int beam = 1, batch = 8, threads = default_threads(); };
+  struct PredictArgs { std::string source, model, dataset, out; int beam = 1, batch = 8, threads = default_threads(); };
   auto p = std::make_shared<PredictArgs>();
   auto* predict = app.add_subcommand("predict", "Pre-caption a source into the store's suggestion cache (cached ones are skipped)");
   predict->add_option("SOURCE", p->source, "Folder of images or .jsonl")->required();
   predict->add_option("--model", p->model, "Model file: .gloss, TorchScript .pt, or endpoint .json (docs/models.md); default: the bundled model");
   predict->add_option("--dataset", p->dataset, "Also add the images to this dataset");
+  predict->add_option("--out", p->out, "Write {image, caption, confidence} per image here (JSONL; null where none)");
   predict->add_option("--beam", p->beam, "Beam width (1 = greedy)")->check(CLI::Range(1, 32));
   predict->add_option("--batch", p->batch, "Images per forward pass")->check(CLI::Range(1, 1024));
   predict->add_option("--threads", p->threads, "Torch threads");
   predict->callback([&ctx, p] {
-    ctx.action = [&ctx, p] { return run_predict(ctx, p->source, p->model, p->dataset, p->beam, p->batch, p->threads); };
+    ctx.action = [&ctx, p] {
+      return run_predict(ctx, p->source, p->model, p->dataset, p->out, p->beam, p->batch, p->threads);
+    };
   });
 }
 

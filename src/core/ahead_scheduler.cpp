@@ -52,6 +52,7 @@ void AheadScheduler::stop() {
   }
   wake_.notify_all();
   idle_cv_.notify_all();
+  for (Captioner* captioner : captioners_) captioner->cancel();  // a request to a slow server must not hold us
   if (worker_.joinable()) worker_.join();
   for (auto& caller : callers_)
     if (caller.joinable()) caller.join();

@@ -55,6 +55,10 @@ class Captioner {
   // "concurrency"): the scheduler keeps that many requests in flight. Models
   // above 1 must be safe to call from that many threads.
   virtual int concurrency() const { return 1; }
+  // Abandons the calls in progress and fails every later one at once: the
+  // scheduler calls it before joining its threads, so closing the window
+  // never waits for a slow server. Models that answer quickly ignore it.
+  virtual void cancel() {}
 };
 
 }  // namespace gloss

@@ -39,6 +39,8 @@ class EndpointCaptioner : public Captioner {
 
   int concurrency() const override { return config_.concurrency; }
 
+  void cancel() override { cancelled_ = true; }
+
   std::vector<Caption> caption(const std::vector<const Image*>& batch) override {
     std::vector<Caption> out(batch.size());
     std::atomic<std::size_t> next{0};
@@ -55,6 +57,7 @@ class EndpointCaptioner : public Captioner {
 
  private:
   Caption caption_one(const Image& image) const {
+    if (cancelled_) return Caption{{}, {}, 0.f, 0.f, false, where_ + ": cancelled", false};
     nlohmann::json content = nlohmann::json::array(
         {{{"type", "text"}, {"text", config_.prompt}},
          {{"type", "image_url"}, {"image_url", {{"url", image_data_uri(image, config_.max_side)}}}}});
@@ -64,7 +67,7 @@ class EndpointCaptioner : public Captioner {
                               {"temperature", 0}};
     if (config_.logprobs) request["logprobs"] = true;
     const HttpResult result = http_post_json(config_.url + "/chat/completions", request.dump(), headers(),
-                                             config_.timeout_s);
+                                             config_.timeout_s, &cancelled_);
     Caption c = result.ok() ? caption_from_reply(result.reply) : Caption{};
     if (!result.ok()) {
       c.failure = result.failure;
@@ -86,6 +89,7 @@ class EndpointCaptioner : public Captioner {
   EndpointConfig config_;
   std::string id_;
   std::string where_;
+  std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace

@@ -17,6 +17,11 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* o
   return size * count;
 }
 
+// libcurl calls it several times a second during a transfer; non-zero aborts.
+int check_cancelled(void* cancelled, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return cancelled && static_cast<const std::atomic<bool>*>(cancelled)->load() ? 1 : 0;
+}
+
 // curl_global_init is not thread-safe; call it once before any handle.
 void init_curl_once() {
   static std::once_flag once;
@@ -30,6 +35,10 @@ void describe_failure(CURLcode code, double timeout_s, const char* detail, HttpR
     case CURLE_COULDNT_CONNECT: out.failure = "connection refused (is the server running?)"; break;
     case CURLE_OPERATION_TIMEDOUT:
       out.failure = "no reply within " + std::to_string(std::lround(timeout_s)) + " s (timeout_s)";
+      break;
+    case CURLE_ABORTED_BY_CALLBACK:
+      out.failure = "cancelled";
+      out.transient = false;
       break;
     case CURLE_GOT_NOTHING: out.failure = "the server closed the connection without replying"; break;
     case CURLE_SEND_ERROR:
@@ -52,7 +61,7 @@ void describe_failure(CURLcode code, double timeout_s, const char* detail, HttpR
 }  // namespace
 
 HttpResult http_post_json(const std::string& url, const std::string& body, const std::vector<std::string>& headers,
-                          double timeout_s) {
+                          double timeout_s, const std::atomic<bool>* cancelled) {
   init_curl_once();
   HttpResult result;
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
@@ -75,6 +84,9 @@ HttpResult http_post_json(const std::string& url, const std::string& body, const
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(timeout_s, 10.0) * 1000));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, check_cancelled);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(cancelled));
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   const CURLcode code = curl_easy_perform(c);
   if (code != CURLE_OK) {
     describe_failure(code, timeout_s, detail, result);

@@ -2,6 +2,7 @@
 // free, thread-safe (one curl handle per call).
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,9 @@ struct HttpResult {
 
 // POSTs `body` (application/json) to `url` with the extra `headers`
 // ("Name: value"), waiting at most `timeout_s`. Headers are never logged
-// (they may carry an API key).
+// (they may carry an API key). Setting `*cancelled` abandons the request
+// within a fraction of a second (failure "cancelled", not transient).
 HttpResult http_post_json(const std::string& url, const std::string& body, const std::vector<std::string>& headers,
-                          double timeout_s);
+                          double timeout_s, const std::atomic<bool>* cancelled = nullptr);
 
 }  // namespace gloss

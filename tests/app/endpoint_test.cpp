@@ -4,10 +4,18 @@
 // garbage or hangs up.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
+#include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "core/ahead_scheduler.h"
 #include "core/error.h"
+#include "core/sources.h"
+#include "core/store.h"
 #include "model/captioner.h"
 #include "server_process.h"
 
@@ -145,6 +153,23 @@ TEST(Endpoint, WithoutLogprobsThereIsNoConfidenceRatherThanAnInventedOne) {
   EXPECT_TRUE(std::isnan(c.confidence()));
 }
 
+TEST(Endpoint, StoppingTheSchedulerDoesNotWaitForAHangingServer) {
+  TempDir dir;
+  for (std::uint32_t i = 0; i < 6; ++i) test::write_test_png(dir / ("images/" + std::to_string(i) + ".png"), i, 20, 16);
+  Store store(StoreOptions{dir / "db"});
+  store.add_tasks("hang", scan_source(dir / "images").tasks);
+  ServerProcess server(bad_server("--mode slow --delay 60"));
+  auto model = load_captioner(test::write_endpoint_file(dir / "hang.json", server.url(), ", \"concurrency\": 3"));
+  AheadScheduler ahead(store, store.require_dataset("hang"), model.get());
+  ahead.set_cursor(0);
+  while (ahead.status().in_flight < 3) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto start = std::chrono::steady_clock::now();
+  ahead.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5)) << "60 s requests were abandoned";
+  const Image image = test::pattern_image(8, 8, 1);
+  EXPECT_EQ(model->caption({&image}).at(0).failure, server.url() + " (test): cancelled");
+}
+
 TEST(EndpointPredict, ExitsOneNamingTheServerWhenNothingCouldBeCaptioned) {
   TempDir dir;
   for (std::uint32_t i = 0; i < 7; ++i) test::write_test_png(dir / ("images/" + std::to_string(i) + ".png"), i, 20, 16);
@@ -173,6 +198,25 @@ TEST(EndpointPredict, CachesWhatTheServerCaptionedAndAsksAgainForTheRest) {
   EXPECT_EQ(second.code, 0) << second.output;
   EXPECT_NE(second.output.find("2 already captioned, 2 to caption"), std::string::npos) << second.output;
   EXPECT_NE(second.output.find("captioned 2 images"), std::string::npos) << second.output;
+}
+
+TEST(EndpointPredict, OutWritesEveryImageWithNullWhereThereIsNoConfidence) {
+  TempDir dir;
+  for (std::uint32_t i = 0; i < 3; ++i) test::write_test_png(dir / ("images/" + std::to_string(i) + ".png"), i, 20, 16);
+  ServerProcess server(bad_server("--mode nologprobs"));
+  test::write_endpoint_file(dir / "m.json", server.url());
+  ASSERT_EQ(test::run_gloss(dir.path(), "predict images --model m.json").code, 0);
+  const auto again = test::run_gloss(dir.path(), "predict images --model m.json --out pred.jsonl");  // all cached
+  ASSERT_EQ(again.code, 0) << again.output;
+  std::istringstream lines(test::read_text(dir / "pred.jsonl"));
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_NE(j.at("image").get<std::string>().find("images/"), std::string::npos) << line;
+    EXPECT_EQ(j.at("caption"), "a caption without probabilities") << line;
+    EXPECT_TRUE(j.at("confidence").is_null()) << line;
+  }
+  EXPECT_EQ(n, 3);
 }
 
 }  // namespace
