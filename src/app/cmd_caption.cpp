@@ -35,7 +35,7 @@ struct CaptionArgs {
   std::uint64_t ahead = 32;
 };
 
-std::unique_ptr<BackgroundCaptioner> open_model(const std::string& model) {
+std::unique_ptr<Captioner> open_model(const std::string& model) {
   if (model == "none") return nullptr;
   const fs::path path = model.empty() ? default_model_path() : fs::path(model);
   if (model.empty() && !fs::exists(path))
@@ -47,7 +47,7 @@ std::unique_ptr<BackgroundCaptioner> open_model(const std::string& model) {
   // The window opens (and shows cached suggestions) before libtorch and the
   // weights load; a model that fails to load says so on the tasks it would
   // have captioned.
-  return std::make_unique<BackgroundCaptioner>(path, options);
+  return load_captioner_in_background(path, options);
 }
 
 std::string model_file_name(const std::string& model) {
@@ -91,7 +91,7 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   BackgroundScan scan(*store, a.dataset, a.source, caption_scan_options(sidecar_ext));
   scan.start();
   ui::bench::phase("scan started");
-  std::unique_ptr<BackgroundCaptioner> model;  // loads once the window is up
+  std::unique_ptr<Captioner> model;  // a file's model loads once the window is up
   std::string model_problem;
   try {
     model = open_model(a.model);
@@ -121,7 +121,8 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.captioner = model.get();
-  if (model) o.on_window_ready = [m = model.get()] { m->start_loading(); };
+  if (auto* loading = dynamic_cast<BackgroundCaptioner*>(model.get()))
+    o.on_window_ready = [loading] { loading->start_loading(); };
   // A sidecar is the suggestion where there is one, unless a model was
   // asked for by name: then that model's suggestions are what to review.
   o.sidecar_suggestions = a.model.empty() || a.model == "none";
@@ -146,7 +147,7 @@ void register_caption_command(CLI::App& app, AppContext& ctx) {
   auto* cmd = app.add_subcommand("caption", "Caption a folder of images in a window, with model suggestions ahead of you; the window opens on the first images found while the rest of the folder is indexed");
   cmd->add_option("DATASET", a->dataset, "Dataset name (created if new)")->required();
   cmd->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
-  cmd->add_option("--model", a->model, "Model file, or 'none' to caption by hand (default: the bundled model)");
+  cmd->add_option("--model", a->model, "Model file (.gloss, TorchScript .pt, endpoint .json: docs/models.md), or 'none' to caption by hand (default: the bundled model)");
   cmd->add_option("--ahead", a->ahead, "Suggestions to keep ready ahead of the cursor")->check(CLI::Range(1, 4096));
   cmd->add_option("--sidecar-ext", a->sidecar_ext,
                   "Caption file beside each image, shown as its suggestion unless --model names a model (default .txt)");

@@ -117,11 +117,18 @@ std::unique_ptr<Captioner> open_model(const std::string& model, int beam, int th
   return load_captioner(path, CaptionerOptions{beam, 20, threads});
 }
 
-// Captions images in batches with a progress bar; skips undecodable images.
+// Captions images in batches with a progress bar; skips undecodable images
+// and images the model could not caption (an endpoint server's error),
+// naming them. Returns the first such failure, empty when none.
 template <class OnCaption>
-void caption_all(Captioner& model, const std::vector<fs::path>& images, int batch, const char* label,
-                 OnCaption&& on_caption) {
+std::string caption_all(Captioner& model, const std::vector<fs::path>& images, int batch, const char* label,
+                        OnCaption&& on_caption) {
   ProgressBar bar(label, static_cast<long long>(images.size()));
+  // An endpoint model's requests run concurrently within a batch.
+  batch = std::max(batch, model.concurrency());
+  std::string first_failure;
+  std::size_t failures = 0;
+  constexpr std::size_t kFailuresNamed = 5;
   for (std::size_t start = 0; start < images.size() && !g_stop; start += static_cast<std::size_t>(batch)) {
     std::vector<Image> decoded;
     std::vector<std::size_t> index;
@@ -136,10 +143,22 @@ void caption_all(Captioner& model, const std::vector<fs::path>& images, int batc
     std::vector<const Image*> ptrs;
     for (const auto& d : decoded) ptrs.push_back(&d);
     const auto captions = ptrs.empty() ? std::vector<Caption>{} : model.caption(ptrs);
-    for (std::size_t k = 0; k < captions.size(); ++k) on_caption(index[k], captions[k]);
+    for (std::size_t k = 0; k < captions.size(); ++k) {
+      if (captions[k].failure.empty()) {
+        on_caption(index[k], captions[k]);
+        continue;
+      }
+      // A server that is down fails every image the same way: name a few.
+      if (++failures <= kFailuresNamed)
+        std::fprintf(stderr, "\ngloss: %s: %s\n", images[index[k]].c_str(), captions[k].failure.c_str());
+      if (first_failure.empty()) first_failure = captions[k].failure;
+    }
     bar.update(static_cast<long long>(std::min(images.size(), start + batch)));
   }
   bar.finish();
+  if (failures > kFailuresNamed)
+    std::fprintf(stderr, "gloss: %zu more images not captioned\n", failures - kFailuresNamed);
+  return first_failure;
 }
 
 void print_category_errors(const std::vector<std::string>& refs, const std::vector<std::string>& hyps) {
@@ -174,7 +193,7 @@ int run_eval(const AppContext& ctx, const std::string& data_name, const std::str
   for (const auto& item : data.items) images.push_back(item.image);
   std::vector<std::string> predictions(images.size());
   std::vector<bool> done(images.size(), false);
-  caption_all(*model, images, batch, "eval", [&](std::size_t i, const Caption& c) {
+  const std::string failure = caption_all(*model, images, batch, "eval", [&](std::size_t i, const Caption& c) {
     predictions[i] = c.text;
     done[i] = true;
   });
@@ -191,7 +210,8 @@ int run_eval(const AppContext& ctx, const std::string& data_name, const std::str
       *file << nlohmann::json{{"image", images[i].string()}, {"references", data.items[i].references},
                               {"prediction", predictions[i]}}.dump() << "\n";
   }
-  if (hyps.empty()) throw UserError("no image of " + data.description + " could be captioned");
+  if (hyps.empty())
+    throw UserError("no image of " + data.description + " could be captioned" + (failure.empty() ? "" : ": " + failure));
   const EvalScores s = evaluate_captions(refs, hyps);
   std::printf("%s, model %s\n  BLEU-4      %.4f\n  CIDEr-D     %.4f\n  mean WER    %.4f\n  exact match %.4f\n",
               data.description.c_str(), model->id().c_str(), s.bleu4, s.cider_d, s.mean_wer, s.exact_match);
@@ -200,8 +220,30 @@ int run_eval(const AppContext& ctx, const std::string& data_name, const std::str
   return 0;
 }
 
+// One line per image of the source: {"image", "caption", "confidence"}, the
+// caption and confidence null where there is none. Written to a temporary
+// file and renamed, so a failed run never leaves half a file.
+void write_predictions(const Store& store, const std::string& model_id, const std::vector<Task>& tasks,
+                       const fs::path& out) {
+  const fs::path partial = out.string() + ".partial";
+  {
+    std::ofstream file(partial, std::ios::binary);
+    if (!file) throw UserError(out.string() + ": cannot write here");
+    for (const Task& t : tasks) {
+      const auto s = store.suggestion(model_id, t.hash);
+      nlohmann::json line = {{"image", t.path}, {"caption", nullptr}, {"confidence", nullptr}};
+      if (s) line["caption"] = s->caption;
+      if (s && has_confidence(*s)) line["confidence"] = s->confidence;
+      file << line.dump() << "\n";
+    }
+    if (!file.flush()) throw UserError(out.string() + ": write failed (disk full?)");
+  }
+  fs::rename(partial, out);
+  std::printf("predictions written to %s\n", out.c_str());
+}
+
 int run_predict(const AppContext& ctx, const fs::path& source, const std::string& model_path,
-                const std::string& dataset, int beam, int batch, int threads) {
+                const std::string& dataset, const fs::path& out, int beam, int batch, int threads) {
   auto store = ctx.open_store();
   const SourceScan scan = scan_with_store(source, *store);
   print_problems(scan.problems);
@@ -221,7 +263,7 @@ int run_predict(const AppContext& ctx, const fs::path& source, const std::string
   // dominate the run.
   std::size_t written = 0;
   std::vector<std::pair<std::uint64_t, Suggestion>> pending;
-  caption_all(*model, todo, batch, "predict", [&](std::size_t i, const Caption& c) {
+  const std::string failure = caption_all(*model, todo, batch, "predict", [&](std::size_t i, const Caption& c) {
     pending.push_back({hashes[i], {c.text, c.tokens, c.log_prob, c.confidence(), now_ms()}});
     if (pending.size() >= 64) {
       store->put_suggestions(model->id(), pending);
@@ -234,6 +276,11 @@ int run_predict(const AppContext& ctx, const fs::path& source, const std::string
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("captioned %zu images in %.1f s (%.1f images/s)%s\n", written, seconds,
               seconds > 0 ? written / seconds : 0.0, g_stop ? " — interrupted; run again to finish" : "");
+  if (!out.empty()) write_predictions(*store, model->id(), scan.tasks, out);
+  if (written == 0 && !failure.empty()) throw UserError("nothing could be captioned: " + failure);
+  if (written < todo.size() && !failure.empty() && !g_stop)
+    std::fprintf(stderr, "gloss: %zu images not captioned (named above); run again to retry them\n",
+                 todo.size() - written);
   return 0;
 }
 
@@ -278,7 +325,7 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
   auto e = std::make_shared<EvalArgs>();
   auto* eval = app.add_subcommand("eval", "Caption DATA with a model and print BLEU-4, CIDEr-D, WER, exact match, error categories");
   eval->add_option("DATA", e->data, "Captions JSONL or dataset name")->required();
-  eval->add_option("--model", e->model, "Model file (default: the bundled model)");
+  eval->add_option("--model", e->model, "Model file: .gloss, TorchScript .pt, or endpoint .json (docs/models.md); default: the bundled model");
   eval->add_option("--out", e->out, "Write {image, references, prediction} per line here");
   eval->add_option("--beam", e->beam, "Beam width (1 = greedy)")->check(CLI::Range(1, 32));
   eval->add_option("--batch", e->batch, "Images per forward pass")->check(CLI::Range(1, 1024));
@@ -287,17 +334,20 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
     ctx.action = [&ctx, e] { return run_eval(ctx, e->data, e->model, e->out, e->beam, e->batch, e->threads); };
   });
 
-  struct PredictArgs { std::string source, model, dataset; int beam = 1, batch = 8, threads = default_threads(); };
+  struct PredictArgs { std::string source, model, dataset, out; int beam = 1, batch = 8, threads = default_threads(); };
   auto p = std::make_shared<PredictArgs>();
   auto* predict = app.add_subcommand("predict", "Pre-caption a source into the store's suggestion cache (cached ones are skipped)");
   predict->add_option("SOURCE", p->source, "Folder of images or .jsonl")->required();
-  predict->add_option("--model", p->model, "Model file (default: the bundled model)");
+  predict->add_option("--model", p->model, "Model file: .gloss, TorchScript .pt, or endpoint .json (docs/models.md); default: the bundled model");
   predict->add_option("--dataset", p->dataset, "Also add the images to this dataset");
+  predict->add_option("--out", p->out, "Write {image, caption, confidence} per image here (JSONL; null where none)");
   predict->add_option("--beam", p->beam, "Beam width (1 = greedy)")->check(CLI::Range(1, 32));
   predict->add_option("--batch", p->batch, "Images per forward pass")->check(CLI::Range(1, 1024));
   predict->add_option("--threads", p->threads, "Torch threads");
   predict->callback([&ctx, p] {
-    ctx.action = [&ctx, p] { return run_predict(ctx, p->source, p->model, p->dataset, p->beam, p->batch, p->threads); };
+    ctx.action = [&ctx, p] {
+      return run_predict(ctx, p->source, p->model, p->dataset, p->out, p->beam, p->batch, p->threads);
+    };
   });
 }
 

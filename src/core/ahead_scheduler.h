@@ -4,7 +4,11 @@
 // cache (checked first, so nothing is captioned twice, across sessions too)
 // and, with decoded pixels and thumbnails, to a mailbox the UI thread drains
 // each frame. Serves one model, or two (gloss compare: both captions of each
-// image, taken in turn). Torch-free: only the Captioner interface.
+// image, taken in turn). A model that takes several requests at once (an
+// endpoint server, Captioner::concurrency() > 1) gets that many caller
+// threads of its own, nearest the cursor first; a failed request is shown on
+// its task and, where asking again makes sense, retried with backoff.
+// Torch-free: only the Captioner interface.
 #pragma once
 
 #include <chrono>
@@ -46,15 +50,17 @@ struct ImageRegion {
 };
 
 struct AheadResult {
-  enum Kind { suggestion, image, thumbnail, failure, detail };
+  enum Kind { suggestion, image, thumbnail, failure, detail, suggestion_error };
   Kind kind = suggestion;
   std::uint64_t task = 0;
   std::uint64_t position = 0;
   int model = 0;                        // kind == suggestion: index into the scheduler's captioners
   Suggestion caption;                   // kind == suggestion
   std::shared_ptr<const Image> pixels;  // kind == image, thumbnail or detail (null when a detail failed)
-  std::string error;                    // kind == failure: why the image cannot be shown; detail: why not
+  std::string error;                    // kind == failure: why the image cannot be shown; detail: why not;
+                                        // suggestion_error: why the model gave no caption (yet)
   ImageRegion region;                   // kind == detail: where `pixels` lie, clamped to the image
+  bool retrying = false;                // kind == suggestion_error: it will be asked again
 };
 
 struct AheadStatus {
@@ -62,6 +68,10 @@ struct AheadStatus {
   std::uint64_t queue_depth = 0;  // jobs left near the cursor
   std::uint64_t captioned = 0;    // model calls made
   std::uint64_t cache_hits = 0;   // suggestions found in the store's cache
+  std::uint64_t in_flight = 0;    // model requests running now
+  // The last error worth retrying (a server that is down or timing out),
+  // until a caption arrives again; empty when all is well.
+  std::string model_problem;
 };
 
 class AheadScheduler {
@@ -118,12 +128,22 @@ class AheadScheduler {
     std::uint64_t detail_request = 0;  // kind == detail: which request it serves
   };
 
-  void run();
-  Job next_job_locked();
-  void plan_locked(std::vector<Job>& jobs, std::size_t limit);
+  // The main worker takes every job but the suggestions of models with
+  // their own callers; a caller takes only those, within the model's
+  // concurrency.
+  enum class Worker { main, caller };
+  void run(Worker worker);
+  Job next_job_locked(Worker worker);
+  bool takes_locked(Worker worker, const Job& job) const;
+  bool nothing_left_locked();
+  void finish_job_locked(const Job& job, bool retry);
+  std::chrono::steady_clock::time_point next_retry_locked() const;
+  bool has_own_callers(std::size_t model) const { return captioners_[model]->concurrency() > 1; }
+  void plan_locked(std::vector<Job>& jobs, std::size_t limit, const std::function<bool(const Job&)>& take);
   std::uint64_t hash_at_locked(std::uint64_t position);
   void do_job(const Job& job);
-  void do_suggestion(const Job& job);
+  bool do_suggestion(const Job& job);  // true: failed, ask again later
+  bool caption_failed(const Job& job, const Caption& caption);
   void do_image(const Job& job);
   void do_thumbnail(const Job& job);
   void do_detail(const Job& job);
@@ -159,19 +179,28 @@ class AheadScheduler {
   std::set<std::uint64_t> images_sent_;      // positions whose pixels the UI has
   std::set<std::uint64_t> thumbs_sent_;      // positions whose thumbnail the UI has
   std::unordered_map<std::uint64_t, std::string> failed_;  // task -> reason
+  std::vector<std::set<std::uint64_t>> in_flight_;  // per model: tasks being captioned now
+  struct Retry {
+    std::chrono::steady_clock::time_point at;
+    int attempts = 0;
+  };
+  std::vector<std::unordered_map<std::uint64_t, Retry>> retries_;  // per model: task -> when to ask again
   std::vector<AheadResult> mailbox_;
   AheadStatus status_;
 
-  // Worker-only: the last few decoded images (task, longest side asked for),
-  // so captioning and display share a decode where the sizes allow.
+  // The last few decoded images (task, longest side asked for), so
+  // captioning and display share a decode where the sizes allow. Guarded by
+  // decoded_mutex_ (callers decode too), never held while decoding.
   struct Decoded {
     std::uint64_t task;
     int side;
     std::shared_ptr<const Image> image;
   };
   std::deque<Decoded> decoded_;
+  std::mutex decoded_mutex_;
 
   std::thread worker_;
+  std::vector<std::thread> callers_;
 };
 
 }  // namespace gloss

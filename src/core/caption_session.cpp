@@ -40,6 +40,7 @@ void CaptionSession::open(std::uint64_t position, std::int64_t now) {
   undone_.reset();
   started_ms_ = now;
   failure_.clear();
+  suggestion_error_.clear();
   confidence_ = 0.f;
   suggestion_.clear();
   suggestion_source_.clear();
@@ -92,6 +93,7 @@ void CaptionSession::offer_suggestion(std::uint64_t task, const Suggestion& sugg
   suggestion_ = suggestion.caption;
   suggestion_source_ = model_id_;
   confidence_ = suggestion.confidence;
+  suggestion_error_.clear();
   suggestion_state_ = SuggestionState::ready;
   if (!typed_) fill_box(suggestion_);
 }
@@ -100,6 +102,13 @@ void CaptionSession::offer_failure(std::uint64_t task, const std::string& reason
   if (task != task_.hash) return;
   failure_ = reason;
   if (suggestion_state_ == SuggestionState::waiting) suggestion_state_ = SuggestionState::failed;
+}
+
+// Kept without a model of the session's own too: gloss compare shows it.
+void CaptionSession::offer_suggestion_error(std::uint64_t task, const std::string& reason, bool retrying) {
+  if (task != task_.hash || answer_ || suggestion_state_ == SuggestionState::ready) return;
+  suggestion_error_ = reason;
+  if (!retrying && suggestion_state_ == SuggestionState::waiting) suggestion_state_ = SuggestionState::failed;
 }
 
 void CaptionSession::answer_with(AnswerKind kind, std::int64_t now) {

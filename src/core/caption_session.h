@@ -56,6 +56,9 @@ class CaptionSession {
   const std::string& suggestion_source() const { return suggestion_source_; }
   float confidence() const { return confidence_; }
   const std::string& failure() const { return failure_; }
+  // Why the model gave no caption for the open task, where it said (a
+  // server's timeout or error); with state waiting it is being asked again.
+  const std::string& suggestion_error() const { return suggestion_error_; }
   // The stored answer for the open task, if it has one.
   const std::optional<Answer>& answer() const { return answer_; }
   std::optional<Answer> answer_at(std::uint64_t position) const;
@@ -81,6 +84,10 @@ class CaptionSession {
   // only if the task is open and the annotator has not typed yet.
   void offer_suggestion(std::uint64_t task, const Suggestion& suggestion);
   void offer_failure(std::uint64_t task, const std::string& reason);
+  // The model could not caption `task`; `retrying`: it will be asked again,
+  // so the task keeps waiting, otherwise it has no suggestion. Ignored once
+  // the task has a suggestion or an answer.
+  void offer_suggestion_error(std::uint64_t task, const std::string& reason, bool retrying);
 
   // ---- actions; answering ones save durably, then open the next unanswered task
   void accept(std::int64_t now);
@@ -131,6 +138,7 @@ class CaptionSession {
   bool sidecar_suggestions_ = false;
   float confidence_ = 0.f;
   std::string failure_;
+  std::string suggestion_error_;
   std::int64_t started_ms_ = 0;
   bool all_answered_ = false;
 

@@ -18,8 +18,18 @@ struct Caption {
   std::vector<std::int64_t> tokens;  // ids without <start>, up to and excluding <end>
   float log_prob = 0.f;              // sum of token log-probabilities (incl. <end>)
   float mean_log_prob = 0.f;         // log_prob / number of scored tokens
-  // exp(mean_log_prob): what the UI shows as the model's confidence.
-  float confidence() const { return std::exp(mean_log_prob); }
+  // False when the model gave no token probabilities (an endpoint server
+  // without logprobs): there is no confidence, and none is made up.
+  bool scored = true;
+  // Non-empty: this image got no caption, and why (an endpoint model names
+  // the server and the problem). The other fields are then empty.
+  std::string failure;
+  // With a failure: worth asking again later (timeout, connection refused,
+  // HTTP 5xx or 429), as opposed to a reply that will not change.
+  bool retry_later = false;
+  // exp(mean_log_prob): what the UI shows as the model's confidence; NaN
+  // when the caption is not scored.
+  float confidence() const { return scored ? std::exp(mean_log_prob) : std::nanf(""); }
 };
 
 struct CaptionerOptions {
@@ -36,8 +46,19 @@ class Captioner {
   // "native cnn-lstm (resnet-8, 256/512, vocab 64)" etc.
   virtual std::string describe() const = 0;
   // Captions a batch. Images are any size; the captioner resizes them.
-  // Safe to call from one background thread per Captioner instance.
+  // Safe to call from one background thread per Captioner instance (or
+  // concurrency() threads, see below).
+  // A caption per image, in order; a model that can fail per image (an
+  // endpoint) says so in Caption::failure instead of throwing.
   virtual std::vector<Caption> caption(const std::vector<const Image*>& batch) = 0;
+  // How many caption() calls may run at once (an endpoint model's
+  // "concurrency"): the scheduler keeps that many requests in flight. Models
+  // above 1 must be safe to call from that many threads.
+  virtual int concurrency() const { return 1; }
+  // Abandons the calls in progress and fails every later one at once: the
+  // scheduler calls it before joining its threads, so closing the window
+  // never waits for a slow server. Models that answer quickly ignore it.
+  virtual void cancel() {}
 };
 
 }  // namespace gloss

@@ -72,7 +72,7 @@ std::int64_t now_ms() {
 //              bool has compare, then if 1: str model_a, str model_b, str caption_a,
 //              str caption_b, bool a_on_left, u8 choice (0 a, 1 b, 2 both-good,
 //              3 both-bad, 4 none), bool identical, bool edited
-//   Suggestion 0x01 str caption, uint n, n x int token, f32 log_prob, f32 confidence,
+//   Suggestion 0x01 str caption, uint n, n x int token, f32 log_prob, f32 confidence (NaN: none),
 //              int created_ms
 //
 // A record must end exactly after its last field. Every read is bounds-checked:

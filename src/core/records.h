@@ -3,6 +3,7 @@
 // importers/exporters convert them.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -72,9 +73,13 @@ struct Suggestion {
   std::string caption;
   std::vector<std::int64_t> tokens;
   float log_prob = 0.f;
-  float confidence = 0.f;
+  float confidence = 0.f;  // NaN: the model gave no probabilities (has_confidence)
   std::int64_t created_ms = 0;
 };
+
+// False for a suggestion from a model without token probabilities (an
+// endpoint server that returns no logprobs): show no confidence at all.
+inline bool has_confidence(const Suggestion& s) { return !std::isnan(s.confidence); }
 
 // A file as a stat sees it, and the content hash gloss found when it last
 // read it: an unchanged file (same size, modification time and inode) need

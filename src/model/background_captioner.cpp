@@ -4,6 +4,7 @@
 #include "core/hash.h"
 #include "core/image.h"
 #include "model/captioner.h"
+#include "model/endpoint_model.h"
 #include "model/native_format.h"
 
 namespace gloss {
@@ -57,6 +58,13 @@ Captioner& BackgroundCaptioner::model() {
   });
   if (!model_) throw UserError(error_);
   return *model_;
+}
+
+std::unique_ptr<Captioner> load_captioner_in_background(const fs::path& file, const CaptionerOptions& options) {
+  // Nothing to wait for: an endpoint model is a few lines of JSON.
+  std::error_code ec;
+  if (fs::exists(file, ec) && is_endpoint_file(file)) return load_captioner(file, options);
+  return std::make_unique<BackgroundCaptioner>(file, options);
 }
 
 }  // namespace gloss

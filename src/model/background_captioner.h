@@ -52,4 +52,9 @@ class BackgroundCaptioner : public Captioner {
   std::string error_;
 };
 
+// A BackgroundCaptioner for a native or TorchScript file; an endpoint model
+// (a few lines of JSON naming a server) is loaded at once.
+std::unique_ptr<Captioner> load_captioner_in_background(const std::filesystem::path& file,
+                                                        const CaptionerOptions& options = {});
+
 }  // namespace gloss

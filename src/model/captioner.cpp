@@ -1,10 +1,12 @@
 // The model layer's entry points, without torch: checks the options, then
-// hands the file to libgloss-torch.so (opened on first use).
+// builds an endpoint model here or hands the file to libgloss-torch.so
+// (opened on first use).
 #include "model/captioner.h"
 
 #include <cstdlib>
 
 #include "core/error.h"
+#include "model/endpoint_model.h"
 #include "model/install_paths.h"
 #include "model/torch_library.h"
 #include "model/trainer.h"
@@ -19,6 +21,7 @@ std::unique_ptr<Captioner> load_captioner(const fs::path& file, const CaptionerO
     throw UserError("max caption length must be 1-1000 (got " + std::to_string(options.max_len) + ")");
   std::error_code ec;
   if (!fs::exists(file, ec)) throw UserError(file.string() + ": model file not found");
+  if (is_endpoint_file(file)) return make_endpoint_captioner(read_endpoint_config(file));
   return torch_api().load_captioner(file, options);
 }
 

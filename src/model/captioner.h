@@ -11,7 +11,8 @@
 
 namespace gloss {
 
-// Loads a native gloss model or a TorchScript module (detected from the file).
+// Loads a native gloss model, a TorchScript module or an endpoint model (a
+// JSON file, model/endpoint_model.h), detected from the file's content.
 // Throws UserError naming the file and the problem (missing, truncated,
 // another kind or version, contract not met, or the model library missing).
 std::unique_ptr<Captioner> load_captioner(const std::filesystem::path& file,

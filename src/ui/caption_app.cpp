@@ -97,6 +97,7 @@ void CaptionApp::drain_results() {
     cover_delivered_text(r);
     switch (r.kind) {
       case AheadResult::suggestion:
+        suggestion_errors_.erase(r.task);
         if (compare_) compare_->offer(r.model, r.task, r.caption, now_ms());
         else session_.offer_suggestion(r.task, r.caption);
         break;
@@ -110,6 +111,10 @@ void CaptionApp::drain_results() {
         // still the right pixels for its rectangle until the next arrives.
         if (r.pixels && r.task == session_.task().hash && detail_requested_) detail_.offer(r.task, r.region, *r.pixels);
         else if (!r.pixels) std::fprintf(stderr, "gloss: no full-resolution detail: %s\n", r.error.c_str());
+        break;
+      case AheadResult::suggestion_error:
+        session_.offer_suggestion_error(r.task, r.error, r.retrying);
+        suggestion_errors_[r.task] = std::move(r);
         break;
       case AheadResult::failure:
         failures_[r.task] = r.error;
@@ -411,6 +416,8 @@ void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {
     ahead_.set_cursor(session_.position());
     if (const auto it = failures_.find(session_.task().hash); it != failures_.end())
       session_.offer_failure(it->first, it->second);
+    if (const auto it = suggestion_errors_.find(session_.task().hash); it != suggestion_errors_.end())
+      session_.offer_suggestion_error(it->first, it->second.error, it->second.retrying);
     if (compare_) compare_->sync(now_ms());
   }
   if (session_.position() != before) {

@@ -97,6 +97,8 @@ class CaptionApp {
   CaptionAppOptions options_;
   ViewState view_;
   std::unordered_map<std::uint64_t, std::string> failures_;  // task -> why it cannot be read
+  // task -> why the model gave no caption (yet), until one arrives
+  std::unordered_map<std::uint64_t, AheadResult> suggestion_errors_;
   std::uint64_t image_requested_for_ = UINT64_MAX;
   std::optional<std::uint64_t> peek_;  // told to the scheduler: where a jump is about to land
   DetailSlot detail_;

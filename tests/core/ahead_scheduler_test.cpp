@@ -7,14 +7,15 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "core/sources.h"
-#include "test_util.h"
+#include "core/ahead_fixture.h"
 
 namespace gloss {
 namespace {
 
 using namespace std::chrono_literals;
 using test::TempDir;
+using test::Fixture;
+using test::small_window;
 
 // Captions "shape N" where N is the image width; image i of the fixture is
 // 10 + i pixels wide, so the calls tell which positions were captioned, in order.
@@ -58,31 +59,6 @@ class FakeCaptioner : public Captioner {
   std::vector<int> positions_;
   int allowed_ = INT_MAX;
 };
-
-struct Fixture {
-  TempDir dir;
-  std::unique_ptr<Store> store;
-  DatasetInfo dataset;
-  std::vector<Task> tasks;
-  explicit Fixture(int images) {
-    for (int i = 0; i < images; ++i) {
-      char name[32];
-      std::snprintf(name, sizeof name, "img/%03d.png", i);
-      test::write_test_png(dir / name, static_cast<std::uint32_t>(i + 1), 10 + i, 6);
-    }
-    store = std::make_unique<Store>(StoreOptions{dir / "db"});
-    tasks = scan_source(dir / "img").tasks;
-    store->add_tasks("shapes", tasks);
-    dataset = store->require_dataset("shapes");
-  }
-};
-
-AheadOptions small_window() {
-  AheadOptions o;
-  o.ahead = 8;
-  o.behind = 2;
-  return o;
-}
 
 TEST(AheadScheduler, CaptionsNearestFirstAndFillsTheCache) {
   Fixture f(40);

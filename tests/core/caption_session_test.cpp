@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/error.h"
 #include "core/keymap.h"
 #include "core/sources.h"
@@ -136,6 +138,27 @@ TEST(CaptionSession, LateSuggestionFillsTheBoxOnlyIfNothingWasTyped) {
   s.offer_failure(f.tasks[2].hash, "cannot decode");
   EXPECT_EQ(s.suggestion_state(), SuggestionState::failed);
   EXPECT_EQ(s.failure(), "cannot decode");
+}
+
+TEST(CaptionSession, AServerErrorIsShownWhileRetryingAndClearedByTheCaption) {
+  Fixture f(3, false);
+  CaptionSession s(*f.store, "cats", "server", "fake");
+  s.open_first_unanswered(0);
+  s.offer_suggestion_error(f.tasks[1].hash, "not the open task", true);
+  EXPECT_EQ(s.suggestion_error(), "");
+  s.offer_suggestion_error(f.tasks[0].hash, "http://x/v1 (m): HTTP 503 · trying again in 1 s", true);
+  EXPECT_EQ(s.suggestion_state(), SuggestionState::waiting);
+  EXPECT_EQ(s.suggestion_error(), "http://x/v1 (m): HTTP 503 · trying again in 1 s");
+  s.offer_suggestion(f.tasks[0].hash, {"a square", {}, 0, std::nanf(""), 0});
+  EXPECT_EQ(s.suggestion_state(), SuggestionState::ready);
+  EXPECT_EQ(s.suggestion_error(), "");
+  EXPECT_EQ(s.box(), "a square");
+  EXPECT_TRUE(std::isnan(s.confidence()));
+  s.accept(10);
+  s.offer_suggestion_error(f.tasks[1].hash, "http://x/v1 (m): HTTP 400: too large", false);
+  EXPECT_EQ(s.suggestion_state(), SuggestionState::failed);
+  EXPECT_EQ(s.suggestion_error(), "http://x/v1 (m): HTTP 400: too large");
+  EXPECT_EQ(s.failure(), "") << "the image itself is fine";
 }
 
 TEST(CaptionSession, ManualSessionHasEmptyBoxAndNoSuggestion) {

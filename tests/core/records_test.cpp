@@ -264,6 +264,10 @@ TEST(Records, SuggestionRoundTrip) {
   expect_same(decode_suggestion(encode(s)), s);
   s.log_prob = std::numeric_limits<float>::quiet_NaN();
   EXPECT_TRUE(std::isnan(decode_suggestion(encode(s)).log_prob));
+  // An endpoint model without logprobs: no confidence, stored as NaN.
+  EXPECT_TRUE(has_confidence(decode_suggestion(encode(s))));
+  s.confidence = std::nanf("");
+  EXPECT_FALSE(has_confidence(decode_suggestion(encode(s))));
 }
 
 // ---------------------------------------------------------------- old stores

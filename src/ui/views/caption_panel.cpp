@@ -30,10 +30,16 @@ void draw_status_line(ViewContext& c) {
       break;
     }
     case SuggestionState::waiting:
-      ImGui::TextColored(theme::waiting, "captioning…  type now if you like: the suggestion only fills an untouched box");
+      if (!s.suggestion_error().empty())
+        ImGui::TextColored(theme::deleted, "no suggestion yet: %s", s.suggestion_error().c_str());
+      else
+        ImGui::TextColored(theme::waiting, "captioning…  type now if you like: the suggestion only fills an untouched box");
       break;
     case SuggestionState::failed:
-      ImGui::TextColored(theme::deleted, "no suggestion: the model could not read this image");
+      if (!s.suggestion_error().empty())
+        ImGui::TextColored(theme::deleted, "no suggestion: %s", s.suggestion_error().c_str());
+      else
+        ImGui::TextColored(theme::deleted, "no suggestion: the model could not read this image");
       break;
     case SuggestionState::none:
       ImGui::TextColored(theme::text_dim, c.session.model_id().empty() ? "MANUAL CAPTIONING · no model suggestion"

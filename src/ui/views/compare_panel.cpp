@@ -101,7 +101,10 @@ void draw_state_line(ViewContext& c) {
   ImGui::PushFont(c.fonts.small);
   switch (p.state()) {
     case ComparePass::State::waiting:
-      ImGui::TextColored(theme::waiting, "captioning… the other model has not finished this image yet");
+      if (!c.session.suggestion_error().empty())  // an endpoint model's server failed on this image
+        ImGui::TextColored(theme::deleted, "a model gave no caption: %s", c.session.suggestion_error().c_str());
+      else
+        ImGui::TextColored(theme::waiting, "captioning… the other model has not finished this image yet");
       break;
     case ComparePass::State::ready:
       ImGui::TextColored(theme::text_dim, "WHICH CAPTION DESCRIBES THE IMAGE BETTER?  Blind: the sides are shuffled per image");

@@ -52,6 +52,11 @@ void draw_status_bar(ViewContext& c, float height) {
     ImGui::SameLine(0, gap);
     ImGui::TextColored(sum.stalls ? theme::waiting : theme::text_dim, "stalls %llu",
                        static_cast<unsigned long long>(sum.stalls));
+    if (!c.ahead.model_problem.empty()) {  // a server down or timing out: say so until it answers again
+      ImGui::SameLine(0, gap);
+      ImGui::TextColored(theme::deleted, "model unavailable · retrying");  // the whole message: on the image, and here on hover
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.ahead.model_problem.c_str());
+    }
   }
   ImGui::SameLine(0, gap);
   if (sum.counts.answered) ImGui::TextColored(theme::text_dim, "pace %.1f s/task", sum.counts.mean_seconds_per_task());
