@@ -133,9 +133,8 @@ void CaptionApp::follow_scan() {
   if (!options_.scan || now_s() < scan_read_at_ + 0.25) return;
   scan_read_at_ = now_s();
   scan_ = options_.scan->status();
-  const std::uint64_t before = session_.size();
   session_.refresh_dataset();
-  if (session_.size() > before) ahead_.set_size(session_.size());
+  ahead_.set_size(session_.size());  // the session may have seen the growth first, on a move
   // After any notice on screen (why there is no model, say) has been read.
   if (scan_->first_pass_done && !scan_end_told_ && scan_read_at_ >= view_.notice_until) {
     scan_end_told_ = true;
@@ -413,6 +412,7 @@ void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {
   if (errors_) errors_->sync();
   if (compare_) compare_->sync(now_ms());  // may move on past identical captions
   if (session_.position() != before || session_.box_generation() != generation) {
+    if (options_.scan) ahead_.set_size(session_.size());  // a move re-reads the size: it may be past what the worker knows
     ahead_.set_cursor(session_.position());
     if (const auto it = failures_.find(session_.task().hash); it != failures_.end())
       session_.offer_failure(it->first, it->second);
@@ -471,6 +471,10 @@ bool CaptionApp::busy() const {
   // its queue is no reason to redraw at full rate.
   return options_.replaying || view_.quitting || images_.pending() || thumbs_.pending() ||
          window_.font_atlas().needs_build();
+}
+
+bool CaptionApp::indexing_settled() const {
+  return !options_.scan || (scan_ && (scan_->first_pass_done || !scan_->failure.empty()));
 }
 
 bool CaptionApp::image_settled() {

@@ -85,6 +85,8 @@ class CaptionApp {
   void cover_shown_text();
   void cover_delivered_text(const AheadResult& r);
   bool image_settled();
+  // No folder being indexed, or its first pass over (done or stopped).
+  bool indexing_settled() const;
   double now_s() const;
 
   Store& store_;

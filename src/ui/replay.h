@@ -7,6 +7,7 @@
 //   wait 250               milliseconds (also "wait 1.5s")
 //   wait-suggestion        until the open task's suggestion is ready (or failed)
 //   wait-idle              until the background worker has nothing left to do
+//                          and the folder's first indexing pass is over
 //   screenshot out.png     the window as PNG, once the image is on screen
 //   expect-glyphs TEXT     report any character of TEXT the font atlas cannot draw
 //   quit

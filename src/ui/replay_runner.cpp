@@ -73,7 +73,10 @@ void CaptionApp::step_replay() {
              gave_up(waited, 120, step, "still no suggestion");
       break;
     case ReplayStep::wait_idle:
-      done = (ahead_.wait_idle(std::chrono::milliseconds(0)) && !images_.pending() && !thumbs_.pending()) ||
+      // Indexing is background work too: a script that pages through the
+      // whole folder must not outrun it.
+      done = (ahead_.wait_idle(std::chrono::milliseconds(0)) && !images_.pending() && !thumbs_.pending() &&
+              indexing_settled()) ||
              gave_up(waited, 120, step, "the background worker is still busy");
       break;
     case ReplayStep::screenshot:
