@@ -3,6 +3,8 @@
 #include <xxhash.h>
 
 #include <cstdio>
+#include <memory>
+#include <new>
 
 namespace gloss {
 
@@ -11,12 +13,12 @@ std::uint64_t content_hash(std::string_view bytes) {
 }
 
 std::uint64_t content_hash(std::string_view first, std::string_view second) {
-  XXH3_state_t state;
-  XXH3_INITSTATE(&state);
-  XXH3_64bits_reset(&state);
-  XXH3_64bits_update(&state, first.data(), first.size());
-  XXH3_64bits_update(&state, second.data(), second.size());
-  return XXH3_64bits_digest(&state);
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(XXH3_createState(), XXH3_freeState);
+  if (!state) throw std::bad_alloc();
+  XXH3_64bits_reset(state.get());
+  XXH3_64bits_update(state.get(), first.data(), first.size());
+  XXH3_64bits_update(state.get(), second.data(), second.size());
+  return XXH3_64bits_digest(state.get());
 }
 
 std::string hash_hex(std::uint64_t hash) {
