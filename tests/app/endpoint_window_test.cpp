@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <sstream>
+#include <vector>
 
 #include "core/store.h"
 #include "server_process.h"
@@ -35,9 +37,20 @@ std::string run_window(const TempDir& dir, const std::string& model, const std::
   test::write_text(dir / "replay.txt", replay);
   const std::string command = before + "cd '" + dir.path().string() + "' && timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' '" GLOSS_BINARY
                               "' --db db caption shapes images --model '" + model +
-                              "' --session test --replay replay.txt > out.txt 2>&1";
+                              "' --session test --replay replay.txt --bench-log bench.jsonl > out.txt 2>&1";
   EXPECT_EQ(std::system(command.c_str()), 0) << test::read_text(dir / "out.txt");
   return test::read_text(dir / "out.txt");
+}
+
+// Positions whose opening stalled, from a --bench-log file's "move" events.
+std::vector<std::uint64_t> stalled_positions(const fs::path& log) {
+  std::vector<std::uint64_t> out;
+  std::istringstream in(test::read_text(log));
+  const std::regex move(R"re("ev":"move".*"pos":(\d+).*"stall":true)re");
+  std::smatch m;
+  for (std::string line; std::getline(in, line);)
+    if (std::regex_search(line, m, move)) out.push_back(std::stoull(m[1]));
+  return out;
 }
 
 std::uint64_t stalls_in(const std::string& summary) {
@@ -67,7 +80,13 @@ TEST(EndpointWindow, NoStallsAtOneImageASecondAgainstASevenTenthsSecondServer) {
   for (int i = 0; i < 20; ++i) replay += "key Enter\nwait 1s\n";
   replay += "screenshot paced.png\nquit\n";
   const std::string out = run_window(dir, "served.json", replay);
-  EXPECT_EQ(stalls_in(out), 0u) << out;
+  // The paced moves are what the scheduler is judged on: none may stall.
+  const std::vector<std::uint64_t> stalled = stalled_positions(dir / "bench.jsonl");
+  EXPECT_TRUE(stalled.empty()) << "stalled at positions " << ::testing::PrintToString(stalled) << "\n" << out;
+  // The summary also counts the window's first open (not a move), which on a
+  // loaded machine can come before the worker has read even the cached
+  // suggestion: at most that one (one such stall was seen under ctest -j2).
+  EXPECT_LE(stalls_in(out), stalled.size() + 1) << out;
   Store store(StoreOptions{dir / "db"});
   const auto dataset = store.require_dataset("shapes");
   int suggested = 0;
