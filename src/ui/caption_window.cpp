@@ -1,6 +1,7 @@
 #include "ui/caption_window.h"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -101,7 +102,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     StopSignals signals;
     app.start();
     bool window_ready_called = false;
-    int frames_since_start = 0;
+    const auto window_up = std::chrono::steady_clock::now();
     bench::phase("app");  // shaders, texture caches, the app's first state
     while (!app.finished()) {
       window.poll(app.busy() ? 0.0 : 0.25);
@@ -116,9 +117,10 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
       bench::frame_built();  // --bench-log hook
       window.end_frame(screenshot);
       bench::frame_end(session.position(), ahead.status());  // --bench-log hook
-      // After the first frame with the open image on screen (or a few
-      // seconds): the model's load must not slow the way to it.
-      if (o.on_window_ready && !window_ready_called && (app.image_shown() || frames_since_start++ > 200)) {
+      // After the first frame with the open image on screen (or 3 s, if no
+      // image can be shown): the model's load must not slow the way to it.
+      if (o.on_window_ready && !window_ready_called &&
+          (app.image_shown() || std::chrono::steady_clock::now() - window_up > std::chrono::seconds(3))) {
         window_ready_called = true;
         o.on_window_ready();
       }
