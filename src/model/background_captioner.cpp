@@ -14,7 +14,7 @@ BackgroundCaptioner::BackgroundCaptioner(fs::path file, const CaptionerOptions& 
     : file_(std::move(file)), options_(options) {
   const std::string bytes = read_file_bytes(file_, 4LL << 30);
   id_ = hash_hex(content_hash(bytes));
-  if (!bytes.starts_with("PK")) decode_native_model(bytes, file_.string());
+  if (!bytes.starts_with("PK")) check_native_model(bytes, file_.string());
 }
 
 BackgroundCaptioner::~BackgroundCaptioner() {

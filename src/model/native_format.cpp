@@ -35,9 +35,9 @@ class Reader {
     pos_ += n;
     return v;
   }
-  std::string bytes(std::uint64_t n, const char* field) {
+  std::string_view bytes(std::uint64_t n, const char* field) {
     need(n, field);
-    std::string out = bytes_.substr(pos_, n);
+    const std::string_view out = std::string_view(bytes_).substr(pos_, n);
     pos_ += n;
     return out;
   }
@@ -90,7 +90,15 @@ std::string encode_native_model(const NativeModelFile& file) {
   return out;
 }
 
-NativeModelFile decode_native_model(const std::string& bytes, const std::string& what) {
+namespace {
+
+// The checks of decode_native_model, with the sections as views into `bytes`.
+struct ParsedModel {
+  nlohmann::json meta;
+  std::string_view weights;
+};
+
+ParsedModel parse_native_model(const std::string& bytes, const std::string& what) {
   if (!has_native_magic(bytes)) {
     if (bytes.size() < sizeof kNativeMagic &&
         std::memcmp(bytes.data(), kNativeMagic, bytes.size()) == 0 && !bytes.empty())
@@ -111,9 +119,9 @@ NativeModelFile decode_native_model(const std::string& bytes, const std::string&
   if (json_len > kMaxJsonBytes)
     throw UserError(what + ": damaged gloss model (metadata length " + std::to_string(json_len) +
                     " is implausible)");
-  std::string json = in.bytes(json_len, "metadata");
+  const std::string_view json = in.bytes(json_len, "metadata");
   const std::uint64_t weights_len = in.u(8, "weights length");
-  NativeModelFile file;
+  ParsedModel file;
   file.weights = in.bytes(weights_len, "weights");
   const std::uint64_t checksum = in.u(8, "checksum");
   if (in.left() != 0)
@@ -131,6 +139,18 @@ NativeModelFile decode_native_model(const std::string& bytes, const std::string&
     throw UserError(what + ": gloss model metadata does not describe a captioner");
   return file;
 }
+
+}  // namespace
+
+NativeModelFile decode_native_model(const std::string& bytes, const std::string& what) {
+  ParsedModel parsed = parse_native_model(bytes, what);
+  NativeModelFile file;
+  file.meta = std::move(parsed.meta);
+  file.weights = std::string(parsed.weights);
+  return file;
+}
+
+void check_native_model(const std::string& bytes, const std::string& what) { parse_native_model(bytes, what); }
 
 NativeModelFile read_native_model_file(const fs::path& path) {
   return decode_native_model(read_file_bytes(path, kMaxModelFileBytes), path.string());

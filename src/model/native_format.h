@@ -42,6 +42,8 @@ std::string sniff_file_kind(const std::string& bytes);
 // truncated or oversized sections, bad checksum, malformed JSON.
 std::string encode_native_model(const NativeModelFile& file);
 NativeModelFile decode_native_model(const std::string& bytes, const std::string& what);
+// The same checks (same errors) without copying the weights out.
+void check_native_model(const std::string& bytes, const std::string& what);
 
 // Reads and parses a file (UserError if missing, unreadable or invalid).
 NativeModelFile read_native_model_file(const std::filesystem::path& path);
