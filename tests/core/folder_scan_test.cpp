@@ -42,6 +42,9 @@ ScanReport scan_to_end(Store& store, const std::string& dataset, const fs::path&
 ScanProgress scan_and_cancel(Store& store, const std::string& dataset, const fs::path& source, std::uint64_t after) {
   ScanOptions o;
   o.threads = 2;
+  // Small commits: on a quiet machine one batch aiming at a second of work
+  // can hold the whole folder, and the scan would end before the cancel.
+  o.most_batch = 100;
   FolderScan scan(store, dataset, source, o);
   std::thread canceller([&] {
     while (scan.progress().done < after && !scan.progress().finished) std::this_thread::sleep_for(1ms);
