@@ -61,9 +61,9 @@ Captioner& BackgroundCaptioner::model() {
 }
 
 std::unique_ptr<Captioner> load_captioner_in_background(const fs::path& file, const CaptionerOptions& options) {
-  // Nothing to wait for: an endpoint model is a few lines of JSON.
-  std::error_code ec;
-  if (fs::exists(file, ec) && is_endpoint_file(file)) return load_captioner(file, options);
+  // Nothing to wait for: an endpoint model is a few lines of JSON. (A
+  // missing file is not one: the constructor below names it.)
+  if (is_endpoint_file(file)) return load_captioner(file, options);
   return std::make_unique<BackgroundCaptioner>(file, options);
 }
 
