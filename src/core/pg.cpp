@@ -274,6 +274,10 @@ Result Connection::exec_params(std::string_view sql, std::span<const detail::Par
 }
 
 void Connection::begin(Isolation isolation) {
+  // A nested BEGIN is only a warning to the server, and the inner COMMIT
+  // would commit the outer transaction.
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE && ok())
+    throw Error("PostgreSQL at " + server_ + ": transaction() inside a transaction");
   switch (isolation) {
     case Isolation::read_committed: exec("BEGIN ISOLATION LEVEL READ COMMITTED"); break;
     case Isolation::repeatable_read: exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); break;

@@ -145,7 +145,8 @@ class Connection {
   // Runs fn(*this) between BEGIN and COMMIT. On a serialization failure
   // (40001) or a deadlock (40P01), in fn or at COMMIT, rolls back and runs fn
   // again, up to `attempts` times, so fn must have no effects outside the
-  // database. Any other exception rolls back and propagates.
+  // database. Any other exception rolls back and propagates. Transactions do
+  // not nest: calling it inside one throws.
   template <class F>
   auto transaction(F&& fn, Isolation isolation = Isolation::read_committed, int attempts = 20)
       -> std::invoke_result_t<F, Connection&>;
