@@ -1,0 +1,100 @@
+// Why claims run under REPEATABLE READ and touch the items they hand out:
+// a claim decides from its snapshot which items are free, and locks them
+// FOR UPDATE SKIP LOCKED. Skipping covers claims still in progress; but a
+// claim that committed after our snapshot was taken left leases we cannot
+// see. Every claim and renewal therefore updates the items' rows
+// (claimed_ms), as saving an answer does (answers, done): locking a row
+// updated since our snapshot fails with a serialization error under
+// REPEATABLE READ, and transaction() runs the claim again with a fresh one.
+// (Under READ COMMITTED the lock would recheck the item row only, with the
+// leases still read from the old snapshot: the item could be over-handed.)
+#include "core/pg_claims.h"
+
+#include <string>
+
+namespace gloss::pg {
+namespace {
+
+// $1 dataset, $2 annotator, $3 from_position, $4 count, $5 now_ms, $6 lease_ms.
+// "free for $2": not answered by $2, and the item's answers plus other
+// annotators' unexpired leases are fewer than the dataset's overlap.
+constexpr std::string_view free_for_annotator = R"sql(
+      i.dataset = $1::integer AND NOT i.done
+      AND NOT EXISTS (SELECT 1 FROM answers a
+                      WHERE a.dataset = i.dataset AND a.position = i.position AND a.annotator = $2::text)
+      AND i.answers + (SELECT count(*) FROM leases l
+                       WHERE l.dataset = i.dataset AND l.position = i.position
+                         AND l.annotator <> $2::text AND l.expires_ms > $5::bigint)
+          < (SELECT overlap FROM datasets WHERE id = $1::integer))sql";
+
+// From $3 up, then the rest of the count from 0 up to $3; one statement.
+const std::string claim_sql = std::string(R"sql(
+WITH after AS (
+  SELECT i.position FROM items i
+  WHERE i.position >= $3::bigint AND )sql") + std::string(free_for_annotator) + R"sql(
+  ORDER BY i.position LIMIT $4::bigint
+  FOR UPDATE OF i SKIP LOCKED
+), before AS (
+  SELECT i.position FROM items i
+  WHERE i.position < $3::bigint AND )sql" + std::string(free_for_annotator) + R"sql(
+  ORDER BY i.position LIMIT $4::bigint - (SELECT count(*) FROM after)
+  FOR UPDATE OF i SKIP LOCKED
+), picked AS (
+  SELECT position FROM after UNION ALL SELECT position FROM before
+), leased AS (
+  INSERT INTO leases (dataset, position, annotator, expires_ms)
+  SELECT $1::integer, position, $2::text, $5::bigint + $6::bigint FROM picked
+  ON CONFLICT (dataset, position, annotator) DO UPDATE SET expires_ms = excluded.expires_ms
+  RETURNING position
+), touched AS (
+  UPDATE items SET claimed_ms = $5::bigint
+  WHERE dataset = $1::integer AND position IN (SELECT position FROM picked)
+)
+SELECT position FROM leased ORDER BY position < $3::bigint, position)sql";
+
+constexpr std::string_view renew_sql = R"sql(
+WITH renewed AS (
+  UPDATE leases SET expires_ms = $3::bigint + $4::bigint
+  WHERE dataset = $1::integer AND annotator = $2::text AND expires_ms > $3::bigint
+  RETURNING position
+), touched AS (
+  UPDATE items SET claimed_ms = $3::bigint
+  WHERE dataset = $1::integer AND position IN (SELECT position FROM renewed)
+)
+SELECT position FROM renewed ORDER BY position)sql";
+
+std::vector<std::int64_t> positions(const Result& r) {
+  std::vector<std::int64_t> out;
+  out.reserve(r.rows());
+  for (int row = 0; row < r.rows(); ++row) out.push_back(r.int64(row, 0));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::int64_t> claim(Connection& conn, int dataset, std::string_view annotator, std::int64_t from_position,
+                                int count, std::int64_t now_ms, std::int64_t lease_ms) {
+  if (count <= 0) return {};
+  return conn.transaction(
+      [&](Connection& c) {
+        return positions(c.exec(claim_sql, dataset, annotator, from_position, count, now_ms, lease_ms));
+      },
+      Isolation::repeatable_read, 100);
+}
+
+std::vector<std::int64_t> renew(Connection& conn, int dataset, std::string_view annotator, std::int64_t now_ms,
+                                std::int64_t lease_ms) {
+  return conn.transaction(
+      [&](Connection& c) { return positions(c.exec(renew_sql, dataset, annotator, now_ms, lease_ms)); },
+      Isolation::repeatable_read, 100);
+}
+
+std::int64_t release(Connection& conn, int dataset, std::string_view annotator) {
+  return conn.exec("DELETE FROM leases WHERE dataset = $1 AND annotator = $2", dataset, annotator).affected();
+}
+
+std::int64_t server_now_ms(Connection& conn) {
+  return conn.exec("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint").int64(0, 0);
+}
+
+}  // namespace gloss::pg
