@@ -120,6 +120,7 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   o.startup_notice = model_problem.empty() ? "" : "No suggestions: the model could not be loaded (" + model_problem + ")";
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
+  o.annotator = ctx.annotator_name();
   o.captioner = model.get();
   if (auto* loading = dynamic_cast<BackgroundCaptioner*>(model.get()))
     o.on_window_ready = [loading] { loading->start_loading(); };
@@ -152,6 +153,7 @@ void register_caption_command(CLI::App& app, AppContext& ctx) {
   cmd->add_option("--sidecar-ext", a->sidecar_ext,
                   "Caption file beside each image, shown as its suggestion unless --model names a model (default .txt)");
   cmd->add_option("--session", a->session, "Session name stored with each answer (default: DATASET-date_time)");
+  add_annotator_option(cmd, ctx);
   cmd->add_option("--replay", a->replay, "Run a script of keys and typing (see docs/caption.md)")->check(CLI::ExistingFile);
   cmd->add_option("--screenshot", a->screenshot, "Write the window as PNG to this file when quitting");
   cmd->add_option("--bench-log", a->bench_log, "Write one JSON line per frame and per event (timings, for tests/bench/paging.cpp)");

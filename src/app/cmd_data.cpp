@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/commands.h"
+#include "core/duration.h"
 #include "core/error.h"
 #include "core/interchange.h"
 #include "core/dataset_report.h"
@@ -14,10 +15,20 @@
 namespace gloss {
 namespace fs = std::filesystem;
 
-fs::path AppContext::store_dir() const { return db.empty() ? default_store_dir() : fs::path(db); }
+std::string AppContext::store_location() const { return db.empty() ? default_store_location() : db; }
 
-std::unique_ptr<Store> AppContext::open_store() const {
-  return std::make_unique<Store>(StoreOptions{store_dir()});
+std::unique_ptr<Store> AppContext::open_store() const { return gloss::open_store(store_location()); }
+
+fs::path AppContext::local_image_dir() const {
+  const std::string location = store_location();
+  return is_database_uri(location) ? fs::path("gloss-images") : fs::path(location) / "images";
+}
+
+std::string AppContext::annotator_name() const { return annotator.empty() ? default_annotator() : annotator; }
+
+void add_annotator_option(CLI::App* command, AppContext& ctx) {
+  command->add_option("--annotator", ctx.annotator,
+                      "Who answers: answers are kept per annotator (default: $GLOSS_ANNOTATOR, else the login name)");
 }
 
 void print_problems(const std::vector<Problem>& problems, std::size_t limit) {
@@ -42,6 +53,19 @@ SourceScan scan_with_store(const fs::path& source, Store& store) {
 }
 
 namespace {
+
+// --overlap / --lease of add: only what was given changes.
+void set_routing(const AppContext& ctx, const std::string& dataset, int overlap, const std::string& lease) {
+  if (overlap == 0 && lease.empty()) return;
+  auto store = ctx.open_store();
+  const DatasetInfo before = store->ensure_dataset(dataset);
+  Routing routing{before.overlap, before.lease_ms};
+  if (overlap > 0) routing.overlap = overlap;
+  if (!lease.empty()) routing.lease_ms = parse_duration_ms(lease);
+  const DatasetInfo d = store->set_routing(dataset, routing);
+  std::printf("'%s': each task goes to %d annotator%s; a handed-out task stays reserved for %s\n", dataset.c_str(),
+              d.overlap, d.overlap == 1 ? "" : "s", format_duration_ms(d.lease_ms).c_str());
+}
 
 // Streamed and resumable: a killed add leaves every batch it committed, and
 // the next run reads only what it had not (docs/scanning.md).
@@ -109,7 +133,7 @@ int run_db_out(const AppContext& ctx, const std::string& dataset, const std::str
 int run_datasets(const AppContext& ctx) {
   auto store = ctx.open_store();
   const auto list = store->datasets();
-  if (list.empty()) std::printf("no datasets in %s yet (gloss add DATASET SOURCE)\n", store->dir().c_str());
+  if (list.empty()) std::printf("no datasets in %s yet (gloss add DATASET SOURCE)\n", store->location().c_str());
   for (const auto& d : list)
     std::printf("%-24s %8llu tasks %8llu answered\n", d.name.c_str(),
                 static_cast<unsigned long long>(d.size), static_cast<unsigned long long>(d.answered));
@@ -121,7 +145,7 @@ int run_stats(const AppContext& ctx, const std::string& dataset) {
   std::vector<DatasetInfo> list;
   if (dataset.empty()) list = store->datasets();
   else list.push_back(store->require_dataset(dataset));
-  if (list.empty()) std::printf("no datasets in %s yet\n", store->dir().c_str());
+  if (list.empty()) std::printf("no datasets in %s yet\n", store->location().c_str());
   for (const auto& d : list) {
     std::printf("%s", format_dataset_report(dataset_report(*store, d)).c_str());
   }
@@ -153,6 +177,8 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   struct Args {
     std::string dataset, source, format = "jsonl", output, answer = "accept", session, images, embed = "path";
     std::string sidecar_ext = ".txt";
+    int overlap = 0;    // 0: unchanged (1 for a new dataset)
+    std::string lease;  // empty: unchanged (30m for a new dataset)
     bool skip_bad = false, yes = false, next_to_images = false;
   };
   auto a = std::make_shared<Args>();
@@ -162,8 +188,15 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   add->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
   add->add_option("--sidecar-ext", a->sidecar_ext,
                   "Caption file beside each image, pre-filled as its suggestion (default .txt: photo.png + photo.txt)");
+  add->add_option("--overlap", a->overlap, "How many different annotators answer each task (default 1)")
+      ->check(CLI::Range(1, 1000));
+  add->add_option("--lease", a->lease,
+                  "How long a task handed to an annotator stays reserved for them: 30m (default), 90s, 2h");
   add->callback([&ctx, a] {
-    ctx.action = [&ctx, a] { return run_add(ctx, a->dataset, a->source, sidecar_extension(a->sidecar_ext)); };
+    ctx.action = [&ctx, a] {
+      set_routing(ctx, a->dataset, a->overlap, a->lease);
+      return run_add(ctx, a->dataset, a->source, sidecar_extension(a->sidecar_ext));
+    };
   });
 
   auto* in = app.add_subcommand("db-in", "Import a JSONL (Prodigy-style) or COCO captions JSON file, or a folder of images with sidecar captions, into a dataset; all or nothing");
@@ -175,6 +208,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   in->add_option("--answer", a->answer, "Answer for records with a caption but no \"answer\"")
       ->check(CLI::IsMember({"accept", "reject", "ignore"}));
   in->add_option("--session", a->session, "Session name for records without _session_id");
+  add_annotator_option(in, ctx);
   in->add_option("--images", a->images, "Folder that COCO file_name entries are relative to");
   // Embedded (base64) images are written to STORE/images/HASH.EXT.
   in->add_flag("--skip-bad", a->skip_bad, "Import the good records even if some lines are bad");
@@ -183,8 +217,9 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
       ImportOptions o;
       o.default_answer = *parse_answer_kind(a->answer);
       o.session = a->session.empty() ? "db-in" : a->session;
+      o.annotator = ctx.annotator_name();
       o.image_root = a->images;
-      o.embedded_image_dir = ctx.store_dir() / "images";
+      o.embedded_image_dir = ctx.local_image_dir();
       if (a->format == "sidecar")
         return run_db_in_sidecar(ctx, a->dataset, a->source, sidecar_extension(a->sidecar_ext), o, a->skip_bad);
       return run_db_in(ctx, a->dataset, a->source, o, a->skip_bad);

@@ -21,10 +21,20 @@ namespace gloss {
 
 struct AppContext {
   std::string db;                 // --db, or $GLOSS_DB, or ./gloss-data
+  std::string annotator;          // --annotator of the command that answers
   std::function<int()> action;    // set by the chosen subcommand
-  std::filesystem::path store_dir() const;
+  // An LMDB folder or a PostgreSQL connection URI.
+  std::string store_location() const;
   std::unique_ptr<Store> open_store() const;
+  // Where images that arrive inside a file (base64 in JSONL) are written: the
+  // LMDB folder's images/, or ./gloss-images beside a database store.
+  std::filesystem::path local_image_dir() const;
+  // --annotator, else $GLOSS_ANNOTATOR, else the login name.
+  std::string annotator_name() const;
 };
+
+// Adds --annotator NAME to a command that saves answers.
+void add_annotator_option(CLI::App* command, AppContext& ctx);
 
 void register_data_commands(CLI::App& app, AppContext& ctx);
 void register_model_commands(CLI::App& app, AppContext& ctx);

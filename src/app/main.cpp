@@ -36,7 +36,9 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Every subcommand's help");
   app.require_subcommand(1);
   gloss::AppContext ctx;
-  app.add_option("--db", ctx.db, "Store folder (default: $GLOSS_DB, else ./gloss-data)");
+  app.add_option("--db", ctx.db,
+                 "Store: an LMDB folder, or a PostgreSQL URI such as postgresql:///gloss?host=/run/postgresql\n"
+                 "(default: $GLOSS_DB, else ./gloss-data)");
   gloss::register_data_commands(app, ctx);
   gloss::register_model_commands(app, ctx);
   gloss::register_version_command(app, ctx);

@@ -14,12 +14,38 @@ CaptionSession::CaptionSession(Store& store, std::string dataset, std::string se
     : store_(store),
       dataset_(store.require_dataset(dataset)),
       session_name_(std::move(session_name)),
-      model_id_(std::move(model_id)) {}
+      model_id_(std::move(model_id)),
+      annotator_(default_annotator()) {}
+
+namespace {
+// Tasks claimed ahead of the cursor: enough that a second annotator is
+// handed different ones, few enough that a crash strands little.
+constexpr std::size_t kClaimBatch = 8;
+}  // namespace
+
+std::optional<std::uint64_t> CaptionSession::claim_next(std::uint64_t from) {
+  const auto claimed = store_.claim(dataset_, annotator_, from, kClaimBatch);
+  renewed_ms_ = now_ms();
+  if (claimed.empty()) return std::nullopt;
+  return claimed.front();
+}
+
+void CaptionSession::heartbeat(std::int64_t now) {
+  if (renewed_ms_ == 0 || now - renewed_ms_ < dataset_.lease_ms / 3) return;
+  renewed_ms_ = now;
+  store_.renew_leases(dataset_, annotator_);
+}
+
+void CaptionSession::release_claims() {
+  if (renewed_ms_ == 0) return;
+  store_.release_leases(dataset_, annotator_);
+  renewed_ms_ = 0;
+}
 
 void CaptionSession::refresh_dataset() { dataset_ = store_.require_dataset(dataset_.name); }
 
 std::optional<Answer> CaptionSession::answer_at(std::uint64_t position) const {
-  return store_.answer_at(dataset_, position);
+  return store_.answer_at(dataset_, position, annotator_);
 }
 
 void CaptionSession::fill_box(const std::string& text) {
@@ -36,7 +62,7 @@ void CaptionSession::open(std::uint64_t position, std::int64_t now) {
   position_ = std::min(position, dataset_.size - 1);
   const auto hash = store_.task_at(dataset_, position_);
   task_ = hash ? store_.task(*hash).value_or(Task{}) : Task{};
-  answer_ = store_.answer(dataset_, task_.hash);
+  answer_ = store_.answer(dataset_, task_.hash, annotator_);
   undone_.reset();
   started_ms_ = now;
   failure_.clear();
@@ -77,7 +103,7 @@ bool CaptionSession::offer_sidecar() {
 
 void CaptionSession::open_first_unanswered(std::int64_t now) {
   refresh_dataset();
-  const auto first = store_.first_unanswered(dataset_, 0);
+  const auto first = claim_next(0);
   all_answered_ = !first;
   open(first.value_or(0), now);
 }
@@ -124,6 +150,7 @@ void CaptionSession::answer_with(AnswerKind kind, std::int64_t now) {
 void CaptionSession::save_and_next(Answer a, std::int64_t now) {
   if (dataset_.size == 0 || task_.hash == 0) return;
   a.task = task_.hash;
+  a.annotator = annotator_;
   a.session = session_name_;
   a.started_ms = started_ms_;
   a.saved_ms = now;
@@ -131,7 +158,7 @@ void CaptionSession::save_and_next(Answer a, std::int64_t now) {
   store_.save_answer(dataset_.name, a);
   given_.push_back({a, position_, answer_});
   refresh_dataset();
-  const auto next = store_.first_unanswered(dataset_, position_ + 1 < dataset_.size ? position_ + 1 : 0);
+  const auto next = claim_next(position_ + 1 < dataset_.size ? position_ + 1 : 0);
   all_answered_ = !next;
   open(next.value_or(std::min(position_ + 1, dataset_.size - 1)), now);
 }
@@ -150,7 +177,7 @@ bool CaptionSession::undo(std::int64_t now) {
   const Given last = given_.back();
   given_.pop_back();
   if (last.replaced) store_.save_answer(dataset_.name, *last.replaced);
-  else store_.remove_answer(dataset_.name, last.answer.task);
+  else store_.remove_answer(dataset_.name, last.answer.task, annotator_);
   ++undos_;
   all_answered_ = false;
   const auto stalls = stalls_;
@@ -184,7 +211,7 @@ void CaptionSession::jump_to_number(std::uint64_t number, std::int64_t now) {
 
 void CaptionSession::next_unanswered(std::int64_t now) {
   refresh_dataset();
-  const auto next = store_.first_unanswered(dataset_, position_ + 1 < dataset_.size ? position_ + 1 : 0);
+  const auto next = claim_next(position_ + 1 < dataset_.size ? position_ + 1 : 0);
   all_answered_ = !next;
   if (next) open(*next, now);
 }

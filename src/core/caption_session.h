@@ -70,6 +70,16 @@ class CaptionSession {
   std::int64_t started_ms() const { return started_ms_; }
   SessionSummary summary() const;
 
+  // Who answers: their answers are the ones this session shows, saves and
+  // undoes, and tasks are claimed for them. default_annotator() unless set.
+  void set_annotator(std::string name) { annotator_ = std::move(name); }
+  const std::string& annotator() const { return annotator_; }
+  // Keeps the claimed tasks reserved while the window is open: renews the
+  // leases when a third of the lease time has passed since the last renewal.
+  void heartbeat(std::int64_t now);
+  // Gives the claimed tasks back (the window closes).
+  void release_claims();
+
   // ---- inputs
   // Re-reads the dataset's size and counts from the store (one look-up): it
   // grows while its folder is still being indexed. Positions never change.
@@ -116,6 +126,9 @@ class CaptionSession {
   };
 
   void answer_with(AnswerKind kind, std::int64_t now);
+  // Claims the next tasks for the annotator from `from` on and returns the
+  // first, nullopt when nothing is left for them.
+  std::optional<std::uint64_t> claim_next(std::uint64_t from);
   void fill_box(const std::string& text);
   bool offer_sidecar();
 
@@ -123,6 +136,8 @@ class CaptionSession {
   DatasetInfo dataset_;
   std::string session_name_;
   std::string model_id_;
+  std::string annotator_;
+  std::int64_t renewed_ms_ = 0;
 
   std::uint64_t position_ = 0;
   Task task_;

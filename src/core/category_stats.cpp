@@ -1,9 +1,15 @@
 #include "core/category_stats.h"
+
+#include "core/hash.h"
 #include <cmath>
 #include <cstdio>
 #include <set>
 
 namespace gloss {
+
+std::uint64_t answer_key(std::uint64_t task, std::string_view annotator) {
+  return content_hash(hash_hex(task), annotator);
+}
 
 void CategoryCounter::set(std::uint64_t task, const std::string& model, const std::vector<std::string>& categories) {
   erase(task);

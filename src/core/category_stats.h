@@ -27,6 +27,10 @@ struct CategoryHistogram {
   bool operator==(const CategoryHistogram&) const = default;
 };
 
+// The key a counter keeps an answer under: one entry per task and annotator,
+// so the live histograms count everyone's answers.
+std::uint64_t answer_key(std::uint64_t task, std::string_view annotator);
+
 class CategoryCounter {
  public:
   // Replaces what was counted for `task`. An empty list counts as an answer

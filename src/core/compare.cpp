@@ -62,15 +62,16 @@ double CompareTally::a_win_rate() const {
   return decided() ? static_cast<double>(a_wins) / static_cast<double>(decided()) : 0.5;
 }
 
-void CompareCounter::set(std::uint64_t task, const Answer* answer) {
-  if (const auto it = counted_.find(task); it != counted_.end()) {
+void CompareCounter::set(const std::string& annotator, std::uint64_t task, const Answer* answer) {
+  const auto key = std::make_pair(annotator, task);
+  if (const auto it = counted_.find(key); it != counted_.end()) {
     tally_.add(it->second, -1);
     counted_.erase(it);
   }
   if (!answer || !answer->compare) return;
   if (tally_.model_a.empty()) tally_.model_a = answer->compare->model_a, tally_.model_b = answer->compare->model_b;
   tally_.add(*answer->compare);
-  counted_.emplace(task, *answer->compare);
+  counted_.emplace(key, *answer->compare);
 }
 
 void CompareTallies::add(const Answer& a) {

@@ -47,15 +47,16 @@ struct CompareTally {
 };
 
 // Live tally over a dataset's comparison answers, kept up to date one task
-// at a time (set after an answer, erase after an undo).
+// at a time (set after an answer, erase after an undo): one judgement per
+// task and annotator.
 class CompareCounter {
  public:
-  void set(std::uint64_t task, const Answer* answer);
+  void set(const std::string& annotator, std::uint64_t task, const Answer* answer);
   const CompareTally& tally() const { return tally_; }
 
  private:
   CompareTally tally_;
-  std::unordered_map<std::uint64_t, CompareRecord> counted_;
+  std::map<std::pair<std::string, std::uint64_t>, CompareRecord> counted_;
 };
 
 // One tally per (model A, model B) pair, over answers seen once each.

@@ -12,14 +12,14 @@ ComparePass::ComparePass(Store& store, CaptionSession& session, CompareOptions o
 void ComparePass::load_tally() {
   counter_ = {};
   store_.for_each_answer(session_.dataset(), [&](std::uint64_t, const Answer& a) {
-    counter_.set(a.task, &a);
+    counter_.set(a.annotator, a.task, &a);
     return true;
   });
 }
 
 void ComparePass::recount(std::uint64_t task) {
-  const auto a = store_.answer(session_.dataset(), task);
-  counter_.set(task, a ? &*a : nullptr);
+  const auto a = store_.answer(session_.dataset(), task, session_.annotator());
+  counter_.set(session_.annotator(), task, a ? &*a : nullptr);
 }
 
 const std::string* ComparePass::caption_of(int model, std::uint64_t task) const {
@@ -38,7 +38,8 @@ void ComparePass::offer(int model, std::uint64_t task, const Suggestion& suggest
   if (task != session_.task().hash && !options_.show_identical) {
     const std::string* a = caption_of(0, task);
     const std::string* b = caption_of(1, task);
-    if (a && b && same_caption(*a, *b) && !store_.answer(session_.dataset(), task)) answer_identical(task, now);
+    if (a && b && same_caption(*a, *b) && !store_.answer(session_.dataset(), task, session_.annotator()))
+      answer_identical(task, now);
   }
   sync(now);
 }
@@ -46,6 +47,7 @@ void ComparePass::offer(int model, std::uint64_t task, const Suggestion& suggest
 void ComparePass::answer_identical(std::uint64_t task, std::int64_t now) {
   Answer a;
   a.task = task;
+  a.annotator = session_.annotator();
   a.session = session_.session_name();
   a.caption = a.orig_caption = *caption_of(0, task);
   a.model = options_.model_a;

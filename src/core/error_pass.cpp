@@ -47,7 +47,7 @@ std::string format_errors_summary(const SessionSummary& s, const std::string& so
 ErrorPass::ErrorPass(Store& store, DatasetInfo source, CaptionSession& session, std::vector<std::string> labels)
     : store_(store), source_(std::move(source)), session_(session), labels_(std::move(labels)) {
   store_.for_each_answer(session_.dataset(), [&](std::uint64_t, const Answer& a) {
-    if (a.answer == AnswerKind::accept) counts_.set(a.task, a.model, a.categories);
+    if (a.answer == AnswerKind::accept) counts_.set(answer_key(a.task, a.annotator), a.model, a.categories);
     return true;
   });
 }
@@ -83,13 +83,28 @@ void ErrorPass::sync() {
 
 void ErrorPass::recount(std::uint64_t task) {
   if (task == 0) return;
-  const auto a = store_.answer(session_.dataset(), task);
-  if (a && a->answer == AnswerKind::accept) counts_.set(task, a->model, a->categories);
-  else counts_.erase(task);
+  const auto a = store_.answer(session_.dataset(), task, session_.annotator());
+  const std::uint64_t key = answer_key(task, session_.annotator());
+  if (a && a->answer == AnswerKind::accept) counts_.set(key, a->model, a->categories);
+  else counts_.erase(key);
+}
+
+// The annotator's own answer in the source dataset where they gave one, else
+// the first accepted correction by anyone, else any answer.
+std::optional<Answer> ErrorPass::source_answer(std::uint64_t task) const {
+  const auto position = store_.position_of(source_, task);
+  if (!position) return std::nullopt;
+  const std::vector<Answer> all = store_.answers_at(source_, *position);
+  for (const Answer& a : all)
+    if (a.annotator == session_.annotator()) return a;
+  for (const Answer& a : all)
+    if (a.answer == AnswerKind::accept && a.changed()) return a;
+  if (all.empty()) return std::nullopt;
+  return all.front();
 }
 
 void ErrorPass::load_open_task() {
-  source_answer_ = store_.answer(source_, task_);
+  source_answer_ = source_answer(task_);
   reasons_ = source_answer_ ? explain_correction(source_answer_->orig_caption, source_answer_->caption)
                             : std::vector<GuessReason>{};
   guess_ = categories_of(reasons_);
@@ -117,6 +132,7 @@ void ErrorPass::tick_guess() {
 void ErrorPass::answer(AnswerKind kind, std::int64_t now) {
   // A task whose source answer was dropped since still gets an answer, so the pass never gets stuck on it.
   Answer a = source_answer_.value_or(Answer{});
+  a.surplus = false;
   a.answer = kind;
   a.categories = kind == AnswerKind::accept ? ticked_labels() : std::vector<std::string>{};
   a.extra["guess"] = guess_;

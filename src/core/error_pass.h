@@ -61,6 +61,7 @@ class ErrorPass {
  private:
   void load_open_task();
   void recount(std::uint64_t task);
+  std::optional<Answer> source_answer(std::uint64_t task) const;
 
   Store& store_;
   DatasetInfo source_;

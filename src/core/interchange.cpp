@@ -69,7 +69,7 @@ fs::path store_embedded_image(const std::string& uri, const fs::path& dir) {
 
 // Fields with a meaning in gloss; everything else on a line is kept in extra.
 const std::set<std::string> kKnownFields = {
-    "image", "width", "height", "caption", "orig_caption", "answer", "_session_id", "_timestamp",
+    "image", "width", "height", "caption", "orig_caption", "answer", "_session_id", "_annotator_id", "_timestamp",
     "model", "edit_distance", "categories", "ms_spent", "started_ms", "saved_ms", "compare"};
 
 template <class T>
@@ -143,6 +143,8 @@ Answer answer_from(const json& j, std::uint64_t task, const ImportOptions& optio
   a.orig_caption = field<std::string>(j, "orig_caption", "");
   a.model = field<std::string>(j, "model", "");
   a.session = field<std::string>(j, "_session_id", options.session);
+  a.annotator = field<std::string>(j, "_annotator_id", options.annotator);
+  if (a.annotator.empty()) a.annotator = default_annotator();
   const std::string kind = field<std::string>(j, "answer", std::string(to_string(options.default_answer)));
   const auto parsed = parse_answer_kind(kind);
   if (!parsed) throw UserError("\"answer\" must be accept, reject or ignore, not \"" + kind + "\"");
@@ -320,6 +322,7 @@ json to_jsonl_record(const Task& task, const Answer& a, bool embed_image) {
   if (!j.contains("_input_hash")) j["_input_hash"] = input_hash32(task.hash);
   if (!j.contains("_task_hash")) j["_task_hash"] = task_hash32(task.hash, a.orig_caption);
   j["_session_id"] = a.session;
+  j["_annotator_id"] = a.annotator;
   j["_timestamp"] = a.saved_ms / 1000;
   j["model"] = a.model;
   j["edit_distance"] = a.edit_distance;

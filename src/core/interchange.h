@@ -31,6 +31,7 @@ struct ImportOptions {
   // Answer given to records that have a caption but no "answer" field.
   AnswerKind default_answer = AnswerKind::accept;
   std::string session;  // for records without _session_id
+  std::string annotator;  // for records without _annotator_id (empty: default_annotator())
   // COCO file_name entries are resolved against this folder (default: the
   // COCO file's folder).
   std::filesystem::path image_root;

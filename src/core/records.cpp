@@ -71,7 +71,9 @@ std::int64_t now_ms() {
 //              str extra (msgpack of Answer::extra; empty when extra is {}),
 //              bool has compare, then if 1: str model_a, str model_b, str caption_a,
 //              str caption_b, bool a_on_left, u8 choice (0 a, 1 b, 2 both-good,
-//              3 both-bad, 4 none), bool identical, bool edited
+//              3 both-bad, 4 none), bool identical, bool edited,
+//              then str annotator, bool surplus unless the annotator is empty and
+//              surplus false (absent in records written before annotators)
 //   Suggestion 0x01 str caption, uint n, n x int token, f32 log_prob, f32 confidence (NaN: none),
 //              int created_ms
 //
@@ -368,6 +370,10 @@ std::string encode(const Answer& a) {
     w.boolean(c->identical);
     w.boolean(c->edited);
   }
+  if (!a.annotator.empty() || a.surplus) {
+    w.str(a.annotator);
+    w.boolean(a.surplus);
+  }
   return w.take();
 }
 
@@ -405,6 +411,10 @@ Answer decode_answer(std::string_view bytes) {
     c.choice = r.code(kChoices, "comparison choice");
     c.identical = r.boolean();
     c.edited = r.boolean();
+  }
+  if (!r.at_end()) {
+    a.annotator = r.str();
+    a.surplus = r.boolean();
   }
   r.finish();
   return a;

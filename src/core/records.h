@@ -1,5 +1,5 @@
-// The records gloss stores: tasks (images), answers (one per task and
-// dataset), cached model suggestions. Plain structs; the store and the
+// The records gloss stores: tasks (images), answers (one per task,
+// dataset and annotator), cached model suggestions. Plain structs; the store and the
 // importers/exporters convert them.
 #pragma once
 
@@ -49,6 +49,7 @@ struct CompareRecord {
 
 struct Answer {
   std::uint64_t task = 0;
+  std::string annotator;     // who answered; with session, Prodigy's _annotator_id
   std::string session;
   std::string caption;       // final caption
   std::string orig_caption;  // the model's suggestion; empty when there was none
@@ -63,6 +64,9 @@ struct Answer {
   // _task_hash, extra references from COCO, options of choice answers...
   nlohmann::json extra = nlohmann::json::object();
   std::optional<CompareRecord> compare;  // answers of gloss compare
+  // Saved after the task already had its overlap of answers from others (a
+  // lease that ran out and was handed on): kept, never counted twice.
+  bool surplus = false;
 
   // Prodigy's image-caption.correct counts an accepted answer as "changed"
   // when the caption differs from the suggestion.
@@ -96,8 +100,11 @@ struct DatasetInfo {
   std::uint32_t id = 0;
   std::string name;
   std::uint64_t size = 0;      // tasks in the dataset
-  std::uint64_t answered = 0;  // tasks with an answer
+  std::uint64_t answered = 0;  // tasks with `overlap` answers or more: done
+  std::uint64_t answers = 0;   // answers of every annotator, surplus ones included
   std::int64_t created_ms = 0;
+  int overlap = 1;             // different annotators wanted per task
+  std::int64_t lease_ms = 30 * 60 * 1000;  // how long a claimed task stays reserved
 };
 
 std::int64_t now_ms();

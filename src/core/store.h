@@ -1,9 +1,15 @@
-// The gloss store: one LMDB environment per folder holding datasets, tasks,
-// answers, the suggestion cache and the thumbnail cache. Safe to share
-// between threads; several processes may open the same folder.
+// The gloss store: datasets, tasks, answers, the suggestion cache and the
+// thumbnail cache, as the commands and sessions see them. Two
+// implementations: an LMDB folder on one machine (core/lmdb_store.h) and a
+// PostgreSQL database shared by a team (core/pg_store.h); open_store() picks
+// one from a location. Safe to share between threads; several processes may
+// open the same store.
 //
-// Every write is its own durable transaction: when a save returns, the
-// answer is on disk. Paging by position is a single B-tree lookup.
+// Every write is durable when it returns. Answers are keyed by (dataset,
+// task, annotator): with a dataset's overlap above 1, a task gets answers
+// from that many different annotators. Tasks are handed to annotators by
+// claims that lease them for a while (the dataset's lease time); an expired
+// lease is free at the next claim.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +25,6 @@
 
 namespace gloss {
 
-namespace lmdb { class Env; }
-
 struct StoreOptions {
   std::filesystem::path dir;
   std::size_t initial_map_bytes = 64u << 20;
@@ -28,7 +32,15 @@ struct StoreOptions {
 };
 
 // $GLOSS_DB if set and not empty, else ./gloss-data.
-std::filesystem::path default_store_dir();
+std::string default_store_location();
+// True for a libpq connection URI (postgresql://… or postgres://…).
+bool is_database_uri(std::string_view location);
+// The store at `location`: a PostgreSQL database for a connection URI, else
+// an LMDB folder (created if missing). Throws UserError naming the location.
+std::unique_ptr<class Store> open_store(const std::string& location);
+
+// $GLOSS_ANNOTATOR if set, else the login name, else "annotator".
+std::string default_annotator();
 
 struct AddResult {
   std::uint64_t added = 0;            // appended to the dataset
@@ -36,7 +48,8 @@ struct AddResult {
   std::uint64_t new_tasks = 0;        // images the store had not seen before
 };
 
-// One record of an import: a task and, optionally, its answer.
+// One record of an import: a task and, optionally, its answer (whose
+// annotator is set; the importer fills it in when the file had none).
 struct ImportRecord {
   Task task;
   std::optional<Answer> answer;
@@ -45,84 +58,108 @@ struct ImportRecord {
 struct ImportResult {
   AddResult tasks;
   std::uint64_t answers_saved = 0;
-  std::uint64_t answers_kept = 0;  // task already answered in the dataset: existing answer kept
+  std::uint64_t answers_kept = 0;  // that annotator had answered it already: existing answer kept
+};
+
+// How a dataset's tasks are handed out.
+struct Routing {
+  int overlap = 1;                   // different annotators per task
+  std::int64_t lease_ms = 30 * 60 * 1000;  // how long a claimed task stays reserved
 };
 
 class Store {
  public:
-  explicit Store(const StoreOptions& options);
-  ~Store();
-  Store(const Store&) = delete;
-  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
 
-  const std::filesystem::path& dir() const;
+  // The folder or the connection URI (without a password), for messages.
+  virtual std::string location() const = 0;
 
   // ---- datasets (ordered by creation)
-  std::vector<DatasetInfo> datasets() const;
-  std::optional<DatasetInfo> dataset(std::string_view name) const;
+  virtual std::vector<DatasetInfo> datasets() const = 0;
+  virtual std::optional<DatasetInfo> dataset(std::string_view name) const = 0;
   // Throws UserError("no dataset named ...") listing the datasets there are.
   DatasetInfo require_dataset(std::string_view name) const;
-  DatasetInfo ensure_dataset(std::string_view name);
-  // Removes the dataset and its answers (tasks stay: other datasets may use
-  // them). False if there was no such dataset.
-  bool drop_dataset(std::string_view name);
+  virtual DatasetInfo ensure_dataset(std::string_view name) = 0;
+  // Sets the dataset's overlap and lease time (creating the dataset if
+  // needed). Lowering the overlap never removes answers.
+  virtual DatasetInfo set_routing(std::string_view name, const Routing& routing) = 0;
+  // Removes the dataset and its answers and leases (tasks stay: other
+  // datasets may use them). False if there was no such dataset.
+  virtual bool drop_dataset(std::string_view name) = 0;
 
   // ---- tasks
   // Adds tasks to the dataset in order; a task already in it is counted, not
   // added again. One transaction.
-  AddResult add_tasks(std::string_view dataset, const std::vector<Task>& tasks);
+  AddResult add_tasks(std::string_view dataset, const std::vector<Task>& tasks) { return add_tasks(dataset, tasks, {}); }
   // The same, and remembers the files read for them (remember_files) in the
   // same transaction: a scan killed at any point never leaves a file
   // remembered whose task is not in the dataset.
-  AddResult add_tasks(std::string_view dataset, const std::vector<Task>& tasks, const std::vector<FileStamp>& read);
+  virtual AddResult add_tasks(std::string_view dataset, const std::vector<Task>& tasks,
+                              const std::vector<FileStamp>& read) = 0;
   // Tasks and answers together, all or nothing.
-  ImportResult import_records(std::string_view dataset, const std::vector<ImportRecord>& records);
-  std::optional<Task> task(std::uint64_t hash) const;
+  virtual ImportResult import_records(std::string_view dataset, const std::vector<ImportRecord>& records) = 0;
+  virtual std::optional<Task> task(std::uint64_t hash) const = 0;
 
   // ---- paging by position (0-based)
-  std::optional<std::uint64_t> task_at(const DatasetInfo& dataset, std::uint64_t position) const;
-  std::optional<std::uint64_t> position_of(const DatasetInfo& dataset, std::uint64_t hash) const;
+  virtual std::optional<std::uint64_t> task_at(const DatasetInfo& dataset, std::uint64_t position) const = 0;
+  virtual std::optional<std::uint64_t> position_of(const DatasetInfo& dataset, std::uint64_t hash) const = 0;
   // Positions [first, first+count) with their task hashes, in one transaction.
-  std::vector<std::uint64_t> tasks_at(const DatasetInfo& dataset, std::uint64_t first,
-                                      std::uint64_t count) const;
+  virtual std::vector<std::uint64_t> tasks_at(const DatasetInfo& dataset, std::uint64_t first,
+                                              std::uint64_t count) const = 0;
 
-  // ---- answers (one per task and dataset; saving again replaces it)
-  // Durable when it returns. Throws UserError if the task is not in the dataset.
-  void save_answer(std::string_view dataset, const Answer& answer);
-  // Removes the answer (undo). False if there was none.
-  bool remove_answer(std::string_view dataset, std::uint64_t task);
-  std::optional<Answer> answer(const DatasetInfo& dataset, std::uint64_t task) const;
-  std::optional<Answer> answer_at(const DatasetInfo& dataset, std::uint64_t position) const;
-  // Visits answers in position order. Stop early by returning false.
-  void for_each_answer(const DatasetInfo& dataset,
-                       const std::function<bool(std::uint64_t position, const Answer&)>& visit) const;
-  // First position >= from without an answer, wrapping around; nullopt if all answered.
-  std::optional<std::uint64_t> first_unanswered(const DatasetInfo& dataset,
-                                                std::uint64_t from = 0) const;
+  // ---- answers, one per (task, annotator); saving again replaces it
+  // Saves under answer.annotator (default_annotator() when empty) and ends
+  // that annotator's lease on the task. An answer to a task that already has
+  // `overlap` answers from others is kept, marked surplus. Durable when it
+  // returns. Throws UserError if the task is not in the dataset.
+  virtual void save_answer(std::string_view dataset, const Answer& answer) = 0;
+  // Removes the annotator's answer (undo). False if there was none.
+  virtual bool remove_answer(std::string_view dataset, std::uint64_t task, std::string_view annotator) = 0;
+  virtual std::optional<Answer> answer(const DatasetInfo& dataset, std::uint64_t task,
+                                       std::string_view annotator) const = 0;
+  virtual std::optional<Answer> answer_at(const DatasetInfo& dataset, std::uint64_t position,
+                                          std::string_view annotator) const = 0;
+  // Every annotator's answer to the task at `position`, by annotator name.
+  virtual std::vector<Answer> answers_at(const DatasetInfo& dataset, std::uint64_t position) const = 0;
+  // Visits every answer of every annotator in position order (annotators by
+  // name within a position). Stop early by returning false.
+  virtual void for_each_answer(const DatasetInfo& dataset,
+                               const std::function<bool(std::uint64_t position, const Answer&)>& visit) const = 0;
+
+  // ---- routing: which tasks an annotator is handed
+  // First position >= from (wrapping around) that `annotator` may be handed:
+  // they have not answered it, and its answers plus the unexpired leases of
+  // other annotators are fewer than the dataset's overlap. nullopt if none.
+  virtual std::optional<std::uint64_t> first_unanswered(const DatasetInfo& dataset, std::uint64_t from,
+                                                        std::string_view annotator) const = 0;
+  // Leases up to `count` such positions to the annotator, in the same order,
+  // until now + the dataset's lease time; positions they already lease are
+  // included and renewed. One transaction: two annotators claiming at once
+  // never exceed the overlap.
+  virtual std::vector<std::uint64_t> claim(const DatasetInfo& dataset, std::string_view annotator,
+                                           std::uint64_t from, std::size_t count) = 0;
+  // Extends every unexpired lease of the annotator in the dataset (heartbeat).
+  virtual void renew_leases(const DatasetInfo& dataset, std::string_view annotator) = 0;
+  // Ends every lease of the annotator in the dataset (the window closes).
+  virtual void release_leases(const DatasetInfo& dataset, std::string_view annotator) = 0;
 
   // ---- suggestion cache, keyed by (model id, task hash)
-  void put_suggestion(std::string_view model, std::uint64_t task, const Suggestion& suggestion);
+  void put_suggestion(std::string_view model, std::uint64_t task, const Suggestion& suggestion) {
+    put_suggestions(model, {{task, suggestion}});
+  }
   // Many at once, one commit (batch pre-captioning).
-  void put_suggestions(std::string_view model,
-                       const std::vector<std::pair<std::uint64_t, Suggestion>>& suggestions);
-  std::optional<Suggestion> suggestion(std::string_view model, std::uint64_t task) const;
+  virtual void put_suggestions(std::string_view model,
+                               const std::vector<std::pair<std::uint64_t, Suggestion>>& suggestions) = 0;
+  virtual std::optional<Suggestion> suggestion(std::string_view model, std::uint64_t task) const = 0;
 
   // ---- thumbnail cache, keyed by (task hash, longest side)
-  void put_thumbnail(std::uint64_t task, int max_side, std::string_view bytes);
-  std::optional<std::string> thumbnail(std::uint64_t task, int max_side) const;
+  virtual void put_thumbnail(std::uint64_t task, int max_side, std::string_view bytes) = 0;
+  virtual std::optional<std::string> thumbnail(std::uint64_t task, int max_side) const = 0;
 
   // ---- files read before: path -> (size, mtime, inode, content hash)
   // The hash recorded for this file if size, mtime and inode still match.
-  std::optional<std::uint64_t> known_file(const FileStamp& file) const;
-  void remember_files(const std::vector<FileStamp>& files);
-
-  // Store-wide figures for `gloss stats` and tests.
-  std::size_t map_size() const;
-  int map_growths() const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  virtual std::optional<std::uint64_t> known_file(const FileStamp& file) const = 0;
+  virtual void remember_files(const std::vector<FileStamp>& files) = 0;
 };
 
 }  // namespace gloss

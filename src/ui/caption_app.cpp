@@ -396,16 +396,17 @@ void CaptionApp::toggle_histogram() {
 }
 
 void CaptionApp::count_guess(std::uint64_t task) {
-  const auto a = store_.answer(session_.dataset(), task);
+  const auto a = store_.answer(session_.dataset(), task, session_.annotator());
   count_guess(task, a ? &*a : nullptr);
 }
 
 // What the classifier makes of the task's stored correction, if it has one.
 void CaptionApp::count_guess(std::uint64_t task, const Answer* a) {
+  const std::uint64_t key = answer_key(task, a ? a->annotator : session_.annotator());
   if (a && a->answer == AnswerKind::accept && !a->orig_caption.empty() && a->changed())
-    guesses_.set(task, a->model, classify_correction(a->orig_caption, a->caption));
+    guesses_.set(key, a->model, classify_correction(a->orig_caption, a->caption));
   else
-    guesses_.erase(task);
+    guesses_.erase(key);
 }
 
 void CaptionApp::after_move(std::uint64_t before, std::uint64_t generation) {

@@ -68,6 +68,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
 
   const bool comparing = o.compare_b != nullptr;
   CaptionSession session(store, o.dataset, o.session_name, o.captioner && !comparing ? o.captioner->id() : "");
+  if (!o.annotator.empty()) session.set_annotator(o.annotator);
   session.use_sidecar_suggestions(o.sidecar_suggestions && !comparing && o.errors_from.empty());
   std::optional<ComparePass> compare;
   if (comparing) {
@@ -90,7 +91,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     ahead.set_notify(&Window::wake);
     // The worker starts on the first image while the window, fonts and
     // shaders are set up, so its suggestion is there when it opens.
-    ahead.set_cursor(store.first_unanswered(session.dataset(), 0).value_or(0));
+    ahead.set_cursor(store.first_unanswered(session.dataset(), 0, session.annotator()).value_or(0));
     bench::phase("scheduler");  // --bench-log hook: session and scheduler started
     Window window("gloss · " + o.dataset, o.width, o.height);
     bench::phase("window");  // GLFW window, GL context, ImGui, fonts
@@ -106,6 +107,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
     bench::phase("app");  // shaders, texture caches, the app's first state
     while (!app.finished()) {
       window.poll(app.busy() ? 0.0 : 0.25);
+      session.heartbeat(now_ms());
       bench::frame_begin();  // --bench-log hook
       if (g_stop_requested || window.close_requested()) {
         window.cancel_close();
@@ -126,6 +128,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
       }
     }
     ahead.stop();
+    session.release_claims();
     bench::close(session.summary().stalls);  // --bench-log hook
   }
   if (errors) {

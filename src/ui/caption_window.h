@@ -18,6 +18,7 @@ namespace gloss::ui {
 struct CaptionWindowOptions {
   std::string dataset;
   std::string session_name;
+  std::string annotator;  // empty: default_annotator()
   Captioner* captioner = nullptr;  // null: manual captioning
   // Called once the window is up (e.g. to start loading the model then).
   std::function<void()> on_window_ready;

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/image.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -82,23 +82,23 @@ TEST(CaptionWindow, ReplayedManualSessionStoresExactlyTheseAnswers) {
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("answered     5"), std::string::npos) << run.output;
 
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   const DatasetInfo info = store.require_dataset("shapes");
   EXPECT_EQ(info.size, 14u);
   EXPECT_EQ(info.answered, 5u);
-  const auto a0 = store.answer_at(info, 0);
+  const auto a0 = store.answer_at(info, 0, default_annotator());
   ASSERT_TRUE(a0);
   EXPECT_EQ(a0->caption, "a red circle");
   EXPECT_EQ(a0->orig_caption, "");
   EXPECT_EQ(a0->answer, AnswerKind::accept);
   EXPECT_EQ(a0->session, "test");
-  EXPECT_EQ(store.answer_at(info, 1)->answer, AnswerKind::reject);
-  EXPECT_EQ(store.answer_at(info, 2)->answer, AnswerKind::ignore);
-  ASSERT_TRUE(store.answer_at(info, 3));
-  EXPECT_EQ(store.answer_at(info, 3)->caption, "two blue squares");
-  ASSERT_TRUE(store.answer_at(info, 9));
-  EXPECT_EQ(store.answer_at(info, 9)->caption, "ein grünes Dreieck");
-  for (int p : {4, 5, 8, 10, 13}) EXPECT_FALSE(store.answer_at(info, p)) << p;
+  EXPECT_EQ(store.answer_at(info, 1, default_annotator())->answer, AnswerKind::reject);
+  EXPECT_EQ(store.answer_at(info, 2, default_annotator())->answer, AnswerKind::ignore);
+  ASSERT_TRUE(store.answer_at(info, 3, default_annotator()));
+  EXPECT_EQ(store.answer_at(info, 3, default_annotator())->caption, "two blue squares");
+  ASSERT_TRUE(store.answer_at(info, 9, default_annotator()));
+  EXPECT_EQ(store.answer_at(info, 9, default_annotator())->caption, "ein grünes Dreieck");
+  for (int p : {4, 5, 8, 10, 13}) EXPECT_FALSE(store.answer_at(info, p, default_annotator())) << p;
 
   expect_not_blank(dir / "typed.png");
   expect_not_blank(dir / "gallery.png");
@@ -120,8 +120,8 @@ TEST(CaptionWindow, ModelThatCannotBeLoadedStillOpensTheWindowWithoutSuggestions
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("broken.gloss"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("opening the window without suggestions"), std::string::npos) << run.output;
-  Store store(StoreOptions{dir / "db"});
-  const auto a0 = store.answer_at(store.require_dataset("shapes"), 0);
+  LmdbStore store(StoreOptions{dir / "db"});
+  const auto a0 = store.answer_at(store.require_dataset("shapes"), 0, default_annotator());
   ASSERT_TRUE(a0);
   EXPECT_EQ(a0->caption, "a red circle");
   EXPECT_TRUE(a0->orig_caption.empty());
@@ -148,8 +148,8 @@ TEST(CaptionWindow, RefusedSaveIsReportedAndTheSessionGoesOn) {
   ASSERT_EQ(WEXITSTATUS(status), 0) << output;
   EXPECT_NE(output.find("nothing saved so far is lost"), std::string::npos) << output;
   EXPECT_NE(output.find("Session summary"), std::string::npos) << output;
-  Store store(StoreOptions{dir / "db"});
-  EXPECT_FALSE(store.answer_at(store.require_dataset("shapes"), 0));
+  LmdbStore store(StoreOptions{dir / "db"});
+  EXPECT_FALSE(store.answer_at(store.require_dataset("shapes"), 0, default_annotator()));
 }
 
 TEST(CaptionWindow, BadReplayLineFailsBeforeTheWindowOpens) {
@@ -180,9 +180,9 @@ TEST(CaptionWindow, SessionWithTheDefaultModelStoresItsSuggestion) {
                               "key Enter\n"
                               "quit\n");
   ASSERT_EQ(run.status, 0) << run.output;
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   const DatasetInfo info = store.require_dataset("shapes");
-  const auto a0 = store.answer_at(info, 0), a1 = store.answer_at(info, 1);
+  const auto a0 = store.answer_at(info, 0, default_annotator()), a1 = store.answer_at(info, 1, default_annotator());
   ASSERT_TRUE(a0 && a1);
   EXPECT_FALSE(a0->orig_caption.empty());
   EXPECT_EQ(a0->caption, a0->orig_caption);

@@ -9,7 +9,7 @@
 #include "core/compare.h"
 #include "core/hash.h"
 #include "core/image.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -77,7 +77,7 @@ TEST(CompareWindow, ReplayedJudgementsAreStoredDeblinded) {
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("blind order seed 5"), std::string::npos) << run.output;
 
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   const DatasetInfo info = store.require_dataset("ab");
   ASSERT_EQ(info.answered, 6u);
   auto choice_for_side = [&](int index, bool left) {
@@ -86,19 +86,19 @@ TEST(CompareWindow, ReplayedJudgementsAreStoredDeblinded) {
   const CompareChoice expected[] = {choice_for_side(0, true), choice_for_side(1, false), CompareChoice::both_good,
                                     choice_for_side(3, false), CompareChoice::both_bad, choice_for_side(5, false)};
   for (int i = 0; i < 6; ++i) {
-    const auto a = store.answer_at(info, i);
+    const auto a = store.answer_at(info, i, default_annotator());
     ASSERT_TRUE(a && a->compare) << i;
     EXPECT_EQ(a->compare->choice, expected[i]) << i;
     EXPECT_EQ(a->compare->a_on_left, a_on_left(5, task_of(dir, i))) << i;
     EXPECT_FALSE(a->compare->identical) << i;  // --show-identical: every one was shown
     EXPECT_EQ(a->compare->model_a, hash_hex(content_hash(test::read_text(bundled_model()))));
   }
-  const auto edited = store.answer_at(info, 3);
+  const auto edited = store.answer_at(info, 3, default_annotator());
   EXPECT_TRUE(edited->compare->edited);
   EXPECT_EQ(edited->caption, "a small grey square");
   EXPECT_EQ(edited->orig_caption,
             expected[3] == CompareChoice::a ? edited->compare->caption_a : edited->compare->caption_b);
-  EXPECT_EQ(store.answer_at(info, 4)->answer, AnswerKind::reject);
+  EXPECT_EQ(store.answer_at(info, 4, default_annotator())->answer, AnswerKind::reject);
 
   for (const char* shot : {"edit.png", "done.png"}) {
     ASSERT_TRUE(fs::exists(dir / shot)) << shot;

@@ -15,7 +15,7 @@
 #include "core/ahead_scheduler.h"
 #include "core/error.h"
 #include "core/sources.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "model/captioner.h"
 #include "server_process.h"
 
@@ -156,7 +156,7 @@ TEST(Endpoint, WithoutLogprobsThereIsNoConfidenceRatherThanAnInventedOne) {
 TEST(Endpoint, StoppingTheSchedulerDoesNotWaitForAHangingServer) {
   TempDir dir;
   for (std::uint32_t i = 0; i < 6; ++i) test::write_test_png(dir / ("images/" + std::to_string(i) + ".png"), i, 20, 16);
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   store.add_tasks("hang", scan_source(dir / "images").tasks);
   ServerProcess server(bad_server("--mode slow --delay 60"));
   auto model = load_captioner(test::write_endpoint_file(dir / "hang.json", server.url(), ", \"concurrency\": 3"));

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <vector>
 
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "server_process.h"
 
 namespace gloss {
@@ -87,11 +87,11 @@ TEST(EndpointWindow, NoStallsAtOneImageASecondAgainstASevenTenthsSecondServer) {
   // loaded machine can come before the worker has read even the cached
   // suggestion: at most that one (one such stall was seen under ctest -j2).
   EXPECT_LE(stalls_in(out), stalled.size() + 1) << out;
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   const auto dataset = store.require_dataset("shapes");
   int suggested = 0;
   for (std::uint64_t p = 0; p < 20; ++p) {
-    const auto answer = store.answer_at(dataset, p);
+    const auto answer = store.answer_at(dataset, p, default_annotator());
     ASSERT_TRUE(answer) << p;
     suggested += !answer->orig_caption.empty() && answer->caption == answer->orig_caption;
   }
@@ -119,8 +119,8 @@ TEST(EndpointWindow, AServerDownAtStartIsShownAndPickedUpWhenItComesBack) {
       "trap 'kill $SERVER' EXIT; ");
   EXPECT_TRUE(fs::exists(dir / "down.png")) << out;
   EXPECT_TRUE(fs::exists(dir / "back.png")) << out;
-  Store store(StoreOptions{dir / "db"});
-  const auto answer = store.answer_at(store.require_dataset("shapes"), 0);
+  LmdbStore store(StoreOptions{dir / "db"});
+  const auto answer = store.answer_at(store.require_dataset("shapes"), 0, default_annotator());
   ASSERT_TRUE(answer) << out;
   EXPECT_FALSE(answer->orig_caption.empty()) << "the suggestion came once the server was up\n" << out;
 }

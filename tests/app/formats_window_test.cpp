@@ -12,7 +12,7 @@
 
 #include "core/image.h"
 #include "core/sources.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -66,7 +66,7 @@ TEST(FormatsWindow, EveryFormatIsShownUpright) {
   ASSERT_EQ(WEXITSTATUS(status), 0) << output;
   EXPECT_NE(output.find("truncated.png"), std::string::npos) << output;
 
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   for (std::size_t i = 0; i < n; ++i) {
     const std::string name = fs::path(scan.tasks[i].path).filename().string();
     SCOPED_TRACE(name);

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -49,10 +49,10 @@ TEST(JumpWindow, TextThatIsNotAPositionIsAMessageNotACrash) {
   ASSERT_EQ(WEXITSTATUS(status), 0) << output;
   EXPECT_EQ(output.find("terminate"), std::string::npos) << output;
   EXPECT_TRUE(std::filesystem::exists(dir / "dot.png"));
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   const DatasetInfo info = store.require_dataset("shapes");
   EXPECT_EQ(info.answered, 1u);
-  const auto fifth = store.answer_at(info, 4);
+  const auto fifth = store.answer_at(info, 4, default_annotator());
   ASSERT_TRUE(fifth) << output;
   EXPECT_EQ(fifth->caption, "five");
 }

@@ -24,7 +24,7 @@
 #include "core/error_classifier.h"
 #include "core/hash.h"
 #include "core/scene_caption.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -109,7 +109,7 @@ TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
   const GlossRun corrected = gloss(dir, "caption fresh fresh/images --model " + base + " --session annotator --replay correct.replay", true);
   ASSERT_EQ(corrected.status, 0) << corrected.output;
   {
-    Store store(StoreOptions{dir / "db"});
+    LmdbStore store(StoreOptions{dir / "db"});
     const DatasetInfo info = store.require_dataset("fresh");
     ASSERT_EQ(info.answered, static_cast<std::uint64_t>(kCorrections));
     int changed = 0;
@@ -150,7 +150,7 @@ TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
   std::map<std::uint64_t, CompareChoice> expected;
   std::string judge;
   {
-    Store store(StoreOptions{dir / "db"});
+    LmdbStore store(StoreOptions{dir / "db"});
     for (const auto& [image, truth] : held_truth) {
       const std::uint64_t task = content_hash(file_bytes(dir / "held-out/images" / image));
       const auto a = store.suggestion(id_a, task), b = store.suggestion(id_b, task);
@@ -179,7 +179,7 @@ TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
                                       std::to_string(kCompareSeed) + " --replay judge.replay", true);
   ASSERT_EQ(compared.status, 0) << compared.output;
 
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   const DatasetInfo info = store.require_dataset("ab");
   EXPECT_EQ(info.answered, static_cast<std::uint64_t>(kHeldOut));
   std::size_t matched = 0;

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -32,14 +32,14 @@ void write_images(const fs::path& dir, int count, std::uint32_t seed = 0) {
 }
 
 std::vector<std::uint64_t> dataset_hashes(const fs::path& db, const std::string& name) {
-  Store store({db});
+  LmdbStore store({db});
   const auto d = store.dataset(name);
   return d ? store.tasks_at(*d, 0, d->size) : std::vector<std::uint64_t>{};
 }
 
 std::uint64_t dataset_size(const fs::path& db, const std::string& name) {
   if (!fs::exists(db / "data.mdb")) return 0;
-  Store store({db});
+  LmdbStore store({db});
   const auto d = store.dataset(name);
   return d ? d->size : 0;
 }
@@ -112,12 +112,12 @@ TEST(StreamedScan, CaptionWindowOnAFolderStillBeingIndexedAnswersTheRightTasks) 
   const CommandResult once = test::run_gloss(fresh.path(), "add d '" + (dir / "images").string() + "'");
   ASSERT_EQ(once.code, 0) << once.output;
   EXPECT_EQ(dataset_hashes(dir / "db", "d"), dataset_hashes(fresh / "db", "d"));
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   const DatasetInfo d = store.require_dataset("d");
   EXPECT_EQ(d.answered, 2u);
   EXPECT_EQ(store.task(*store.task_at(d, 0))->path, (dir / "images/000/00000.png").string());
-  EXPECT_EQ(store.answer_at(d, 0)->caption, "first");
-  EXPECT_EQ(store.answer_at(d, 1)->caption, "second");
+  EXPECT_EQ(store.answer_at(d, 0, default_annotator())->caption, "first");
+  EXPECT_EQ(store.answer_at(d, 1, default_annotator())->caption, "second");
 }
 
 TEST(StreamedScan, ImagesCopiedInWhileTheWindowIsOpenJoinTheDataset) {
@@ -138,7 +138,7 @@ TEST(StreamedScan, ImagesCopiedInWhileTheWindowIsOpenJoinTheDataset) {
   const std::string out = test::read_text(dir / "out.txt");
   const auto hashes = dataset_hashes(dir / "db", "d");
   ASSERT_EQ(hashes.size(), 23u) << out;
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   EXPECT_EQ(store.task(hashes[20])->path, (dir / "images/later/000/00000.png").string());
   EXPECT_TRUE(test::contains(out, "3 images that arrived in images while the window was open were added")) << out;
 }

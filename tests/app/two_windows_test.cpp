@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -109,13 +109,13 @@ TEST(TwoWindows, DifferentDatasetsInOneStoreKeepEveryAnswer) {
   ASSERT_EQ(b.status, 0) << b.output;
   expect_overlap(a, b);
 
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   for (const auto& [dataset, window] : {std::pair<std::string, std::string>{"alpha", "a"}, {"beta", "b"}}) {
     const DatasetInfo info = store.require_dataset(dataset);
     EXPECT_EQ(info.size, 6u) << dataset;
     EXPECT_EQ(info.answered, 6u) << dataset;
     for (int n : all) {
-      const auto answer = store.answer_at(info, static_cast<std::uint64_t>(n - 1));
+      const auto answer = store.answer_at(info, static_cast<std::uint64_t>(n - 1), default_annotator());
       ASSERT_TRUE(answer) << dataset << " #" << n;
       EXPECT_EQ(answer->caption, caption_for(window, n)) << dataset << " #" << n;
       EXPECT_EQ(answer->session, window);
@@ -134,19 +134,19 @@ TEST(TwoWindows, SameDatasetKeepsEveryAnswerLastWriterWinsOnTheSharedOne) {
   ASSERT_EQ(b.status, 0) << b.output;
   expect_overlap(a, b);
 
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   const DatasetInfo info = store.require_dataset("shared");
   EXPECT_EQ(info.size, 12u);  // both windows added the same folder: once
   EXPECT_EQ(info.answered, 12u);
   for (int n = 1; n <= 11; ++n) {
     const std::string window = n % 2 ? "a" : "b";
-    const auto answer = store.answer_at(info, static_cast<std::uint64_t>(n - 1));
+    const auto answer = store.answer_at(info, static_cast<std::uint64_t>(n - 1), default_annotator());
     ASSERT_TRUE(answer) << "#" << n;
     EXPECT_EQ(answer->caption, caption_for(window, n)) << "#" << n;
     EXPECT_EQ(answer->session, window) << "#" << n;
   }
   // Both answered #12: one of them, whole, with its own session.
-  const auto shared = store.answer_at(info, 11);
+  const auto shared = store.answer_at(info, 11, default_annotator());
   ASSERT_TRUE(shared);
   ASSERT_TRUE(shared->session == "a" || shared->session == "b") << shared->session;
   EXPECT_EQ(shared->caption, caption_for(shared->session, 12));

@@ -30,7 +30,7 @@
 #include "core/folder_scan.h"
 #include "core/hash.h"
 #include "core/image.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -110,7 +110,7 @@ Figures in_child(const std::function<Figures()>& measure) {
 
 // Before issue 14: every file listed, read, hashed and probed, then added; the window opened after.
 Figures whole_list(const fs::path& folder, const fs::path& db) {
-  Store store({db});
+  LmdbStore store({db});
   const auto start = Clock::now();
   SourceScan scan = scan_source(folder, [&](const FileStamp& f) -> std::optional<Task> {
     const auto h = store.known_file(f);
@@ -127,7 +127,7 @@ Figures whole_list(const fs::path& folder, const fs::path& db) {
 
 // gloss caption now: the first batch committed is the first image the window shows.
 Figures streamed(const fs::path& folder, const fs::path& db) {
-  Store store({db});
+  LmdbStore store({db});
   const auto start = Clock::now();
   FolderScan scan(store, "d", folder);
   std::thread run([&] { scan.run(); });

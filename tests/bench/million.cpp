@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "core/dataset_report.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 
 extern char** environ;
 
@@ -90,7 +90,7 @@ gloss::ImportRecord record(std::uint64_t i, bool answered) {
 }
 
 void build(const Options& o, const fs::path& db) {
-  gloss::Store store({db, 64u << 20, false});
+  gloss::LmdbStore store({db, 64u << 20, false});
   const auto t0 = Clock::now();
   const std::uint64_t answered = static_cast<std::uint64_t>(o.answered * static_cast<double>(o.tasks));
   std::vector<gloss::ImportRecord> batch;
@@ -152,17 +152,17 @@ void time_calls(const char* what, int n, F&& call) {
 }
 
 void store_calls(const Options& o, const fs::path& db) {
-  gloss::Store store({db});
+  gloss::LmdbStore store({db});
   const gloss::DatasetInfo d = store.require_dataset("million");
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<std::uint64_t> pos(0, d.size - 1);
   std::printf("\n| store call (1M tasks) | calls | p50 µs | p99 µs | max µs |\n|---|---|---|---|---|\n");
   time_calls("task_at (a jump)", 10000, [&](int) { (void)store.task_at(d, pos(rng)); });
   time_calls("task_at + task (open a task)", 10000, [&](int) { (void)store.task(*store.task_at(d, pos(rng))); });
-  time_calls("answer_at", 10000, [&](int) { (void)store.answer_at(d, pos(rng)); });
+  time_calls("answer_at", 10000, [&](int) { (void)store.answer_at(d, pos(rng), gloss::default_annotator()); });
   time_calls("tasks_at 60 (a gallery page)", 2000, [&](int) { (void)store.tasks_at(d, pos(rng), 60); });
-  time_calls("first_unanswered from 0", 20, [&](int) { (void)store.first_unanswered(d, 0); });
-  time_calls("first_unanswered from a random place", 200, [&](int) { (void)store.first_unanswered(d, pos(rng)); });
+  time_calls("first_unanswered from 0", 20, [&](int) { (void)store.first_unanswered(d, 0, gloss::default_annotator()); });
+  time_calls("first_unanswered from a random place", 200, [&](int) { (void)store.first_unanswered(d, pos(rng), gloss::default_annotator()); });
   const auto t0 = Clock::now();
   const gloss::DatasetReport report = gloss::dataset_report(store, d);
   std::printf("\ndataset_report (what gloss stats prints) in-process: %.0f ms over %llu answers\n", ms_since(t0),

@@ -37,7 +37,7 @@
 #include "core/hash.h"
 #include "core/interchange.h"
 #include "core/records.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -385,8 +385,8 @@ int run(const Args& args) {
   std::uint64_t sink = 0;
 
   // ---- 1. import
-  std::optional<gloss::Store> holder;
-  gloss::Store& store = holder.emplace(gloss::StoreOptions{gloss_dir});
+  std::optional<gloss::LmdbStore> holder;
+  gloss::LmdbStore& store = holder.emplace(gloss::StoreOptions{gloss_dir});
   sqlite3* db = nullptr;
   sq_check(db, sqlite3_open(sqlite_file.c_str(), &db), "open");
   sq_exec(db, "PRAGMA journal_mode=WAL");
@@ -412,7 +412,7 @@ int run(const Args& args) {
     for (std::size_t i = 0; i < args.profile_reads; ++i) {
       const std::uint64_t pos = prng() % args.n;
       const auto hash = store.task_at(d, pos);
-      const auto a = store.answer_at(d, pos);
+      const auto a = store.answer_at(d, pos, gloss::default_annotator());
       const auto t = store.task(*hash);
       sink += a->caption.size() + t->path.size();
     }
@@ -460,7 +460,7 @@ int run(const Args& args) {
   auto gloss_read = [&](std::uint64_t pos, Task& t, Answer& a) {
     const auto hash = store.task_at(ds, pos);
     if (!hash) throw std::runtime_error("gloss: no task at position");
-    a = *store.answer_at(ds, pos);
+    a = *store.answer_at(ds, pos, gloss::default_annotator());
     t = *store.task(*hash);
   };
   auto sqlite_read = [&](Stmt& s, std::uint64_t pos, bool offset, Task& t, Answer& a) {

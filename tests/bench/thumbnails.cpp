@@ -36,7 +36,7 @@
 #endif
 
 #include "core/image.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -223,7 +223,7 @@ int main(int argc, char** argv) try {
   std::printf("libjpeg-turbo not found at build time: its row is left out\n");
 #endif
 
-  gloss::Store store(gloss::StoreOptions{dir / "store"});
+  gloss::LmdbStore store(gloss::StoreOptions{dir / "store"});
   std::vector<Op> ops;
   std::map<std::string, double> file_kb;
   std::uint64_t next_task = 1;

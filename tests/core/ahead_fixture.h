@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/lmdb_store.h"
 #include "core/ahead_scheduler.h"
 #include "core/sources.h"
 #include "test_util.h"
@@ -23,7 +24,7 @@ struct Fixture {
       std::snprintf(name, sizeof name, "img/%03d.png", i);
       test::write_test_png(dir / name, static_cast<std::uint32_t>(i + 1), 10 + i, 6);
     }
-    store = std::make_unique<Store>(StoreOptions{dir / "db"});
+    store = std::make_unique<LmdbStore>(StoreOptions{dir / "db"});
     tasks = scan_source(dir / "img").tasks;
     store->add_tasks("shapes", tasks);
     dataset = store->require_dataset("shapes");

@@ -1,3 +1,4 @@
+#include "core/lmdb_store.h"
 #include "core/caption_session.h"
 
 #include <gtest/gtest.h>
@@ -25,7 +26,7 @@ struct Fixture {
       std::snprintf(name, sizeof name, "img/%02d.png", i);
       test::write_test_png(dir / name, static_cast<std::uint32_t>(i + 1));
     }
-    store = std::make_unique<Store>(StoreOptions{dir / "db"});
+    store = std::make_unique<LmdbStore>(StoreOptions{dir / "db"});
     tasks = scan_source(dir / "img").tasks;
     store->add_tasks("cats", tasks);
     if (!with_suggestions) return;
@@ -33,7 +34,7 @@ struct Fixture {
       store->put_suggestion("fake", tasks[i].hash, {"a red circle " + std::to_string(i), {}, 0.f, 0.8f, 0});
   }
   std::optional<Answer> answer(int position) const {
-    return store->answer_at(store->require_dataset("cats"), position);
+    return store->answer_at(store->require_dataset("cats"), position, default_annotator());
   }
 };
 

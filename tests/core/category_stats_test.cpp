@@ -1,3 +1,4 @@
+#include "core/lmdb_store.h"
 #include "core/category_stats.h"
 
 #include <gtest/gtest.h>
@@ -43,7 +44,7 @@ struct Corrections {
   std::unique_ptr<Store> store;
 
   Corrections() {
-    store = std::make_unique<Store>(StoreOptions{dir / "db"});
+    store = std::make_unique<LmdbStore>(StoreOptions{dir / "db"});
     for (int i = 0; i < 6; ++i) test::write_test_png(dir / ("img/" + std::to_string(i) + ".png"), i + 1);
     const auto tasks = scan_source(dir / "img").tasks;
     store->add_tasks("src", tasks);
@@ -82,7 +83,7 @@ TEST(ErrorPass, CopiesChangedAnswersWithTicksAndGuess) {
   EXPECT_EQ(pass.ticked_labels(), std::vector<std::string>{"attributes"});  // the guess is pre-ticked
   pass.toggle(5);                                                           // other
   pass.answer(AnswerKind::accept, 10);
-  const auto a = c.store->answer_at(c.store->require_dataset("out"), 0);
+  const auto a = c.store->answer_at(c.store->require_dataset("out"), 0, default_annotator());
   ASSERT_TRUE(a);
   EXPECT_EQ(a->categories, (std::vector<std::string>{"attributes", "other"}));
   EXPECT_EQ(a->caption, "a blue circle on a grey background");

@@ -1,3 +1,4 @@
+#include "core/lmdb_store.h"
 #include "core/compare.h"
 
 #include <gtest/gtest.h>
@@ -75,16 +76,16 @@ TEST(CompareTally, CountsWinsTiesAndUpdatesPerTask) {
   CompareCounter counter;
   Answer a;
   a.compare = record(CompareChoice::a);
-  counter.set(1, &a);
+  counter.set("ann", 1, &a);
   a.compare = record(CompareChoice::b, false, true);
-  counter.set(2, &a);
-  counter.set(3, &a);
+  counter.set("ann", 2, &a);
+  counter.set("ann", 3, &a);
   a.compare = record(CompareChoice::both_good);
-  counter.set(4, &a);
+  counter.set("ann", 4, &a);
   a.compare = record(CompareChoice::none, true);
-  counter.set(5, &a);
+  counter.set("ann", 5, &a);
   a.compare = record(CompareChoice::none);
-  counter.set(6, &a);
+  counter.set("ann", 6, &a);
   const CompareTally& t = counter.tally();
   EXPECT_EQ(t.model_a, "ma");
   EXPECT_EQ(t.a_wins, 1u);
@@ -99,13 +100,13 @@ TEST(CompareTally, CountsWinsTiesAndUpdatesPerTask) {
   EXPECT_NEAR(t.a_win_rate(), 1.0 / 3.0, 1e-12);
   // Re-answering task 2 as A better, then undoing task 3 entirely.
   a.compare = record(CompareChoice::a);
-  counter.set(2, &a);
-  counter.set(3, nullptr);
+  counter.set("ann", 2, &a);
+  counter.set("ann", 3, nullptr);
   EXPECT_EQ(counter.tally().a_wins, 2u);
   EXPECT_EQ(counter.tally().b_wins, 0u);
   EXPECT_EQ(counter.tally().edited, 0u);
   Answer plain;  // a caption answer is not a comparison
-  counter.set(7, &plain);
+  counter.set("ann", 7, &plain);
   EXPECT_EQ(counter.tally().answered(), 5u);
 }
 
@@ -137,7 +138,7 @@ struct Fixture {
       std::snprintf(name, sizeof name, "img/%02d.png", i);
       test::write_test_png(dir / name, static_cast<std::uint32_t>(i + 1));
     }
-    store = std::make_unique<Store>(StoreOptions{dir / "db"});
+    store = std::make_unique<LmdbStore>(StoreOptions{dir / "db"});
     tasks = scan_source(dir / "img").tasks;
     store->add_tasks("ab", tasks);
     for (int i = 0; i < images; ++i) {
@@ -147,7 +148,7 @@ struct Fixture {
                             {(same ? "a red circle " : "a blue circle ") + std::to_string(i), {}, 0.f, 0.9f, 0});
     }
   }
-  std::optional<Answer> answer(int position) const { return store->answer_at(store->require_dataset("ab"), position); }
+  std::optional<Answer> answer(int position) const { return store->answer_at(store->require_dataset("ab"), position, default_annotator()); }
 };
 
 Pick pick_for(const ComparePass& p, bool a_better) {

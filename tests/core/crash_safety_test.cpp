@@ -11,7 +11,7 @@
 #include <random>
 #include <thread>
 
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -30,7 +30,7 @@ Answer answer_for(int i, int round) {
 }
 
 [[noreturn]] void writer(const std::filesystem::path& dir, int round, int start, int fd) {
-  Store store({dir, 256u << 10});
+  LmdbStore store({dir, 256u << 10});
   for (int i = start; i < kTasks; ++i) {
     store.save_answer("ds", answer_for(i, round));
     if (write(fd, &i, sizeof i) != sizeof i) _exit(3);
@@ -41,7 +41,7 @@ Answer answer_for(int i, int round) {
 TEST(CrashSafety, ReportedAnswersSurviveSigkill) {
   test::TempDir dir;
   {
-    Store store({dir.path(), 256u << 10});
+    LmdbStore store({dir.path(), 256u << 10});
     std::vector<Task> tasks;
     for (int i = 0; i < kTasks; ++i) tasks.push_back({1 + static_cast<std::uint64_t>(i), "/x.png", 1, 1, 0});
     store.add_tasks("ds", tasks);
@@ -68,11 +68,11 @@ TEST(CrashSafety, ReportedAnswersSurviveSigkill) {
     int status;
     waitpid(child, &status, 0);
 
-    Store store({dir.path(), 256u << 10});
+    LmdbStore store({dir.path(), 256u << 10});
     const auto info = store.require_dataset("ds");
     for (int t = 0; t < kTasks; ++t) {
       if (saved_round[static_cast<std::size_t>(t)] < 0) continue;
-      const auto a = store.answer_at(info, static_cast<std::uint64_t>(t));
+      const auto a = store.answer_at(info, static_cast<std::uint64_t>(t), default_annotator());
       ASSERT_TRUE(a) << "round " << round << ": task " << t << " was reported saved";
       const Answer expected = answer_for(t, saved_round[static_cast<std::size_t>(t)]);
       ASSERT_EQ(a->caption, expected.caption);

@@ -1,5 +1,6 @@
 // gloss stats' one-pass report prints exactly what the three separate passes
 // (counts, error categories with the guess's scores, blind comparisons) do.
+#include "core/lmdb_store.h"
 #include "core/dataset_report.h"
 
 #include <gtest/gtest.h>
@@ -19,7 +20,7 @@ Task task(std::uint64_t hash) {
 
 TEST(DatasetReport, OnePassEqualsTheSeparatePasses) {
   test::TempDir dir;
-  Store store(StoreOptions{dir / "db"});
+  LmdbStore store(StoreOptions{dir / "db"});
   std::vector<Task> tasks;
   for (std::uint64_t i = 1; i <= 40; ++i) tasks.push_back(task(i));
   store.add_tasks("d", tasks);

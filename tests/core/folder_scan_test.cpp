@@ -1,3 +1,4 @@
+#include "core/lmdb_store.h"
 #include "core/folder_scan.h"
 
 #include <chrono>
@@ -58,7 +59,7 @@ ScanProgress scan_and_cancel(Store& store, const std::string& dataset, const fs:
 TEST(FolderScan, SameTasksInTheSameOrderAsTheWholeListScan) {
   test::TempDir dir;
   write_folder(dir / "images", 300);
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   const ScanReport report = scan_to_end(store, "d", dir / "images");
   const SourceScan whole = scan_source(dir / "images");
   std::vector<std::uint64_t> expected;
@@ -76,12 +77,12 @@ TEST(FolderScan, SameTasksInTheSameOrderAsTheWholeListScan) {
 TEST(FolderScan, CancelledThenResumedGivesTheSameDatasetAsOneScan) {
   test::TempDir dir;
   write_folder(dir / "images", 2000);
-  Store once({dir / "once"});
+  LmdbStore once({dir / "once"});
   scan_to_end(once, "d", dir / "images");
   const auto expected = dataset_hashes(once, "d");
   ASSERT_GT(expected.size(), 1900u);
 
-  Store store({dir / "resumed"});
+  LmdbStore store({dir / "resumed"});
   const ScanProgress stopped = scan_and_cancel(store, "d", dir / "images", 300);
   EXPECT_TRUE(stopped.cancelled);
   EXPECT_TRUE(stopped.finished);
@@ -99,7 +100,7 @@ TEST(FolderScan, CancelledThenResumedGivesTheSameDatasetAsOneScan) {
 TEST(FolderScan, CancelledBeforeItStartsCommitsNothing) {
   test::TempDir dir;
   write_folder(dir / "images", 50);
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   FolderScan scan(store, "d", dir / "images");
   scan.cancel();
   scan.run();
@@ -110,7 +111,7 @@ TEST(FolderScan, CancelledBeforeItStartsCommitsNothing) {
 TEST(FolderScan, ProgressCountsListedDoneAndBytes) {
   test::TempDir dir;
   write_folder(dir / "images", 100);
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   FolderScan scan(store, "d", dir / "images");
   scan.run();
   const ScanProgress p = scan.progress();
@@ -125,7 +126,7 @@ TEST(FolderScan, ProgressCountsListedDoneAndBytes) {
 
 TEST(FolderScan, ASourceThatCannotBeReadThrowsAndNamesNoDataset) {
   test::TempDir dir;
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   FolderScan scan(store, "d", dir / "missing");
   EXPECT_THROW(scan.run(), UserError);
   EXPECT_FALSE(store.dataset("d"));
@@ -137,7 +138,7 @@ TEST(FolderScan, AJsonlSourceGoesThroughTheSameCommits) {
   test::write_test_png(dir / "a.png", 1);
   test::write_test_png(dir / "b.png", 2);
   test::write_text(dir / "list.jsonl", "{\"image\": \"b.png\"}\nnot json\n{\"image\": \"a.png\"}\n");
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   const ScanReport r = scan_to_end(store, "d", dir / "list.jsonl");
   const auto hashes = dataset_hashes(store, "d");
   ASSERT_EQ(hashes.size(), 2u);
@@ -151,7 +152,7 @@ TEST(FolderScan, SidecarCaptionsAreKeptAndTheirFilesNotReported) {
   test::write_test_png(dir / "img" / "a.png", 1);
   test::write_text(dir / "img" / "a.txt", "a red circle");
   test::write_text(dir / "img" / "stray.txt", "no image beside me");
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   ScanOptions o;
   o.sidecar_ext = ".txt";
   const ScanReport r = scan_to_end(store, "d", dir / "img", o);
@@ -185,7 +186,7 @@ std::unique_ptr<BackgroundScan> scan_on_one_core(Store& store, const fs::path& f
 TEST(BackgroundScan, FilesAddedAfterTheFirstPassAreAppendedInOrder) {
   test::TempDir dir;
   write_folder(dir / "images", 20);
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   BackgroundScan scan(store, "d", dir / "images");
   scan.start();
   ASSERT_TRUE(wait_for([&] { return scan.status().first_pass_done; }, 20s));
@@ -206,7 +207,7 @@ TEST(BackgroundScan, FilesAddedAfterTheFirstPassAreAppendedInOrder) {
 TEST(BackgroundScan, ASessionOnAGrowingDatasetAnswersTheRightTasks) {
   test::TempDir dir;
   write_folder(dir / "images", 1500);
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   const auto started = scan_on_one_core(store, dir / "images");
   BackgroundScan& scan = *started;
   CaptionSession session(store, "d", "s", "");
@@ -223,8 +224,8 @@ TEST(BackgroundScan, ASessionOnAGrowingDatasetAnswersTheRightTasks) {
   EXPECT_GT(session.size(), size_at_open);
   const DatasetInfo d = *store.dataset("d");
   EXPECT_EQ(store.task(*store.task_at(d, 0))->path, first_path);
-  EXPECT_EQ(store.answer_at(d, 0)->caption, "first");
-  EXPECT_EQ(store.answer_at(d, 1)->caption, "second");
+  EXPECT_EQ(store.answer_at(d, 0, default_annotator())->caption, "first");
+  EXPECT_EQ(store.answer_at(d, 1, default_annotator())->caption, "second");
   EXPECT_EQ(d.answered, 2u);
   scan.stop();
 }
@@ -232,7 +233,7 @@ TEST(BackgroundScan, ASessionOnAGrowingDatasetAnswersTheRightTasks) {
 TEST(BackgroundScan, StopCancelsTheFirstPass) {
   test::TempDir dir;
   write_folder(dir / "images", 3000);
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   const auto started = scan_on_one_core(store, dir / "images");
   BackgroundScan& scan = *started;
   scan.stop();

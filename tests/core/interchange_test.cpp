@@ -1,3 +1,4 @@
+#include "core/lmdb_store.h"
 #include "core/interchange.h"
 
 #include <sstream>
@@ -37,7 +38,7 @@ TEST_F(Interchange, JsonlRoundTripIsLosslessWithUnicode) {
                    R"({"image": "img/1.png", "caption": "שלום עולם", "answer": "reject"})" "\n"
                    "\n"
                    R"({"image": "img/2.png", "caption": "two blue squares", "orig_caption": "two blue squares"})" "\n");
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   ImportOptions options;
   options.session = "import";
   const ImportPlan plan = read_import_file(dir / "in.jsonl", options);
@@ -93,7 +94,7 @@ TEST_F(Interchange, BadLinesAreReportedWithLineNumbers) {
 }
 
 TEST_F(Interchange, ImportKeepsExistingAnswers) {
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   test::write_text(dir / "a.jsonl", R"({"image": "img/0.png", "caption": "kept"})" "\n");
   test::write_text(dir / "b.jsonl", R"({"image": "img/0.png", "caption": "ignored"})" "\n"
                                     R"({"image": "img/1.png", "caption": "new"})" "\n");
@@ -116,7 +117,7 @@ TEST_F(Interchange, CocoRoundTripKeepsEveryReference) {
                        {{"id", 2}, {"image_id", 10}, {"caption", "one red circle"}},
                        {{"id", 3}, {"image_id", 11}, {"caption", "deux carrés bleus"}}}}};
   test::write_text(dir / "coco.json", coco.dump());
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   const ImportPlan plan = read_import_file(dir / "coco.json", {});
   ASSERT_TRUE(plan.problems.empty());
   const auto r = store.import_records("coco", plan.records);
@@ -181,15 +182,15 @@ TEST_F(Interchange, HostileCaptionsRoundTripUnharmed) {
   std::string text;
   for (const auto& l : lines) text += l.dump() + "\n";
   test::write_text(dir / "hostile.jsonl", text);
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   const ImportPlan plan = read_import_file(dir / "hostile.jsonl", {});
   ASSERT_TRUE(plan.problems.empty());
   store.import_records("h", plan.records);
   const auto info = store.require_dataset("h");
-  EXPECT_EQ(store.answer_at(info, 0)->caption, control);
-  EXPECT_EQ(store.answer_at(info, 1)->caption, rtl);
-  EXPECT_EQ(store.answer_at(info, 1)->orig_caption, huge);
-  EXPECT_EQ(store.answer_at(info, 2)->edit_distance, 2);  // one word replaced by two
+  EXPECT_EQ(store.answer_at(info, 0, default_annotator())->caption, control);
+  EXPECT_EQ(store.answer_at(info, 1, default_annotator())->caption, rtl);
+  EXPECT_EQ(store.answer_at(info, 1, default_annotator())->orig_caption, huge);
+  EXPECT_EQ(store.answer_at(info, 2, default_annotator())->edit_distance, 2);  // one word replaced by two
   std::ostringstream out;
   export_dataset(store, info, ExportFormat::jsonl, out);
   const auto records = parse_lines(out.str());
@@ -230,7 +231,7 @@ TEST_F(Interchange, FuzzFoundOutOfRangeNumbersAndBadReferencesAreProblems) {
   EXPECT_EQ(plan.records[0].answer->saved_ms, 1'500'000'000'000);
   EXPECT_EQ(plan.records[0].answer->ms_spent, 2);
 
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   store.import_records("f", plan.records);
   std::ostringstream out;
   export_dataset(store, store.require_dataset("f"), ExportFormat::coco, out);

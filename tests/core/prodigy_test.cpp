@@ -2,6 +2,7 @@
 // from image-caption.diff, hashes kept as they came.
 #include <sstream>
 
+#include "core/lmdb_store.h"
 #include "core/base64.h"
 #include "core/hash.h"
 #include "core/interchange.h"
@@ -90,7 +91,7 @@ TEST_F(ProdigyImport, ChoiceAnswersBecomeCategoriesAndGoBackUnchanged) {
   ASSERT_TRUE(plan.records[0].answer);
   EXPECT_EQ(plan.records[0].answer->categories, (std::vector<std::string>{"attributes", "number"}));
 
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   store.import_records("errors", plan.records);
   std::ostringstream out;
   export_dataset(store, store.require_dataset("errors"), ExportFormat::jsonl, out);
@@ -109,7 +110,7 @@ TEST_F(ProdigyImport, ChoiceAnswersBecomeCategoriesAndGoBackUnchanged) {
 TEST_F(ProdigyImport, CategoriesWrittenAsProdigyOptions) {
   const json line = {{"image", data_uri(4)}, {"caption", "x"}, {"categories", {"subject", "wording"}}};
   const ImportPlan plan = import(line.dump() + "\n");
-  Store store({dir / "db"});
+  LmdbStore store({dir / "db"});
   store.import_records("e", plan.records);
   std::ostringstream out;
   export_dataset(store, store.require_dataset("e"), ExportFormat::jsonl, out);

@@ -17,7 +17,7 @@
 
 #include "core/error.h"
 #include "core/lmdb.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -325,7 +325,7 @@ TEST(Records, StoreWithLegacyRecordsKeepsWorking) {
   other.hash = 99;
   other.path = "/other.png";
   {
-    Store store({dir.path()});
+    LmdbStore store({dir.path()});
     store.add_tasks("ds", {task, other});
     store.save_answer("ds", answer);
     Suggestion s = sample_suggestion();
@@ -354,12 +354,12 @@ TEST(Records, StoreWithLegacyRecordsKeepsWorking) {
       });
     }
   }
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   const DatasetInfo ds = store.require_dataset("ds");
   expect_same(*store.task(task.hash), task);
   expect_same(*store.task(other.hash), other);
-  expect_same(*store.answer_at(ds, 0), answer);
-  expect_same(*store.answer(ds, task.hash), answer);
+  expect_same(*store.answer_at(ds, 0, default_annotator()), answer);
+  expect_same(*store.answer(ds, task.hash, default_annotator()), answer);
   int seen = 0;
   store.for_each_answer(ds, [&](std::uint64_t, const Answer& a) {
     expect_same(a, answer);
@@ -373,8 +373,8 @@ TEST(Records, StoreWithLegacyRecordsKeepsWorking) {
   second.task = other.hash;
   second.compare.reset();
   store.save_answer("ds", second);
-  expect_same(*store.answer_at(ds, 1), second);
-  expect_same(*store.answer_at(ds, 0), answer);
+  expect_same(*store.answer_at(ds, 1, default_annotator()), second);
+  expect_same(*store.answer_at(ds, 0, default_annotator()), answer);
 }
 
 // ---------------------------------------------------------------- corruption
@@ -476,7 +476,11 @@ TEST(Records, SpecificCorruptionsAreNamed) {
   }());
   bad_choice[bad_choice.size() - 3] = 5;  // choice, then identical and edited
   EXPECT_EQ(message(answer, bad_choice), "corrupt answer record in the store: unknown comparison choice");
-  std::string trailing = empty_answer + "x";
+  std::string trailing = encode([] {
+    Answer a;
+    a.annotator = "ann";
+    return a;
+  }()) + "x";
   EXPECT_EQ(message(answer, trailing), "corrupt answer record in the store: trailing bytes");
   EXPECT_EQ(message(answer, std::string()).rfind("corrupt answer record in the store: ", 0), 0u);
 

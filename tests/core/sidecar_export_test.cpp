@@ -1,5 +1,6 @@
 // Where accepted captions are written as sidecar files, and how a file is
 // replaced (atomically, keeping a .bak of a different caption).
+#include "core/lmdb_store.h"
 #include "core/sidecar_export.h"
 
 #include <gtest/gtest.h>
@@ -14,7 +15,7 @@ namespace fs = std::filesystem;
 
 struct Dataset {
   test::TempDir dir;
-  Store store{StoreOptions{dir / "db"}};
+  LmdbStore store{StoreOptions{dir / "db"}};
   std::vector<Task> tasks;
 
   // Images under dir/set, added from `root` (empty: as an older gloss, no root).

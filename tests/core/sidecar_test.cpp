@@ -1,5 +1,6 @@
 // Sidecar captions: reading photo.txt beside photo.png, keeping it as the
 // "sidecar" suggestion, and the caption session pre-filling it.
+#include "core/lmdb_store.h"
 #include "core/sidecar.h"
 
 #include <gtest/gtest.h>
@@ -155,7 +156,7 @@ TEST(SidecarScan, SavedAsSuggestionsNewerTextWinsEmptyClearsMissingKeeps) {
   test::write_test_png(f.img() / "b.png", 2);
   test::write_text(f.img() / "a.txt", "first");
   test::write_text(f.img() / "b.txt", "bee");
-  Store store(StoreOptions{f.dir / "db"});
+  LmdbStore store(StoreOptions{f.dir / "db"});
   SourceScan scan = f.scan();
   SidecarSaved saved = save_sidecar_suggestions(store, read_sidecars(scan, ".txt"));
   EXPECT_EQ(saved.added, 2u);
@@ -180,7 +181,7 @@ TEST(SidecarScan, SavedAsSuggestionsNewerTextWinsEmptyClearsMissingKeeps) {
 TEST(SidecarScan, TaskRootIsStoredAndLearntByOldTasks) {
   Folder f;
   test::write_test_png(f.img() / "sub/a.png", 1);
-  Store store(StoreOptions{f.dir / "db"});
+  LmdbStore store(StoreOptions{f.dir / "db"});
   SourceScan scan = scan_source(f.img());  // as an older gloss: no root
   store.add_tasks("d", scan.tasks);
   EXPECT_EQ(store.task(scan.tasks[0].hash)->root, "");
@@ -198,7 +199,7 @@ TEST(SidecarSession, PrefillsTheSidecarAsTheSuggestionAndKeepsItAsOrigCaption) {
   test::write_test_png(f.img() / "a.png", 1);
   test::write_test_png(f.img() / "b.png", 2);
   test::write_text(f.img() / "a.txt", "a tagger's caption");
-  Store store(StoreOptions{f.dir / "db"});
+  LmdbStore store(StoreOptions{f.dir / "db"});
   SourceScan scan = f.scan();
   store.add_tasks("d", scan.tasks);
   save_sidecar_suggestions(store, read_sidecars(scan, ".txt"));
@@ -215,7 +216,7 @@ TEST(SidecarSession, PrefillsTheSidecarAsTheSuggestionAndKeepsItAsOrigCaption) {
   EXPECT_EQ(s.box(), "a tagger's caption");
   s.edit_box("a tagger's corrected caption");
   s.accept(2);
-  const Answer a = *store.answer_at(store.require_dataset("d"), 0);
+  const Answer a = *store.answer_at(store.require_dataset("d"), 0, default_annotator());
   EXPECT_EQ(a.orig_caption, "a tagger's caption");
   EXPECT_EQ(a.caption, "a tagger's corrected caption");
   EXPECT_EQ(a.model, "sidecar");
@@ -234,7 +235,7 @@ TEST(SidecarSession, ManualCaptioningStillShowsTheSidecar) {
   Folder f;
   test::write_test_png(f.img() / "a.png", 1);
   test::write_text(f.img() / "a.txt", "by hand? no, by tagger");
-  Store store(StoreOptions{f.dir / "db"});
+  LmdbStore store(StoreOptions{f.dir / "db"});
   SourceScan scan = f.scan();
   store.add_tasks("d", scan.tasks);
   save_sidecar_suggestions(store, read_sidecars(scan, ".txt"));

@@ -1,4 +1,4 @@
-// Store limits (issue 8): a full disk gives a clear error and loses nothing
+// LmdbStore limits (issue 8): a full disk gives a clear error and loses nothing
 // already committed.
 //
 // The disk is made really full where the test may mount: a 4 MiB tmpfs on a
@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -78,7 +78,7 @@ void write_all(int fd, const void* data, std::size_t n) {
     _exit(0);
   };
   try {
-    Store store({dir, 256u << 10});  // small map: it grows several times on the way
+    LmdbStore store({dir, 256u << 10});  // small map: it grows several times on the way
     for (int i = 0; i < kTasks; ++i) {
       store.save_answer("ds", answer_for(i));
       write_all(fd, &i, sizeof i);
@@ -123,7 +123,7 @@ TEST(StoreLimits, FullDiskGivesClearErrorAndLosesNothing) {
   } unmount{mounted, disk};
   const auto dir = disk / "store";
   {
-    Store store({dir, 256u << 10});
+    LmdbStore store({dir, 256u << 10});
     std::vector<Task> tasks;
     for (int i = 0; i < kTasks; ++i) tasks.push_back({1 + static_cast<std::uint64_t>(i), "/x.png", 1, 1, 0});
     store.add_tasks("ds", tasks);
@@ -174,12 +174,12 @@ TEST(StoreLimits, FullDiskGivesClearErrorAndLosesNothing) {
     const std::string bigger = "size=" + std::to_string(64u << 20);
     ASSERT_EQ(mount("tmpfs", disk.c_str(), "tmpfs", MS_REMOUNT, bigger.c_str()), 0);
   }
-  Store store({dir, 256u << 10});
+  LmdbStore store({dir, 256u << 10});
   const auto info = store.require_dataset("ds");
   EXPECT_GE(info.answered, saved.size());
   int checked = 0;
   for (int i : saved) {
-    const auto a = store.answer_at(info, static_cast<std::uint64_t>(i));
+    const auto a = store.answer_at(info, static_cast<std::uint64_t>(i), default_annotator());
     ASSERT_TRUE(a) << "answer " << i << " was reported saved";
     const Answer expected = answer_for(i);
     ASSERT_EQ(a->caption, expected.caption);
@@ -190,7 +190,7 @@ TEST(StoreLimits, FullDiskGivesClearErrorAndLosesNothing) {
   // The answer that hit the full disk can be saved now.
   const int next = saved.empty() ? 0 : saved.back() + 1;
   store.save_answer("ds", answer_for(next));
-  const auto again = store.answer_at(store.require_dataset("ds"), static_cast<std::uint64_t>(next));
+  const auto again = store.answer_at(store.require_dataset("ds"), static_cast<std::uint64_t>(next), default_annotator());
   ASSERT_TRUE(again);
   EXPECT_EQ(again->caption, answer_for(next).caption);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -1,4 +1,4 @@
-#include "core/store.h"
+#include "core/lmdb_store.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,7 +42,7 @@ Answer make_answer(std::uint64_t task, const std::string& caption, AnswerKind ki
 
 TEST(Store, TaskAndAnswerRoundTrip) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   store.add_tasks("ds", {make_task(7, "/x/\xC3\xA9t\xC3\xA9.png")});
   const auto t = store.task(7);
   ASSERT_TRUE(t);
@@ -55,7 +55,7 @@ TEST(Store, TaskAndAnswerRoundTrip) {
   store.save_answer("ds", in);
   const auto info = store.require_dataset("ds");
   EXPECT_EQ(info.answered, 1u);
-  const auto out = store.answer(info, 7);
+  const auto out = store.answer(info, 7, default_annotator());
   ASSERT_TRUE(out);
   EXPECT_EQ(out->caption, in.caption);
   EXPECT_EQ(out->orig_caption, in.orig_caption);
@@ -71,20 +71,20 @@ TEST(Store, TaskAndAnswerRoundTrip) {
 TEST(Store, SurvivesReopen) {
   test::TempDir dir;
   {
-    Store store({dir.path()});
+    LmdbStore store({dir.path()});
     store.add_tasks("ds", {make_task(1), make_task(2)});
     store.save_answer("ds", make_answer(2, "two"));
   }
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   const auto info = store.require_dataset("ds");
   EXPECT_EQ(info.size, 2u);
-  EXPECT_EQ(store.answer(info, 2)->caption, "two");
-  EXPECT_FALSE(store.answer(info, 1));
+  EXPECT_EQ(store.answer(info, 2, default_annotator())->caption, "two");
+  EXPECT_FALSE(store.answer(info, 1, default_annotator()));
 }
 
 TEST(Store, DuplicateTasksAreNotAddedTwice) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   auto r1 = store.add_tasks("ds", {make_task(1), make_task(2)});
   EXPECT_EQ(r1.added, 2u);
   EXPECT_EQ(r1.new_tasks, 2u);
@@ -102,7 +102,7 @@ TEST(Store, DuplicateTasksAreNotAddedTwice) {
 
 TEST(Store, DatasetsAreOrderedByCreation) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   store.ensure_dataset("zebra");
   store.ensure_dataset("apple");
   store.ensure_dataset("mango");
@@ -113,35 +113,35 @@ TEST(Store, DatasetsAreOrderedByCreation) {
 
 TEST(Store, AnswersArePerDataset) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   store.add_tasks("a", {make_task(5)});
   store.add_tasks("b", {make_task(5)});
   store.save_answer("a", make_answer(5, "in a"));
-  EXPECT_EQ(store.answer(store.require_dataset("a"), 5)->caption, "in a");
-  EXPECT_FALSE(store.answer(store.require_dataset("b"), 5));
+  EXPECT_EQ(store.answer(store.require_dataset("a"), 5, default_annotator())->caption, "in a");
+  EXPECT_FALSE(store.answer(store.require_dataset("b"), 5, default_annotator()));
   EXPECT_THROW(store.save_answer("b", make_answer(6, "not in b")), UserError);
   EXPECT_THROW(store.save_answer("missing", make_answer(5, "x")), UserError);
 }
 
 TEST(Store, SavingAgainReplacesAndRemoveUndoes) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   store.add_tasks("ds", {make_task(1)});
   store.save_answer("ds", make_answer(1, "first"));
   store.save_answer("ds", make_answer(1, "second", AnswerKind::reject));
   auto info = store.require_dataset("ds");
   EXPECT_EQ(info.answered, 1u);
-  EXPECT_EQ(store.answer(info, 1)->caption, "second");
-  EXPECT_TRUE(store.remove_answer("ds", 1));
-  EXPECT_FALSE(store.remove_answer("ds", 1));
+  EXPECT_EQ(store.answer(info, 1, default_annotator())->caption, "second");
+  EXPECT_TRUE(store.remove_answer("ds", 1, default_annotator()));
+  EXPECT_FALSE(store.remove_answer("ds", 1, default_annotator()));
   info = store.require_dataset("ds");
   EXPECT_EQ(info.answered, 0u);
-  EXPECT_FALSE(store.answer(info, 1));
+  EXPECT_FALSE(store.answer(info, 1, default_annotator()));
 }
 
 TEST(Store, PagingByPosition) {
   test::TempDir dir;
-  Store store({dir.path(), 64u << 20, false});
+  LmdbStore store({dir.path(), 64u << 20, false});
   std::vector<Task> tasks;
   for (std::uint64_t i = 0; i < 100000; ++i) tasks.push_back(make_task(content_hash(std::to_string(i))));
   store.add_tasks("big", tasks);
@@ -157,25 +157,25 @@ TEST(Store, PagingByPosition) {
 
 TEST(Store, FirstUnansweredSkipsTheAnsweredRunAndWraps) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   std::vector<Task> tasks;
   for (std::uint64_t i = 1; i <= 6; ++i) tasks.push_back(make_task(i));
   store.add_tasks("ds", tasks);
   auto info = store.require_dataset("ds");
-  EXPECT_EQ(store.first_unanswered(info), 0u);
+  EXPECT_EQ(store.first_unanswered(info, 0, default_annotator()), 0u);
   for (std::uint64_t i : {1, 2, 3, 5}) store.save_answer("ds", make_answer(i, "x"));
   info = store.require_dataset("ds");
-  EXPECT_EQ(store.first_unanswered(info), 3u);     // task 4
-  EXPECT_EQ(store.first_unanswered(info, 4), 5u);  // task 6
+  EXPECT_EQ(store.first_unanswered(info, 0, default_annotator()), 3u);     // task 4
+  EXPECT_EQ(store.first_unanswered(info, 4, default_annotator()), 5u);  // task 6
   store.save_answer("ds", make_answer(6, "x"));
-  EXPECT_EQ(store.first_unanswered(info, 4), 3u);  // wraps around
+  EXPECT_EQ(store.first_unanswered(info, 4, default_annotator()), 3u);  // wraps around
   store.save_answer("ds", make_answer(4, "x"));
-  EXPECT_FALSE(store.first_unanswered(info));
+  EXPECT_FALSE(store.first_unanswered(info, 0, default_annotator()));
 }
 
 TEST(Store, DropRemovesDatasetButKeepsSharedTasks) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   store.add_tasks("a", {make_task(1), make_task(2)});
   store.add_tasks("b", {make_task(1)});
   store.save_answer("a", make_answer(1, "x"));
@@ -193,7 +193,7 @@ TEST(Store, DropRemovesDatasetButKeepsSharedTasks) {
 
 TEST(Store, UnknownDatasetErrorListsKnownOnes) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   store.ensure_dataset("cats");
   try {
     store.require_dataset("dogs");
@@ -206,7 +206,7 @@ TEST(Store, UnknownDatasetErrorListsKnownOnes) {
 
 TEST(Store, SuggestionAndThumbnailCaches) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   Suggestion s{"a red circle", {4, 5, 6}, -1.5f, 0.6f, 42};
   store.put_suggestion("model-a", 9, s);
   EXPECT_FALSE(store.suggestion("model-b", 9));
@@ -227,7 +227,7 @@ TEST(Store, SuggestionAndThumbnailCaches) {
 TEST(Store, MapGrowsInsteadOfFailing) {
   test::TempDir dir;
   {
-    Store store({dir.path(), 1u << 20, false});  // 1 MiB to start
+    LmdbStore store({dir.path(), 1u << 20, false});  // 1 MiB to start
     const std::size_t before = store.map_size();
     std::vector<Task> tasks;
     for (std::uint64_t i = 1; i <= 3000; ++i) tasks.push_back(make_task(i, std::string(200, 'p') + std::to_string(i)));
@@ -236,7 +236,7 @@ TEST(Store, MapGrowsInsteadOfFailing) {
     EXPECT_GT(store.map_growths(), 0);
     EXPECT_GT(store.map_size(), before);
   }
-  Store store({dir.path(), 1u << 20, false});
+  LmdbStore store({dir.path(), 1u << 20, false});
   const auto info = store.require_dataset("ds");
   EXPECT_EQ(info.size, 3000u);
   EXPECT_EQ(store.thumbnail(2999, 64)->size(), 1000u);
@@ -244,7 +244,7 @@ TEST(Store, MapGrowsInsteadOfFailing) {
 
 TEST(Store, ReadersKeepWorkingWhileTheMapGrows) {
   test::TempDir dir;
-  Store store({dir.path(), 1u << 20, false});
+  LmdbStore store({dir.path(), 1u << 20, false});
   store.add_tasks("ds", {make_task(1)});
   std::atomic<bool> done{false};
   std::atomic<int> reads{0};
@@ -266,13 +266,13 @@ TEST(Store, TwoProcessesWritingKeepEveryAnswer) {
   test::TempDir dir;
   constexpr int kPerProcess = 150;
   {
-    Store store({dir.path(), 256u << 10});
+    LmdbStore store({dir.path(), 256u << 10});
     std::vector<Task> tasks;
     for (int i = 0; i < 2 * kPerProcess; ++i) tasks.push_back(make_task(1000 + i));
     store.add_tasks("ds", tasks);
   }  // closed before fork: an LMDB environment must not cross a fork
   auto write_half = [&](int half) {
-    Store store({dir.path(), 256u << 10});
+    LmdbStore store({dir.path(), 256u << 10});
     for (int i = 0; i < kPerProcess; ++i) {
       Answer a = make_answer(1000 + half * kPerProcess + i, "caption " + std::to_string(i));
       a.extra["pad"] = std::string(2000, 'x');  // forces map growth in both processes
@@ -290,7 +290,7 @@ TEST(Store, TwoProcessesWritingKeepEveryAnswer) {
   waitpid(child, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0);
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   const auto info = store.require_dataset("ds");
   EXPECT_EQ(info.answered, static_cast<std::uint64_t>(2 * kPerProcess));
   int seen = 0;
@@ -304,7 +304,7 @@ TEST(Store, TwoProcessesWritingKeepEveryAnswer) {
 
 TEST(Store, RemembersFilesByPathSizeTimeAndInode) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   const FileStamp f{"/data/a.png", 1234, 1700000000123456789, 42, 0x1122334455667788ULL};
   EXPECT_FALSE(store.known_file(f));
   store.remember_files({f, FileStamp{"/data/unread.png", 10, 1, 1, 0}});  // no hash: not remembered
@@ -331,19 +331,19 @@ TEST(Store, RemembersFilesByPathSizeTimeAndInode) {
 
 TEST(Store, RefusesAnotherSchemaVersion) {
   test::TempDir dir;
-  { Store store({dir.path()}); }
+  { LmdbStore store({dir.path()}); }
   {
     // Rewrite the schema marker the way a future gloss would.
     lmdb::Env env({dir.path()});
     const MDB_dbi meta = env.open_db("meta");
     env.write([&](lmdb::Txn& txn) { txn.put(meta, "schema", "99"); });
   }
-  EXPECT_THROW(Store({dir.path()}), UserError);
+  EXPECT_THROW(LmdbStore({dir.path()}), UserError);
 }
 
-TEST(Store, OlderStoresAreMarkedThreeOnOpen) {
+TEST(Store, OlderStoresAreMarkedFourOnOpen) {
   test::TempDir dir;
-  { Store store({dir.path()}); }
+  { LmdbStore store({dir.path()}); }
   auto schema = [&] {
     lmdb::Env env({dir.path()});
     const MDB_dbi meta = env.open_db("meta");
@@ -351,15 +351,15 @@ TEST(Store, OlderStoresAreMarkedThreeOnOpen) {
     env.read([&](lmdb::Txn& txn) { value = std::string(txn.get(meta, "schema").value_or("")); });
     return value;
   };
-  EXPECT_EQ(schema(), "3");
-  for (const char* older : {"1", "2"}) {
+  EXPECT_EQ(schema(), "4");
+  for (const char* older : {"1", "2", "3"}) {
     {
       lmdb::Env env({dir.path()});
       const MDB_dbi meta = env.open_db("meta");
       env.write([&](lmdb::Txn& txn) { txn.put(meta, "schema", older); });
     }
-    { Store store({dir.path()}); }  // a store from an older gloss opens ...
-    EXPECT_EQ(schema(), "3");       // ... and an older gloss will now refuse it clearly
+    { LmdbStore store({dir.path()}); }  // a store from an older gloss opens ...
+    EXPECT_EQ(schema(), "4");       // ... and an older gloss will now refuse it clearly
   }
 }
 
@@ -367,7 +367,7 @@ TEST(Store, OlderStoresAreMarkedThreeOnOpen) {
 std::optional<std::uint64_t> brute_first_unanswered(const Store& store, const DatasetInfo& d, std::uint64_t from) {
   for (std::uint64_t i = 0; i < d.size; ++i) {
     const std::uint64_t p = (from + i) % d.size;
-    if (!store.answer_at(d, p)) return p;
+    if (!store.answer_at(d, p, default_annotator())) return p;
   }
   return std::nullopt;
 }
@@ -375,7 +375,7 @@ std::optional<std::uint64_t> brute_first_unanswered(const Store& store, const Da
 void expect_first_unanswered_right(const Store& store, const std::string& name) {
   const DatasetInfo d = store.require_dataset(name);
   for (std::uint64_t from = 0; from <= d.size; ++from)
-    ASSERT_EQ(store.first_unanswered(d, from), brute_first_unanswered(store, d, from)) << name << " from " << from;
+    ASSERT_EQ(store.first_unanswered(d, from, default_annotator()), brute_first_unanswered(store, d, from)) << name << " from " << from;
 }
 
 std::vector<Task> numbered_tasks(std::uint64_t first, std::uint64_t count) {
@@ -386,7 +386,7 @@ std::vector<Task> numbered_tasks(std::uint64_t first, std::uint64_t count) {
 
 TEST(Store, FirstUnansweredFollowsAnswersUndosImportsAndDrops) {
   test::TempDir dir;
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   store.add_tasks("a", numbered_tasks(1, 30));
   store.add_tasks("b", numbered_tasks(11, 30));  // shares tasks 11-30 with "a"
   std::mt19937 rng(7);
@@ -398,7 +398,7 @@ TEST(Store, FirstUnansweredFollowsAnswersUndosImportsAndDrops) {
       a.caption = "x";
       store.save_answer("a", a);
     } else {
-      store.remove_answer("a", task);
+      store.remove_answer("a", task, default_annotator());
     }
     if (step % 40 == 0) expect_first_unanswered_right(store, "a");
   }
@@ -422,7 +422,7 @@ TEST(Store, FirstUnansweredFollowsAnswersUndosImportsAndDrops) {
 TEST(Store, UpgradeBuildsTheUnansweredIndexOfAnOlderStore) {
   test::TempDir dir;
   {
-    Store store({dir.path()});
+    LmdbStore store({dir.path()});
     store.add_tasks("a", numbered_tasks(1, 50));
     for (std::uint64_t h = 1; h <= 50; ++h)
       if (h % 7 && h < 45) {
@@ -441,10 +441,57 @@ TEST(Store, UpgradeBuildsTheUnansweredIndexOfAnOlderStore) {
       while (c.first()) c.del();
     });
   }
-  Store store({dir.path()});
+  LmdbStore store({dir.path()});
   expect_first_unanswered_right(store, "a");
-  EXPECT_EQ(store.first_unanswered(store.require_dataset("a"), 0), 6u);
+  EXPECT_EQ(store.first_unanswered(store.require_dataset("a"), 0, default_annotator()), 6u);
 }
 
 }  // namespace
+// A schema 3 store keyed answers by position alone: opening it gives them to
+// the annotator who opens it, and the counts and the index stay right.
+TEST(Store, AnswersFromBeforeAnnotatorsBecomeTheOpenersOwn) {
+  test::TempDir dir;
+  {
+    LmdbStore store({dir.path()});
+    store.add_tasks("d", numbered_tasks(1, 5));
+    for (std::uint64_t t : {1, 3}) {
+      Answer a;
+      a.task = t;
+      a.caption = "old " + std::to_string(t);
+      store.save_answer("d", a);
+    }
+  }
+  {
+    // Rewrite the answers the way gloss 0.14 stored them.
+    lmdb::Env env({dir.path()});
+    const MDB_dbi answers = env.open_db("answers");
+    const MDB_dbi meta = env.open_db("meta");
+    env.write([&](lmdb::Txn& txn) {
+      std::vector<std::pair<std::string, std::string>> old;
+      lmdb::Cursor c(txn, answers);
+      for (bool ok = c.first(); ok; ok = c.next()) {
+        Answer a = decode_answer(c.value());
+        a.annotator.clear();
+        old.emplace_back(std::string(c.key().substr(0, 12)), encode(a));
+      }
+      for (bool ok = c.first(); ok; ok = c.first()) c.del();
+      for (const auto& [k, v] : old) txn.put(answers, k, v);
+      txn.put(meta, "schema", "3");
+    });
+  }
+  ::setenv("GLOSS_ANNOTATOR", "ann-from-before", 1);
+  LmdbStore store({dir.path()});
+  ::unsetenv("GLOSS_ANNOTATOR");
+  const DatasetInfo d = store.require_dataset("d");
+  EXPECT_EQ(d.answered, 2u);
+  EXPECT_EQ(d.answers, 2u);
+  ASSERT_TRUE(store.answer_at(d, 0, "ann-from-before"));
+  EXPECT_EQ(store.answer_at(d, 0, "ann-from-before")->caption, "old 1");
+  EXPECT_EQ(store.answer_at(d, 0, "ann-from-before")->annotator, "ann-from-before");
+  EXPECT_EQ(store.answer_at(d, 2, "ann-from-before")->caption, "old 3");
+  EXPECT_FALSE(store.answer_at(d, 1, "ann-from-before"));
+  EXPECT_EQ(store.first_unanswered(d, 0, "ann-from-before"), 1u);
+  EXPECT_EQ(store.first_unanswered(d, 0, "someone-else"), 1u);  // overlap 1: done is done
+}
+
 }  // namespace gloss

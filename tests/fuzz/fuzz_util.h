@@ -16,7 +16,7 @@
 
 #include "core/image.h"
 #include "core/interchange.h"
-#include "core/store.h"
+#include "core/lmdb_store.h"
 
 namespace gloss::fuzz {
 
@@ -67,7 +67,7 @@ inline const std::filesystem::path& scratch() {
 
 // A store in the scratch folder (not durable: no fsync), opened once.
 inline Store& store() {
-  static Store s(StoreOptions{scratch() / "db", 64u << 20, false});
+  static LmdbStore s(StoreOptions{scratch() / "db", 64u << 20, false});
   return s;
 }
 

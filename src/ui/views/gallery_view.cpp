@@ -77,7 +77,7 @@ void draw_cell(ViewContext& c, Intents& out, std::uint64_t position, std::uint64
       if (ImGui::IsItemHovered() && !failed->second.empty()) ImGui::SetTooltip("%s", failed->second.c_str());
     }
   }
-  const auto answer = c.store.answer(c.session.dataset(), task);
+  const auto answer = c.store.answer(c.session.dataset(), task, c.session.annotator());
   const Badge badge = badge_for(answer);
   ImGui::PushFont(c.fonts.small);
   const std::string number = "#" + format_count(position + 1);
