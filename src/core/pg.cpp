@@ -130,6 +130,56 @@ std::string redact_uri(std::string_view conninfo) {
   return redact_keywords(conninfo);
 }
 
+namespace {
+template <class T, class Element>
+std::string array_of(const T& values, Element element) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& v : values) {
+    if (!first) out += ',';
+    first = false;
+    element(out, v);
+  }
+  return out + "}";
+}
+}  // namespace
+
+std::string bigint_array(std::span<const std::int64_t> values) {
+  return array_of(values, [](std::string& out, std::int64_t v) { out += std::to_string(v); });
+}
+
+// Each element in double quotes, with \ and " escaped: any text, the empty
+// string and "NULL" included, reads back as it was.
+std::string text_array(std::span<const std::string> values) {
+  return array_of(values, [](std::string& out, const std::string& v) {
+    if (v.find('\0') != std::string::npos)
+      throw Error("a text array element holds a NUL byte, which PostgreSQL text cannot store");
+    out += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  });
+}
+
+// bytea's hex input (\x0a1b...) as an array element: the backslash escaped.
+std::string bytea_array(std::span<const std::string> values) {
+  static constexpr char hex[] = "0123456789abcdef";
+  return array_of(values, [](std::string& out, const std::string& v) {
+    out += "\"\\\\x";
+    for (unsigned char c : v) {
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+    out += '"';
+  });
+}
+
+std::string bool_array(const std::vector<bool>& values) {
+  return array_of(values, [](std::string& out, bool v) { out += v ? 't' : 'f'; });
+}
+
 namespace detail {
 Param text_param(std::string_view s) {
   if (s.find('\0') != std::string_view::npos)
@@ -210,12 +260,12 @@ std::string Result::bytes(int row, int column) const {
 
 Connection::Connection(const std::string& conninfo) : conninfo_(conninfo), server_(redact_uri(conninfo)) {
   conn_ = PQconnectdb(conninfo_.c_str());
-  if (!conn_) throw Error("cannot connect to PostgreSQL at " + server_ + ": out of memory");
+  if (!conn_) throw CannotConnect(server_, "out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string reason = one_line(PQerrorMessage(conn_));
     PQfinish(conn_);
     conn_ = nullptr;
-    throw Error("cannot connect to PostgreSQL at " + server_ + ": " + reason);
+    throw CannotConnect(server_, reason);
   }
   PQsetNoticeReceiver(conn_, on_notice, nullptr);
 }
@@ -351,10 +401,23 @@ std::optional<Notification> Connection::wait_for_notification(std::chrono::milli
   }
 }
 
+bool Connection::still_open() {
+  if (!ok()) return false;
+  const int fd = PQsocket(conn_);
+  if (fd < 0) return false;
+  // A server ending the connection sends a FATAL message, then closes: the
+  // first read takes the message, a later one finds the end of the stream,
+  // which marks the connection bad. Only what is already there is read.
+  for (int reads = 0; reads < 8 && ok(); ++reads) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0 || !PQconsumeInput(conn_)) break;
+  }
+  return ok();
+}
+
 void Connection::reset() {
   PQreset(conn_);
-  if (PQstatus(conn_) != CONNECTION_OK)
-    throw Error("cannot connect to PostgreSQL at " + server_ + ": " + one_line(PQerrorMessage(conn_)));
+  if (PQstatus(conn_) != CONNECTION_OK) throw CannotConnect(server_, one_line(PQerrorMessage(conn_)));
   for (const auto& channel : channels_) exec("LISTEN " + quote_identifier(channel));
 }
 

@@ -46,6 +46,19 @@ class ConnectionLost : public Error {
   using Error::Error;
 };
 
+// No connection could be made (no server there, refused, bad password).
+// reason(): libpq's words alone, without the server, for callers that say
+// it their own way.
+class CannotConnect : public Error {
+ public:
+  CannotConnect(const std::string& server, std::string reason)
+      : Error("cannot connect to PostgreSQL at " + server + ": " + reason), reason_(std::move(reason)) {}
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string reason_;
+};
+
 // `conninfo` (a postgresql:// URI or a "key=value ..." string) with any
 // password replaced by ***, for messages and logs.
 std::string redact_uri(std::string_view conninfo);
@@ -54,6 +67,14 @@ std::string redact_uri(std::string_view conninfo);
 struct Bytes {
   std::string_view data;
 };
+
+// Arrays go as one text parameter in PostgreSQL's array syntax, cast in the
+// statement: exec("... unnest($1::bigint[], $2::text[])", bigint_array(h), text_array(p)).
+// Elements are quoted and escaped here; the SQL text stays fixed.
+std::string bigint_array(std::span<const std::int64_t> values);
+std::string text_array(std::span<const std::string> values);  // throws pg::Error on a NUL byte
+std::string bytea_array(std::span<const std::string> values);  // any bytes, as hex
+std::string bool_array(const std::vector<bool>& values);
 
 // A content hash (uint64) as the bigint that stores it: the same 64 bits.
 inline std::int64_t as_bigint(std::uint64_t v) { return static_cast<std::int64_t>(v); }
@@ -123,7 +144,7 @@ enum class Isolation { read_committed, repeatable_read, serializable };
 
 class Connection {
  public:
-  // Connects; throws pg::Error "cannot connect to PostgreSQL at <redacted>: <libpq's reason>".
+  // Connects; throws CannotConnect "cannot connect to PostgreSQL at <redacted>: <libpq's reason>".
   explicit Connection(const std::string& conninfo);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -160,8 +181,12 @@ class Connection {
   // False once libpq found the connection broken (an exec failed with
   // ConnectionLost, or the socket closed while waiting).
   bool ok() const;
-  // Reconnects with the same conninfo and listens again; throws pg::Error
-  // when the server still cannot be reached.
+  // Between statements: reads what the server sent meanwhile, without
+  // waiting, so a connection the server closed (a restart) shows up before
+  // the next statement is sent. False when it is broken.
+  bool still_open();
+  // Reconnects with the same conninfo and listens again; throws
+  // CannotConnect when the server still cannot be reached.
   void reset();
 
   // name quoted as an SQL identifier by libpq ("my db" -> "\"my db\"").

@@ -64,6 +64,41 @@ TEST(Connection, ParametersRoundTripVerbatim) {
   EXPECT_EQ(conn.exec("UPDATE t SET flag = $1", false).affected(), 3);
 }
 
+// Arrays as one text parameter: whatever the elements hold comes back as it
+// was, in order (unnest ... WITH ORDINALITY).
+TEST(Connection, ArrayParametersRoundTripVerbatim) {
+  test::PgDatabase db;
+  pg::Connection conn(db.uri());
+  const std::vector<std::string> texts = {"plain", "", "NULL", "with \"quotes\" and \\ backslash", "{braces},commas",
+                                          " spaced ", "caf\xC3\xA9 \xE2\x9C\x93", "new\nline\ttab", "it's"};
+  pg::Result r = conn.exec("SELECT t FROM unnest($1::text[]) WITH ORDINALITY u(t, n) ORDER BY n", pg::text_array(texts));
+  ASSERT_EQ(r.rows(), static_cast<int>(texts.size()));
+  for (int i = 0; i < r.rows(); ++i) {
+    EXPECT_FALSE(r.is_null(i, 0)) << "element " << i;
+    EXPECT_EQ(r.text(i, 0), texts[i]) << "element " << i;
+  }
+
+  std::string all_bytes;
+  for (int i = 0; i < 256; ++i) all_bytes += static_cast<char>(i);
+  const std::vector<std::string> blobs = {all_bytes, "", std::string("\0\\\"", 3)};
+  r = conn.exec("SELECT b FROM unnest($1::bytea[]) WITH ORDINALITY u(b, n) ORDER BY n", pg::bytea_array(blobs));
+  ASSERT_EQ(r.rows(), 3);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(r.bytes(i, 0), blobs[i]) << "blob " << i;
+
+  const std::vector<std::int64_t> numbers = {0, -1, std::numeric_limits<std::int64_t>::min(),
+                                             std::numeric_limits<std::int64_t>::max()};
+  r = conn.exec("SELECT x FROM unnest($1::bigint[]) WITH ORDINALITY u(x, n) ORDER BY n", pg::bigint_array(numbers));
+  ASSERT_EQ(r.rows(), 4);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(r.int64(i, 0), numbers[i]);
+  r = conn.exec("SELECT x FROM unnest($1::boolean[]) WITH ORDINALITY u(x, n) ORDER BY n",
+                pg::bool_array({true, false, true}));
+  ASSERT_EQ(r.rows(), 3);
+  EXPECT_TRUE(r.boolean(0, 0));
+  EXPECT_FALSE(r.boolean(1, 0));
+  EXPECT_EQ(conn.exec("SELECT cardinality($1::bigint[])", pg::bigint_array({})).int64(0, 0), 0);
+  EXPECT_THROW(pg::text_array(std::vector<std::string>{std::string("a\0b", 3)}), pg::Error);
+}
+
 TEST(Connection, TextWithANulByteIsRefusedNotCut) {
   test::PgDatabase db;
   pg::Connection conn(db.uri());
@@ -213,6 +248,24 @@ TEST(Connection, ListenNotifyBetweenTwoConnections) {
   EXPECT_EQ(n->payload, "committed");
 
   EXPECT_THROW(listener.listen("bad; name"), pg::Error);
+}
+
+// A connection the server ended while it was idle is seen before the next
+// statement is sent, so a caller can reconnect instead of failing it.
+TEST(Connection, StillOpenSeesAConnectionTheServerEnded) {
+  test::PgDatabase db;
+  pg::Connection conn(db.uri()), admin(db.uri());
+  EXPECT_TRUE(conn.still_open());
+  const int pid = conn.backend_pid();
+  admin.exec("SELECT pg_terminate_backend($1)", pid);
+  // The backend exits soon after; only looking, never sending, sees it go.
+  bool open = true;
+  for (int i = 0; i < 500 && (open = conn.still_open()); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(open);
+  EXPECT_FALSE(conn.ok());
+  conn.reset();
+  EXPECT_TRUE(conn.still_open());
+  EXPECT_EQ(conn.exec("SELECT 2").int64(0, 0), 2);
 }
 
 // The server restarts under an open connection: the next statement reports

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests: a cluster in a fresh temp dir
-# under /tmp, listening only on a Unix socket in that dir (no TCP port),
-# durability off. The CTest fixture (pg_server_start / pg_server_stop) runs it
-# once per ctest run; restart tests run their own with another STATE_DIR.
+# under /tmp, listening only on a Unix socket in that dir (no TCP port), no
+# fsync (commits still wait for their WAL write). The CTest fixture
+# (pg_server_start / pg_server_stop) runs it once per ctest run; restart
+# tests run their own with another STATE_DIR.
 #
 #   pg_server.sh start   STATE_DIR   initdb + start; writes STATE_DIR/uri etc.
 #   pg_server.sh stop    STATE_DIR   stops the server (-m immediate), removes it all
@@ -41,10 +42,13 @@ as_owner() {
 # Starts the cluster in $tmp and waits until it accepts connections.
 start_server() {
   local tmp=$1 bindir=$2
-  # Extra settings for the tests: durability off (a throwaway cluster), room
-  # for ctest -j with several connections per test, quick deadlock detection.
+  # Extra settings for the tests: no fsync (a throwaway cluster), room for
+  # ctest -j with several connections per test, quick deadlock detection.
+  # synchronous_commit stays on: a commit has written its WAL (to the page
+  # cache, cheap without fsync) before it returns, so what a test committed
+  # survives a restart with -m immediate, as on a real server.
   if ! as_owner "$bindir/pg_ctl" start -D "$tmp/data" -l "$tmp/server.log" -w -t 30 -o \
-      "-k $tmp -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c deadlock_timeout=100ms" \
+      "-k $tmp -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=300 -c deadlock_timeout=100ms" \
       >/dev/null; then
     echo "pg_server.sh: the test PostgreSQL server in $tmp did not start; its log:" >&2
     cat "$tmp/server.log" >&2 || true
