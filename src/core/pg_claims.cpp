@@ -15,28 +15,33 @@
 namespace gloss::pg {
 namespace {
 
-// $1 dataset, $2 annotator, $3 from_position, $4 count, $5 now_ms, $6 lease_ms.
-// "free for $2": not answered by $2, and the item's answers plus other
-// annotators' unexpired leases are fewer than the dataset's overlap.
-constexpr std::string_view free_for_annotator = R"sql(
+// "free for $2" in dataset $1 at time $<now>: not answered by $2, and the
+// item's answers plus other annotators' unexpired leases are fewer than the
+// dataset's overlap.
+std::string free_for_annotator(int now) {
+  const std::string now_ms = "$" + std::to_string(now) + "::bigint";
+  return R"sql(
       i.dataset = $1::integer AND NOT i.done
       AND NOT EXISTS (SELECT 1 FROM answers a
                       WHERE a.dataset = i.dataset AND a.position = i.position AND a.annotator = $2::text)
       AND i.answers + (SELECT count(*) FROM leases l
                        WHERE l.dataset = i.dataset AND l.position = i.position
-                         AND l.annotator <> $2::text AND l.expires_ms > $5::bigint)
+                         AND l.annotator <> $2::text AND l.expires_ms > )sql" +
+         now_ms + R"sql()
           < (SELECT overlap FROM datasets WHERE id = $1::integer))sql";
+}
 
+// $1 dataset, $2 annotator, $3 from_position, $4 count, $5 now_ms, $6 lease_ms.
 // From $3 up, then the rest of the count from 0 up to $3; one statement.
-const std::string claim_sql = std::string(R"sql(
+const std::string claim_sql = R"sql(
 WITH after AS (
   SELECT i.position FROM items i
-  WHERE i.position >= $3::bigint AND )sql") + std::string(free_for_annotator) + R"sql(
+  WHERE i.position >= $3::bigint AND )sql" + free_for_annotator(5) + R"sql(
   ORDER BY i.position LIMIT $4::bigint
   FOR UPDATE OF i SKIP LOCKED
 ), before AS (
   SELECT i.position FROM items i
-  WHERE i.position < $3::bigint AND )sql" + std::string(free_for_annotator) + R"sql(
+  WHERE i.position < $3::bigint AND )sql" + free_for_annotator(5) + R"sql(
   ORDER BY i.position LIMIT $4::bigint - (SELECT count(*) FROM after)
   FOR UPDATE OF i SKIP LOCKED
 ), picked AS (
@@ -51,6 +56,18 @@ WITH after AS (
   WHERE dataset = $1::integer AND position IN (SELECT position FROM picked)
 )
 SELECT position FROM leased ORDER BY position < $3::bigint, position)sql";
+
+// $1 dataset, $2 annotator, $3 from_position, $4 now_ms. The second branch
+// runs only when the first finds nothing (Append stops at the LIMIT).
+const std::string first_free_sql = R"sql(
+(SELECT i.position FROM items i
+ WHERE i.position >= $3::bigint AND )sql" + free_for_annotator(4) + R"sql(
+ ORDER BY i.position LIMIT 1)
+UNION ALL
+(SELECT i.position FROM items i
+ WHERE i.position < $3::bigint AND )sql" + free_for_annotator(4) + R"sql(
+ ORDER BY i.position LIMIT 1)
+LIMIT 1)sql";
 
 constexpr std::string_view renew_sql = R"sql(
 WITH renewed AS (
@@ -87,6 +104,13 @@ std::vector<std::int64_t> renew(Connection& conn, int dataset, std::string_view 
   return conn.transaction(
       [&](Connection& c) { return positions(c.exec(renew_sql, dataset, annotator, now_ms, lease_ms)); },
       Isolation::repeatable_read, 100);
+}
+
+std::optional<std::int64_t> first_free(Connection& conn, int dataset, std::string_view annotator,
+                                       std::int64_t from_position, std::int64_t now_ms) {
+  const Result r = conn.exec(first_free_sql, dataset, annotator, from_position, now_ms);
+  if (r.rows() == 0) return std::nullopt;
+  return r.int64(0, 0);
 }
 
 std::int64_t release(Connection& conn, int dataset, std::string_view annotator) {

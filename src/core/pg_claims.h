@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,12 @@ namespace gloss::pg {
 // refreshed). Fewer, or none, when that is all there is.
 std::vector<std::int64_t> claim(Connection& conn, int dataset, std::string_view annotator, std::int64_t from_position,
                                 int count, std::int64_t now_ms, std::int64_t lease_ms);
+
+// The first position claim() would hand the annotator (from `from_position`
+// up, then from 0), without claiming it; nullopt when there is none. One
+// statement, no transaction of its own: it may run inside one.
+std::optional<std::int64_t> first_free(Connection& conn, int dataset, std::string_view annotator,
+                                       std::int64_t from_position, std::int64_t now_ms);
 
 // Extends the annotator's unexpired leases to now_ms + lease_ms and returns
 // their positions, in order. An expired lease is not revived: another

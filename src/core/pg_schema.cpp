@@ -33,11 +33,13 @@ const std::vector<Migration> migrations = {
             width integer NOT NULL,
             height integer NOT NULL,
             added_ms bigint NOT NULL))sql",
-         // answers: the item's answers that count towards the overlap (not
-         // surplus); done: answers >= the dataset's overlap. Whoever saves an
-         // answer updates both in the same transaction. claimed_ms: claims
-         // and renewals update the row, so a claim that read the item from an
-         // older snapshot fails to serialize on it and reruns (pg_claims.cpp).
+         // answers: every answer the item has (surplus ones included, as the
+         // LMDB store counts them); done: answers >= the dataset's overlap.
+         // Whoever saves or removes an answer locks the row first (FOR
+         // UPDATE) and updates both in the same transaction. claimed_ms:
+         // claims and renewals update the row, so a claim that read the item
+         // from an older snapshot fails to serialize on it and reruns
+         // (pg_claims.cpp).
          R"sql(CREATE TABLE items (
             dataset integer NOT NULL REFERENCES datasets ON DELETE CASCADE,
             position bigint NOT NULL,
@@ -47,26 +49,37 @@ const std::vector<Migration> migrations = {
             claimed_ms bigint NOT NULL DEFAULT 0,
             PRIMARY KEY (dataset, position),
             UNIQUE (dataset, task)))sql",
+         // A dataset's answered (done items) and answers counts are the sums
+         // of these rows. An answer's transaction adds its change to the row
+         // of its connection's shard (backend pid % 16), so annotators saving
+         // at once rarely wait on one row; set_routing folds them into one.
+         R"sql(CREATE TABLE dataset_counts (
+            dataset integer NOT NULL REFERENCES datasets ON DELETE CASCADE,
+            shard integer NOT NULL,
+            answered bigint NOT NULL DEFAULT 0,
+            answers bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (dataset, shard)))sql",
          // The first item an annotator may be handed: an index scan past the
          // done ones.
          "CREATE INDEX items_open ON items (dataset, position) WHERE NOT done",
-         // record: the encoded Answer (records.h), as the LMDB store keeps it.
+         // record: the encoded Answer (records.h), as the LMDB store keeps it;
+         // annotator and surplus are the columns' (they are what queries
+         // read). Annotators sort bytewise ("C"), as LMDB keys do, whatever
+         // the database's collation.
          R"sql(CREATE TABLE answers (
             dataset integer NOT NULL,
             position bigint NOT NULL,
-            annotator text NOT NULL,
+            annotator text COLLATE "C" NOT NULL,
             record bytea NOT NULL,
             saved_ms bigint NOT NULL,
             surplus boolean NOT NULL DEFAULT false,  -- a late answer to an item handed again
             PRIMARY KEY (dataset, position, annotator),
             FOREIGN KEY (dataset, position) REFERENCES items ON DELETE CASCADE))sql",
-         // One annotator's answers in order: undo, review.
-         "CREATE INDEX answers_by_annotator ON answers (dataset, annotator, saved_ms)",
          // A lease past expires_ms is free: nothing sweeps them.
          R"sql(CREATE TABLE leases (
             dataset integer NOT NULL,
             position bigint NOT NULL,
-            annotator text NOT NULL,
+            annotator text COLLATE "C" NOT NULL,
             expires_ms bigint NOT NULL,
             PRIMARY KEY (dataset, position, annotator),
             FOREIGN KEY (dataset, position) REFERENCES items ON DELETE CASCADE))sql",

@@ -118,6 +118,24 @@ TEST(Claims, SkipsItemsTheAnnotatorAnswered) {
   EXPECT_EQ(pg::claim(c, db.dataset, "bob", 0, 3, 1000, long_lease), (Positions{0, 1, 2}));
 }
 
+// first_free answers what claim would hand first, and claims nothing.
+TEST(Claims, FirstFreeIsWhatClaimWouldHandFirst) {
+  ClaimsDb db(6, 1);
+  auto& c = db.conn;
+  EXPECT_EQ(pg::first_free(c, db.dataset, "ann", 0, 1000), 0);
+  EXPECT_EQ(pg::first_free(c, db.dataset, "ann", 0, 1000), 0) << "it took no lease";
+  EXPECT_EQ(pg::claim(c, db.dataset, "ann", 0, 3, 1000, 100), range(0, 3));
+  EXPECT_EQ(pg::first_free(c, db.dataset, "ann", 0, 1000), 0) << "one's own leases do not count";
+  EXPECT_EQ(pg::first_free(c, db.dataset, "bob", 0, 1000), 3);
+  EXPECT_EQ(pg::first_free(c, db.dataset, "bob", 5, 1000), 5);
+  answer(c, db.dataset, 5, "cat");
+  EXPECT_EQ(pg::first_free(c, db.dataset, "bob", 5, 1000), 3) << "from the cursor, then from 0";
+  EXPECT_EQ(pg::first_free(c, db.dataset, "bob", 0, 1100), 0) << "ann's leases ran out at 1100";
+  answer(c, db.dataset, 3, "cat");
+  answer(c, db.dataset, 4, "cat");
+  EXPECT_EQ(pg::first_free(c, db.dataset, "bob", 0, 1000), std::nullopt);
+}
+
 // Six annotators claim and answer concurrently, all from the same cursor:
 // every item ends with exactly two answers (overlap 2), none with three.
 TEST(Claims, ConcurrentClaimersNeverOverHand) {

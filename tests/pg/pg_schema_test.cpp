@@ -22,8 +22,8 @@ TEST(Schema, FreshDatabaseGetsTheCurrentVersion) {
   EXPECT_EQ(pg::stored_schema_version(conn), 0);
   EXPECT_EQ(pg::migrate(conn), 0) << "found nothing";
   EXPECT_EQ(pg::stored_schema_version(conn), pg::schema_version);
-  EXPECT_EQ(tables(conn), (std::vector<std::string>{"answers", "datasets", "files", "gloss_schema", "items", "leases",
-                                                    "suggestions", "tasks", "thumbnails"}));
+  EXPECT_EQ(tables(conn), (std::vector<std::string>{"answers", "dataset_counts", "datasets", "files", "gloss_schema",
+                                                    "items", "leases", "suggestions", "tasks", "thumbnails"}));
   EXPECT_EQ(conn.exec("SELECT count(*) FROM gloss_schema").int64(0, 0), 1);
 }
 
