@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/lmdb_store.h"
+#include "core/pg_store.h"
 
 namespace gloss {
 
@@ -21,8 +22,7 @@ bool is_database_uri(std::string_view location) {
 }
 
 std::unique_ptr<Store> open_store(const std::string& location) {
-  if (is_database_uri(location))
-    throw UserError("cannot open " + location + ": the PostgreSQL store is not in this gloss yet");
+  if (is_database_uri(location)) return std::make_unique<PgStore>(location);
   return std::make_unique<LmdbStore>(StoreOptions{location});
 }
 
