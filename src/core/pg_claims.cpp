@@ -17,13 +17,16 @@ namespace {
 
 // "free for $2" in dataset $1 at time $<now>: not answered by $2, and the
 // item's answers plus other annotators' unexpired leases are fewer than the
-// dataset's overlap.
+// dataset's overlap. Both are scalar subqueries, probing the primary keys
+// for each item the scan passes: written as NOT EXISTS, the planner may turn
+// the first into an anti-join that reads every answer of $2 (41 ms a claim
+// with 100,000 answers).
 std::string free_for_annotator(int now) {
   const std::string now_ms = "$" + std::to_string(now) + "::bigint";
   return R"sql(
       i.dataset = $1::integer AND NOT i.done
-      AND NOT EXISTS (SELECT 1 FROM answers a
-                      WHERE a.dataset = i.dataset AND a.position = i.position AND a.annotator = $2::text)
+      AND (SELECT count(*) FROM answers a
+           WHERE a.dataset = i.dataset AND a.position = i.position AND a.annotator = $2::text) = 0
       AND i.answers + (SELECT count(*) FROM leases l
                        WHERE l.dataset = i.dataset AND l.position = i.position
                          AND l.annotator <> $2::text AND l.expires_ms > )sql" +
