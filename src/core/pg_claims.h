@@ -29,8 +29,8 @@ std::vector<std::int64_t> claim(Connection& conn, int dataset, std::string_view 
                                 int count, std::int64_t now_ms, std::int64_t lease_ms);
 
 // The first position claim() would hand the annotator (from `from_position`
-// up, then from 0), without claiming it; nullopt when there is none. One
-// statement, no transaction of its own: it may run inside one.
+// up, then from 0), without claiming it; nullopt when there is none. Its own
+// transaction (READ COMMITTED: it only reads), so not inside another.
 std::optional<std::int64_t> first_free(Connection& conn, int dataset, std::string_view annotator,
                                        std::int64_t from_position, std::int64_t now_ms);
 

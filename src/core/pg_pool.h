@@ -59,6 +59,8 @@ class Pool {
 
   Held take();
   void give_back(std::unique_ptr<Connection> conn);
+  // Session settings of every connection, made or remade.
+  static void prepare(Connection& conn);
   // Reconnects `conn`; throws StoreError "... is not answering" when it cannot.
   void reconnect(Connection& conn) const;
   [[noreturn]] void not_answering(const std::string& why) const;
