@@ -71,7 +71,8 @@ TEST(Connection, ArrayParametersRoundTripVerbatim) {
   pg::Connection conn(db.uri());
   const std::vector<std::string> texts = {"plain", "", "NULL", "with \"quotes\" and \\ backslash", "{braces},commas",
                                           " spaced ", "caf\xC3\xA9 \xE2\x9C\x93", "new\nline\ttab", "it's"};
-  pg::Result r = conn.exec("SELECT t FROM unnest($1::text[]) WITH ORDINALITY u(t, n) ORDER BY n", pg::text_array(texts));
+  pg::Result r =
+      conn.exec("SELECT t FROM unnest($1::text[]) WITH ORDINALITY u(t, n) ORDER BY n", pg::text_array(texts));
   ASSERT_EQ(r.rows(), static_cast<int>(texts.size()));
   for (int i = 0; i < r.rows(); ++i) {
     EXPECT_FALSE(r.is_null(i, 0)) << "element " << i;

@@ -47,8 +47,11 @@ start_server() {
   # synchronous_commit stays on: a commit has written its WAL (to the page
   # cache, cheap without fsync) before it returns, so what a test committed
   # survives a restart with -m immediate, as on a real server.
+  # GLOSS_PG_FSYNC=on (benchmarks): flush to disk as a real server does.
+  local fsync=${GLOSS_PG_FSYNC:-off}
+  case "$fsync" in on | off) ;; *) echo "pg_server.sh: GLOSS_PG_FSYNC is on or off" >&2; exit 2 ;; esac
   if ! as_owner "$bindir/pg_ctl" start -D "$tmp/data" -l "$tmp/server.log" -w -t 30 -o \
-      "-k $tmp -c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=300 -c deadlock_timeout=100ms" \
+      "-k $tmp -c listen_addresses='' -c fsync=$fsync -c full_page_writes=$fsync -c max_connections=300 -c deadlock_timeout=100ms" \
       >/dev/null; then
     echo "pg_server.sh: the test PostgreSQL server in $tmp did not start; its log:" >&2
     cat "$tmp/server.log" >&2 || true
