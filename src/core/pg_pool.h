@@ -7,8 +7,11 @@
 //
 // A server that restarted or went away: the next call finds its connection
 // closed and reconnects once, transparently; a call that loses its
-// connection midway reconnects and runs again once (every store operation
-// is written so that running it twice leaves what running it once does).
+// connection midway reconnects and runs again once. Every store operation
+// leaves the store as it was after one run when it runs twice (upserts, and
+// appends that skip what is there), so a commit whose reply was lost is not
+// doubled; only what the second run reports may differ (an add run again
+// finds its tasks already there).
 // When the server still does not answer, the call throws StoreError "the
 // PostgreSQL server at <URI without password> is not answering: <why>".
 #pragma once
@@ -81,8 +84,8 @@ auto Pool::run(F&& fn) -> std::invoke_result_t<F, Connection&> {
   try {
     return fn(*conn);
   } catch (const ConnectionLost&) {
-    // Lost midway: what it did was rolled back, or committed with the reply
-    // lost; running it again gives the same state either way.
+    // Lost midway: rolled back, or committed with the reply lost; running it
+    // again leaves the same store either way.
   }
   reconnect(*conn);
   try {

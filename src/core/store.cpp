@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/lmdb_store.h"
+#include "core/pg.h"
 #include "core/pg_store.h"
 
 namespace gloss {
@@ -19,6 +20,10 @@ std::string default_store_location() {
 
 bool is_database_uri(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://");
+}
+
+std::string shown_location(std::string_view location) {
+  return is_database_uri(location) ? pg::redact_uri(location) : std::string(location);
 }
 
 std::unique_ptr<Store> open_store(const std::string& location) {

@@ -107,6 +107,11 @@ TEST(PgCli, AServerThatIsNotThereIsNamedWithoutItsPassword) {
   EXPECT_TRUE(contains(r.output, "postgresql://ann:***@/gloss?host=/nonexistent-gloss-dir")) << r.output;
   EXPECT_TRUE(contains(r.output, "cannot connect")) << r.output;
   EXPECT_FALSE(contains(r.output, "s3cret")) << r.output;
+  const CommandResult version = test::run_command(
+      dir.path(), "'" GLOSS_BINARY "' --db 'postgresql://ann:s3cret@/gloss?host=/nonexistent-gloss-dir' version");
+  EXPECT_EQ(version.code, 0) << version.output;
+  EXPECT_TRUE(contains(version.output, "store: postgresql://ann:***@/gloss")) << version.output;
+  EXPECT_FALSE(contains(version.output, "s3cret")) << version.output;
 }
 
 }  // namespace
