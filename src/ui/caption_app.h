@@ -77,6 +77,8 @@ class CaptionApp {
   void drop_detail();
   void notice(const std::string& text);
   void toggle_histogram();
+  std::string nothing_left_text(bool at_start) const;
+  void watch_for_freed_work();
   void count_guess(std::uint64_t task);
   void count_guess(std::uint64_t task, const Answer* answer);
   void step_replay();
@@ -90,6 +92,7 @@ class CaptionApp {
   double now_s() const;
 
   Store& store_;
+  double next_work_check_s_ = 0;
   CaptionSession& session_;
   AheadScheduler& ahead_;
   Window& window_;
