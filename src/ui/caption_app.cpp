@@ -193,6 +193,7 @@ void CaptionApp::draw(Intents& out) {
   c.errors = errors_;
   c.compare = compare_;
   if (scan_) c.scan = &*scan_;
+  c.outbox = options_.outbox;
   if (view_.histogram && !compare_) {
     c.histograms = errors_ ? errors_->counts().histograms() : guesses_.histograms();
     c.histogram_guesses = !errors_;

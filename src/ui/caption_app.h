@@ -12,6 +12,7 @@
 
 #include "core/background_scan.h"
 #include "core/caption_session.h"
+#include "core/outbox_store.h"
 #include "core/category_stats.h"
 #include "core/compare_pass.h"
 #include "core/error_pass.h"
@@ -41,6 +42,9 @@ struct CaptionAppOptions {
   ComparePass* compare = nullptr;
   // gloss caption on a folder still being indexed: followed a few times a second.
   const BackgroundScan* scan = nullptr;
+  // A team store seen through a local outbox: the status bar says when it is
+  // offline and how many answers wait.
+  const OutboxStore* outbox = nullptr;
 };
 
 class CaptionApp {
