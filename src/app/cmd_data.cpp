@@ -142,9 +142,13 @@ int run_datasets(const AppContext& ctx) {
   auto store = ctx.open_store();
   const auto list = store->datasets();
   if (list.empty()) std::printf("no datasets in %s yet (gloss add DATASET SOURCE)\n", store->location().c_str());
-  for (const auto& d : list)
-    std::printf("%-24s %8llu tasks %8llu answered\n", d.name.c_str(),
-                static_cast<unsigned long long>(d.size), static_cast<unsigned long long>(d.answered));
+  for (const auto& d : list) {
+    std::printf("%-24s %8llu tasks %8llu answered", d.name.c_str(), static_cast<unsigned long long>(d.size),
+                static_cast<unsigned long long>(d.answered));
+    if (d.overlap > 1)
+      std::printf("  (%d annotators per task, %llu answers)", d.overlap, static_cast<unsigned long long>(d.answers));
+    std::printf("\n");
+  }
   return 0;
 }
 
