@@ -233,8 +233,9 @@ SessionSummary CaptionSession::summary() const {
   for (const auto& [task, answer] : latest) s.counts.add(*answer);
   s.stalls = stalls_;
   s.undos = undos_;
-  const auto info = store_.dataset(dataset_.name);
-  if (info) s.remaining = info->size - std::min(info->answered, info->size);
+  // The dataset as of the last move: the status bar asks every frame, and a
+  // shared store is a network round trip away.
+  s.remaining = dataset_.size - std::min(dataset_.answered, dataset_.size);
   return s;
 }
 

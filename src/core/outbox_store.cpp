@@ -1,8 +1,9 @@
 // Layout of the outbox folder (one LMDB environment, keys as below, integers
 // big-endian):
-//   ops          u64 sequence -> msgpack {kind: "save"|"remove", dataset, annotator, task, answer}
+//   ops          u64 sequence -> msgpack {kind: "save"|"remove", dataset, id, annotator, task, answer}
 //   pending      dataset 0x00 annotator 0x00 u64 task -> u64 sequence of its latest op
-//   answers      dataset 0x00 annotator 0x00 u64 task -> answer record, or "" for none (as last read)
+//   answers      u64 dataset id | annotator 0x00 u64 task -> answer record, or "" for none
+//                (as last read or saved here)
 //   tasks        u64 task hash -> task record
 //   items        u64 dataset id | u64 position -> u64 task hash (ids: a dataset dropped
 //                and made again is another dataset)
@@ -42,6 +43,9 @@ std::string join(std::string_view a, std::string_view b) {
 }
 std::string answer_key(std::string_view dataset, std::string_view annotator, std::uint64_t task) {
   return join(join(dataset, annotator), be64(task));
+}
+std::string cached_answer_key(std::uint32_t dataset_id, std::string_view annotator, std::uint64_t task) {
+  return be64(dataset_id) + join(annotator, be64(task));
 }
 std::string bytes_of(const json& j) {
   const auto v = json::to_msgpack(j);
@@ -205,6 +209,8 @@ bool OutboxStore::flush() {
       const std::string key = answer_key(dataset, annotator, task);
       const auto seq = txn.get(local_->pending, key);
       if (seq && *seq == next->first) txn.del(local_->pending, key);
+      // What the server refused is not what it holds: read it again.
+      if (refused) txn.del(local_->answers, cached_answer_key(op.value("id", 0u), annotator, task));
     });
     if (refused) throw *refused;
   }
@@ -229,9 +235,21 @@ std::string OutboxStore::location() const { return remote_->location(); }
 
 std::vector<DatasetInfo> OutboxStore::datasets() const { return remote_->datasets(); }
 
+std::uint32_t OutboxStore::dataset_id(std::string_view name) const {
+  {
+    std::lock_guard lock(ids_mutex_);
+    if (const auto it = ids_.find(std::string(name)); it != ids_.end()) return it->second;
+  }
+  return require_dataset(name).id;
+}
+
 std::optional<DatasetInfo> OutboxStore::dataset(std::string_view name) const {
   if (auto d = try_remote([&](Store& s) { return s.dataset(name); })) {
-    if (*d) local_->put(local_->datasets, std::string(name), bytes_of(dataset_json(**d)));
+    if (*d) {
+      local_->put(local_->datasets, std::string(name), bytes_of(dataset_json(**d)));
+      std::lock_guard lock(ids_mutex_);
+      ids_[std::string(name)] = (*d)->id;
+    }
     return *d;
   }
   const auto cached = local_->get(local_->datasets, std::string(name));
@@ -297,28 +315,30 @@ void OutboxStore::save_answer(std::string_view dataset, const Answer& answer) {
   Answer a = answer;
   if (a.annotator.empty()) a.annotator = default_annotator();
   const std::string record = encode(a);
+  const std::uint32_t id = dataset_id(dataset);
   local_->env.write([&](lmdb::Txn& txn) {
     lmdb::Cursor c(txn, local_->ops);
     const std::uint64_t seq = c.last() ? read_be64(c.key()) + 1 : 1;
-    json op = {{"kind", "save"}, {"dataset", dataset}, {"annotator", a.annotator}, {"task", a.task}};
+    json op = {{"kind", "save"}, {"dataset", dataset}, {"id", id}, {"annotator", a.annotator}, {"task", a.task}};
     op["answer"] = json::binary(std::vector<std::uint8_t>(record.begin(), record.end()));
     txn.put(local_->ops, be64(seq), bytes_of(op));
     txn.put(local_->pending, answer_key(dataset, a.annotator, a.task), be64(seq));
-    txn.put(local_->answers, answer_key(dataset, a.annotator, a.task), record);
+    txn.put(local_->answers, cached_answer_key(id, a.annotator, a.task), record);
   });
   if (online_) flush();  // durable locally already: offline, it waits
 }
 
 bool OutboxStore::remove_answer(std::string_view dataset, std::uint64_t task, std::string_view annotator) {
-  const DatasetInfo d = *this->dataset(dataset);
+  const DatasetInfo d = require_dataset(dataset);
+  const std::uint32_t id = d.id;
   const bool had = answer(d, task, annotator).has_value();
   local_->env.write([&](lmdb::Txn& txn) {
     lmdb::Cursor c(txn, local_->ops);
     const std::uint64_t seq = c.last() ? read_be64(c.key()) + 1 : 1;
-    const json op = {{"kind", "remove"}, {"dataset", dataset}, {"annotator", annotator}, {"task", task}};
+    const json op = {{"kind", "remove"}, {"dataset", dataset}, {"id", id}, {"annotator", annotator}, {"task", task}};
     txn.put(local_->ops, be64(seq), bytes_of(op));
     txn.put(local_->pending, answer_key(dataset, annotator, task), be64(seq));
-    txn.put(local_->answers, answer_key(dataset, annotator, task), "");
+    txn.put(local_->answers, cached_answer_key(id, annotator, task), "");
   });
   if (online_) flush();
   return had;
@@ -329,16 +349,21 @@ std::optional<Answer> OutboxStore::answer(const DatasetInfo& d, std::uint64_t ta
     if (p->task == 0) return std::nullopt;
     return p;
   }
-  const std::string key = answer_key(d.name, annotator, task);
+  // Only this annotator changes their answers, from here: once read, the
+  // local copy is right (the gallery asks for many every frame).
+  const std::string key = cached_answer_key(d.id, annotator, task);
+  auto from_cache = [&](const std::string& bytes) -> std::optional<Answer> {
+    if (bytes.empty()) return std::nullopt;
+    Answer a = decode_answer(bytes);
+    a.annotator = std::string(annotator);
+    return a;
+  };
+  if (const auto cached = local_->get(local_->answers, key)) return from_cache(*cached);
   if (auto a = try_remote([&](Store& s) { return s.answer(d, task, annotator); })) {
     local_->put(local_->answers, key, *a ? encode(**a) : std::string());
     return *a;
   }
-  const auto cached = local_->get(local_->answers, key);
-  if (!cached || cached->empty()) return std::nullopt;
-  Answer a = decode_answer(*cached);
-  a.annotator = std::string(annotator);
-  return a;
+  return std::nullopt;
 }
 
 std::optional<Answer> OutboxStore::answer_at(const DatasetInfo& d, std::uint64_t position,

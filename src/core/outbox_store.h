@@ -14,6 +14,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -89,6 +90,9 @@ class OutboxStore final : public Store {
   template <class F>
   auto try_remote(F&& fn) const -> std::optional<decltype(fn(std::declval<Store&>()))>;
   void went_offline() const;
+  // The dataset's id as last seen (caches are keyed by id: a dataset dropped
+  // and made again under the same name is another dataset).
+  std::uint32_t dataset_id(std::string_view name) const;
   std::optional<Answer> pending(std::string_view dataset, std::uint64_t task, std::string_view annotator) const;
   std::vector<std::uint64_t> cached_claims(const DatasetInfo& dataset, std::string_view annotator,
                                            std::uint64_t from) const;
@@ -96,6 +100,8 @@ class OutboxStore final : public Store {
 
   std::unique_ptr<Store> remote_;
   std::unique_ptr<Local> local_;
+  mutable std::mutex ids_mutex_;
+  mutable std::map<std::string, std::uint32_t> ids_;
   mutable std::atomic<bool> online_{true};
   std::mutex flush_mutex_;  // one flush at a time, in order
   std::chrono::milliseconds retry_every_;

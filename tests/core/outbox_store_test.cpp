@@ -69,6 +69,7 @@ TEST(OutboxStore, AnAnswerTheServerRefusesIsReportedAndNotKept) {
   a.annotator = "ann";
   EXPECT_THROW(f.outbox->save_answer("d", a), StoreError);
   EXPECT_EQ(f.outbox->waiting(), 0u);  // a refusal does not block the answers after it
+  EXPECT_FALSE(f.outbox->answer(f.outbox->require_dataset("d"), 99, "ann"));
   a.task = 1;
   f.outbox->save_answer("d", a);
   EXPECT_EQ(f.outbox->waiting(), 0u);
