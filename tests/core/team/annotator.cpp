@@ -3,7 +3,11 @@
 // from one process, so tests can start several real annotators at once and
 // kill one mid-session.
 //
-//   gloss_test_annotator STORE DATASET ANNOTATOR [PAUSE_MS]
+//   gloss_test_annotator STORE DATASET ANNOTATOR [PAUSE_MS [OUTBOX_DIR [PROGRESS_FILE]]]
+//
+// With OUTBOX_DIR the store is seen through an outbox there, as the windows
+// see a database store. PROGRESS_FILE gets the number of answers saved so
+// far, rewritten after each one.
 //
 // Answers until the dataset is done (waiting, at most a minute, while the
 // tasks left are leased to others), then prints the number of answers it saved and exits 0.
@@ -13,19 +17,37 @@
 #include <string>
 #include <thread>
 
+#include <filesystem>
+#include <fstream>
+
 #include "core/caption_session.h"
 #include "core/error.h"
+#include "core/outbox_store.h"
 #include "core/store.h"
+
+namespace {
+void write_progress(const std::string& file, std::uint64_t saved) {
+  if (file.empty()) return;
+  {
+    std::ofstream out(file + ".tmp");
+    out << saved << "\n";
+  }
+  std::filesystem::rename(file + ".tmp", file);
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s STORE DATASET ANNOTATOR [PAUSE_MS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s STORE DATASET ANNOTATOR [PAUSE_MS [OUTBOX_DIR [PROGRESS_FILE]]]\n", argv[0]);
     return 2;
   }
   const std::string dataset = argv[2], annotator = argv[3];
   const int pause_ms = argc > 4 ? std::atoi(argv[4]) : 0;
+  const std::string outbox = argc > 5 ? argv[5] : "", progress = argc > 6 ? argv[6] : "";
   try {
-    auto store = gloss::open_store(argv[1]);
+    std::unique_ptr<gloss::Store> store = gloss::open_store(argv[1]);
+    if (!outbox.empty())
+      store = std::make_unique<gloss::OutboxStore>(std::move(store), outbox, std::chrono::milliseconds(200));
     gloss::CaptionSession session(*store, dataset, annotator + "-session", "");
     session.set_annotator(annotator);
     std::uint64_t saved = 0;
@@ -50,6 +72,7 @@ int main(int argc, char** argv) {
       session.edit_box("a caption by " + annotator);
       session.accept(gloss::now_ms());
       ++saved;
+      write_progress(progress, saved);
       session.heartbeat(gloss::now_ms());
     }
     session.release_claims();
