@@ -84,7 +84,7 @@ void report_scan_end(const BackgroundScan& scan, const std::string& dataset, con
 // streams in behind it (docs/scanning.md).
 int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   ui::bench::open(a.bench_log);  // --bench-log: first, so the log times the scan and the model load too
-  auto store = ctx.open_store();
+  auto store = ctx.open_window_store();
   ui::bench::phase("store");
   const std::string sidecar_ext = sidecar_extension(a.sidecar_ext);
   check_source(a.source);

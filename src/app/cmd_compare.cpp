@@ -55,7 +55,7 @@ int run_compare(const AppContext& ctx, const CompareArgs& a) {
   const auto model_b = open_model(a.model_b, "--model-b");
   if (model_a->id() == model_b->id())
     throw UserError("--model-a and --model-b are the same model (id " + model_a->id() + "): nothing to compare");
-  auto store = ctx.open_store();
+  auto store = ctx.open_window_store();
   const SourceScan scan = scan_with_store(a.source, *store);
   print_problems(scan.problems);
   if (const auto existing = store->dataset(a.dataset))

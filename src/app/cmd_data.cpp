@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "core/duration.h"
 #include "core/error.h"
+#include "core/outbox_store.h"
 #include "core/interchange.h"
 #include "core/dataset_report.h"
 #include "core/compare.h"
@@ -18,6 +19,13 @@ namespace fs = std::filesystem;
 std::string AppContext::store_location() const { return db.empty() ? default_store_location() : db; }
 
 std::unique_ptr<Store> AppContext::open_store() const { return gloss::open_store(store_location()); }
+
+std::unique_ptr<Store> AppContext::open_window_store() const {
+  auto store = open_store();
+  if (!is_database_uri(store_location())) return store;
+  const fs::path outbox = default_outbox_dir(store->location());
+  return std::make_unique<OutboxStore>(std::move(store), outbox);
+}
 
 fs::path AppContext::local_image_dir() const {
   const std::string location = store_location();
@@ -134,9 +142,13 @@ int run_datasets(const AppContext& ctx) {
   auto store = ctx.open_store();
   const auto list = store->datasets();
   if (list.empty()) std::printf("no datasets in %s yet (gloss add DATASET SOURCE)\n", store->location().c_str());
-  for (const auto& d : list)
-    std::printf("%-24s %8llu tasks %8llu answered\n", d.name.c_str(),
-                static_cast<unsigned long long>(d.size), static_cast<unsigned long long>(d.answered));
+  for (const auto& d : list) {
+    std::printf("%-24s %8llu tasks %8llu answered", d.name.c_str(), static_cast<unsigned long long>(d.size),
+                static_cast<unsigned long long>(d.answered));
+    if (d.overlap > 1)
+      std::printf("  (%d annotators per task, %llu answers)", d.overlap, static_cast<unsigned long long>(d.answers));
+    std::printf("\n");
+  }
   return 0;
 }
 

@@ -37,7 +37,7 @@ std::vector<std::string> parse_labels(const std::string& text) {
 int run_errors(const AppContext& ctx, const ErrorsArgs& a) {
   if (a.dataset == a.from) throw UserError("the output dataset must not be the one analysed ('" + a.from + "')");
   const std::vector<std::string> labels = parse_labels(a.labels);
-  auto store = ctx.open_store();
+  auto store = ctx.open_window_store();
   const DatasetInfo source = store->require_dataset(a.from);
   const std::uint64_t picked = add_error_tasks(*store, source, a.dataset, a.all);
   const auto info = store->dataset(a.dataset);

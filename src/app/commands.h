@@ -26,6 +26,9 @@ struct AppContext {
   // An LMDB folder or a PostgreSQL connection URI.
   std::string store_location() const;
   std::unique_ptr<Store> open_store() const;
+  // For the windows: a database store behind a local outbox (answers are
+  // kept on this machine while the server is away); an LMDB folder as is.
+  std::unique_ptr<Store> open_window_store() const;
   // Where images that arrive inside a file (base64 in JSONL) are written: the
   // LMDB folder's images/, or ./gloss-images beside a database store.
   std::filesystem::path local_image_dir() const;

@@ -108,6 +108,13 @@ void CaptionSession::open_first_unanswered(std::int64_t now) {
   open(first.value_or(0), now);
 }
 
+bool CaptionSession::work_freed_up() {
+  refresh_dataset();
+  if (!store_.first_unanswered(dataset_, 0, annotator_)) return false;
+  all_answered_ = false;
+  return true;
+}
+
 void CaptionSession::edit_box(const std::string& text) {
   box_ = text;
   typed_ = box_ != filled_;
@@ -160,7 +167,10 @@ void CaptionSession::save_and_next(Answer a, std::int64_t now) {
   refresh_dataset();
   const auto next = claim_next(position_ + 1 < dataset_.size ? position_ + 1 : 0);
   all_answered_ = !next;
-  open(next.value_or(std::min(position_ + 1, dataset_.size - 1)), now);
+  // Nothing left: review onwards when all is done, but stay on the answer
+  // just given while the open tasks are someone else's.
+  const std::uint64_t stay = dataset_done() ? std::min(position_ + 1, dataset_.size - 1) : position_;
+  open(next.value_or(stay), now);
 }
 
 void CaptionSession::accept(std::int64_t now) { answer_with(AnswerKind::accept, now); }
@@ -223,8 +233,9 @@ SessionSummary CaptionSession::summary() const {
   for (const auto& [task, answer] : latest) s.counts.add(*answer);
   s.stalls = stalls_;
   s.undos = undos_;
-  const auto info = store_.dataset(dataset_.name);
-  if (info) s.remaining = info->size - std::min(info->answered, info->size);
+  // The dataset as of the last move: the status bar asks every frame, and a
+  // shared store is a network round trip away.
+  s.remaining = dataset_.size - std::min(dataset_.answered, dataset_.size);
   return s;
 }
 

@@ -62,7 +62,16 @@ class CaptionSession {
   // The stored answer for the open task, if it has one.
   const std::optional<Answer>& answer() const { return answer_; }
   std::optional<Answer> answer_at(std::uint64_t position) const;
+  // Nothing left to hand this annotator: see dataset_done() for why.
   bool all_answered() const { return all_answered_; }
+  // Every task has the dataset's overlap of answers. False with all_answered()
+  // means the tasks still open are leased to others or already have this
+  // annotator's answer and wait for someone else's.
+  bool dataset_done() const { return dataset_.answered >= dataset_.size; }
+  // With all_answered(): asks the store again (a lease may have lapsed, a
+  // task may have been added); true if there is work for this annotator now.
+  // The cursor does not move.
+  bool work_freed_up();
   const std::string& dataset_name() const { return dataset_.name; }
   const DatasetInfo& dataset() const { return dataset_; }
   const std::string& model_id() const { return model_id_; }

@@ -2,6 +2,9 @@
 // answers (a million answers are decoded once, not once per table).
 #pragma once
 
+#include <map>
+#include <string>
+
 #include <string>
 #include <vector>
 
@@ -15,6 +18,8 @@ struct DatasetReport {
   DatasetStats stats;
   CategoryStats categories;
   std::vector<CompareTally> comparisons;
+  std::map<std::string, AnswerCounts> by_annotator;
+  std::uint64_t surplus = 0;  // late answers to tasks that had been handed on
 };
 
 DatasetReport dataset_report(const Store& store, const DatasetInfo& dataset);

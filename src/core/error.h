@@ -18,4 +18,11 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A store's server cannot be reached (refused, timed out, gone mid-call):
+// what was asked may work later. OutboxStore keeps answers until it does.
+class StoreUnavailable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 }  // namespace gloss

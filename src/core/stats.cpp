@@ -55,7 +55,7 @@ std::string format_stats(const DatasetStats& s) {
                 "  mean time per task                      %.1f s\n",
                 s.dataset.name.c_str(), static_cast<unsigned long long>(s.dataset.size),
                 static_cast<unsigned long long>(c.answered),
-                static_cast<unsigned long long>(s.dataset.size - std::min<std::uint64_t>(c.answered, s.dataset.size)),
+                static_cast<unsigned long long>(s.dataset.size - std::min<std::uint64_t>(s.dataset.answered, s.dataset.size)),
                 static_cast<unsigned long long>(c.accepted), static_cast<unsigned long long>(c.unchanged),
                 static_cast<unsigned long long>(c.changed), c.changed_percent(),
                 static_cast<unsigned long long>(c.rejected), static_cast<unsigned long long>(c.ignored),

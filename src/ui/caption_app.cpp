@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/number_text.h"
 #include "core/error.h"
 #include "core/error_classifier.h"
 #include "core/jump_number.h"
@@ -27,6 +28,32 @@ double CaptionApp::now_s() const {
   return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
+// Said once nothing is left to hand this annotator: all done, or the rest
+// is with other annotators (a team dataset).
+std::string CaptionApp::nothing_left_text(bool at_start) const {
+  const std::string name = "'" + session_.dataset_name() + "'";
+  if (session_.dataset_done()) {
+    if (at_start) return "Every image in " + name + " already has an answer: you are reviewing.";
+    return "That was the last one: every image in " + name + " has an answer. " +
+           keys_for(options_.keymap, Action::quit) + " shows the summary.";
+  }
+  const DatasetInfo& d = session_.dataset();
+  return "Nothing left for you in " + name + " right now: the " + with_thousands(d.size - d.answered) +
+         " images still open are with other annotators or wait for a second opinion. "
+         "gloss will say when one is free for you.";
+}
+
+// While nothing is left for this annotator, asks every few seconds whether a
+// lease lapsed or images were added, and says so without moving the cursor.
+void CaptionApp::watch_for_freed_work() {
+  if (!session_.all_answered() || session_.dataset_done()) return;
+  const double now = now_s();
+  if (now < next_work_check_s_) return;
+  next_work_check_s_ = now + 5.0;
+  if (session_.work_freed_up())
+    notice("An image is free for you again: " + keys_for(options_.keymap, Action::next_unanswered) + " opens it.");
+}
+
 void CaptionApp::start() {
   session_.open_first_unanswered(now_ms());
   if (errors_) errors_->sync();
@@ -35,8 +62,7 @@ void CaptionApp::start() {
     compare_->sync(now_ms());
   }
   ahead_.set_cursor(session_.position());
-  if (session_.all_answered())
-    notice("Every image in '" + session_.dataset_name() + "' already has an answer: you are reviewing.");
+  if (session_.all_answered()) notice(nothing_left_text(true));
   if (!options_.startup_notice.empty()) {
     notice(options_.startup_notice);
     view_.notice_until = now_s() + 12.0;  // a reason worth reading, not a passing hint
@@ -53,6 +79,7 @@ std::filesystem::path CaptionApp::frame() {
   const auto position_before = session_.position();
   const auto generation_before = session_.box_generation();
   follow_scan();
+  watch_for_freed_work();
   drain_results();
   // In the compare window an arriving caption can answer the open task (identical captions).
   if (session_.position() != position_before) after_move(position_before, generation_before);
@@ -166,6 +193,7 @@ void CaptionApp::draw(Intents& out) {
   c.errors = errors_;
   c.compare = compare_;
   if (scan_) c.scan = &*scan_;
+  c.outbox = options_.outbox;
   if (view_.histogram && !compare_) {
     c.histograms = errors_ ? errors_->counts().histograms() : guesses_.histograms();
     c.histogram_guesses = !errors_;
@@ -356,10 +384,9 @@ void CaptionApp::dispatch_unguarded(Action action) {
     count_guess(session_.task().hash);  // the one an undo took back
   }
   if (answered && session_.all_answered())
-    notice("That was the last one: every image in '" + session_.dataset_name() + "' has an answer. " +
-           keys_for(options_.keymap, Action::quit) + " shows the summary.");
+    notice(nothing_left_text(false));
   else if (action == Action::next_unanswered && session_.all_answered())
-    notice("Every image has an answer");
+    notice(session_.dataset_done() ? "Every image has an answer" : nothing_left_text(false));
   after_move(before, generation);
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/background_scan.h"
 #include "core/caption_session.h"
+#include "core/outbox_store.h"
 #include "core/category_stats.h"
 #include "core/compare_pass.h"
 #include "core/error_pass.h"
@@ -41,6 +42,9 @@ struct CaptionAppOptions {
   ComparePass* compare = nullptr;
   // gloss caption on a folder still being indexed: followed a few times a second.
   const BackgroundScan* scan = nullptr;
+  // A team store seen through a local outbox: the status bar says when it is
+  // offline and how many answers wait.
+  const OutboxStore* outbox = nullptr;
 };
 
 class CaptionApp {
@@ -77,6 +81,8 @@ class CaptionApp {
   void drop_detail();
   void notice(const std::string& text);
   void toggle_histogram();
+  std::string nothing_left_text(bool at_start) const;
+  void watch_for_freed_work();
   void count_guess(std::uint64_t task);
   void count_guess(std::uint64_t task, const Answer* answer);
   void step_replay();
@@ -90,6 +96,7 @@ class CaptionApp {
   double now_s() const;
 
   Store& store_;
+  double next_work_check_s_ = 0;
   CaptionSession& session_;
   AheadScheduler& ahead_;
   Window& window_;

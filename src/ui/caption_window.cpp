@@ -65,6 +65,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
   app_options.startup_notice = o.startup_notice;
   app_options.ahead = o.ahead;
   app_options.scan = o.scan;
+  app_options.outbox = dynamic_cast<const OutboxStore*>(&store);
 
   const bool comparing = o.compare_b != nullptr;
   CaptionSession session(store, o.dataset, o.session_name, o.captioner && !comparing ? o.captioner->id() : "");

@@ -57,5 +57,30 @@ TEST(DatasetReport, OnePassEqualsTheSeparatePasses) {
   EXPECT_NE(separate.find("error categories"), std::string::npos) << separate;
 }
 
+TEST(DatasetReport, ATeamDatasetSaysWhoAnsweredHowMuch) {
+  test::TempDir dir;
+  LmdbStore store(StoreOptions{dir / "db"});
+  store.add_tasks("d", {Task{1, "/1.png", 8, 8}, Task{2, "/2.png", 8, 8}, Task{3, "/3.png", 8, 8}});
+  store.set_routing("d", Routing{2, 60000});
+  auto answer = [&](std::uint64_t task, const std::string& who, const std::string& caption) {
+    Answer a;
+    a.task = task;
+    a.annotator = who;
+    a.caption = caption;
+    a.orig_caption = "a cat";
+    store.save_answer("d", a);
+  };
+  answer(1, "ann", "a cat");
+  answer(1, "bob", "a black cat");
+  answer(2, "ann", "a dog");
+  answer(1, "cat", "a cat");  // late: task 1 had its two answers
+  const std::string text = format_dataset_report(dataset_report(store, store.require_dataset("d")));
+  EXPECT_NE(text.find("annotators       3 (each task goes to 2; 1 of 3 tasks have all their answers)"), std::string::npos) << text;
+  EXPECT_NE(text.find("    ann            2 answers, 2 accepted (50.0% changed)"), std::string::npos) << text;
+  EXPECT_NE(text.find("    bob            1 answers, 1 accepted (100.0% changed)"), std::string::npos) << text;
+  EXPECT_NE(text.find("surplus answers  1"), std::string::npos) << text;
+  EXPECT_NE(text.find("answered         4 (2 pending)"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace gloss

@@ -26,6 +26,25 @@ void draw_scan_status(const BackgroundScanStatus& scan, float gap) {
   }
 }
 
+// Offline: answers are safe on this machine and go to the server when it is
+// back. Online with answers still waiting: they are on their way.
+void draw_outbox_status(const OutboxStore& outbox, float gap) {
+  const std::uint64_t waiting = outbox.waiting();
+  if (outbox.online() && waiting == 0) return;
+  ImGui::SameLine(0, gap);
+  if (!outbox.online())
+    ImGui::TextColored(theme::deleted, "offline · %s answer%s kept on this machine", format_count(waiting).c_str(),
+                       waiting == 1 ? "" : "s");
+  else
+    ImGui::TextColored(theme::waiting, "sending %s answer%s", format_count(waiting).c_str(), waiting == 1 ? "" : "s");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s", ("The server at " + outbox.location() +
+                             (outbox.online() ? " is back: the outbox is being sent."
+                                              : " is not answering. Keep working on the images you have: every "
+                                                "answer is saved here and sent when the server is back."))
+                                .c_str());
+}
+
 }  // namespace
 
 void draw_status_bar(ViewContext& c, float height) {
@@ -39,6 +58,7 @@ void draw_status_bar(ViewContext& c, float height) {
   const float gap = 22.f * c.scale;
   ImGui::TextColored(theme::text_dim, "%s", c.model_label.c_str());
   if (c.scan) draw_scan_status(*c.scan, gap);
+  if (c.outbox) draw_outbox_status(*c.outbox, gap);
   const SessionSummary sum = c.session.summary();
   if (!c.session.model_id().empty()) {
     ImGui::SameLine(0, gap);

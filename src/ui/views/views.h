@@ -11,6 +11,7 @@
 
 #include <imgui.h>
 
+#include "core/outbox_store.h"
 #include "core/background_scan.h"
 #include "core/caption_session.h"
 #include "core/category_stats.h"
@@ -90,6 +91,8 @@ struct ViewContext {
   bool histogram_guesses = false;
   // The folder still being indexed (gloss caption), if any.
   const BackgroundScanStatus* scan = nullptr;
+  // A team store through an outbox (gloss caption --db postgresql://...).
+  const OutboxStore* outbox = nullptr;
 };
 
 // "1,200"

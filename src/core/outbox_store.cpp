@@ -1,0 +1,482 @@
+// Layout of the outbox folder (one LMDB environment, keys as below, integers
+// big-endian):
+//   ops          u64 sequence -> msgpack {kind: "save"|"remove", dataset, id, annotator, task, answer}
+//   pending      dataset 0x00 annotator 0x00 u64 task -> u64 sequence of its latest op
+//   answers      u64 dataset id | annotator 0x00 u64 task -> answer record, or "" for none
+//                (as last read or saved here)
+//   tasks        u64 task hash -> task record
+//   items        u64 dataset id | u64 position -> u64 task hash (ids: a dataset dropped
+//                and made again is another dataset)
+//   suggestions  model 0x00 u64 task hash -> suggestion record
+//   datasets     name -> msgpack of DatasetInfo
+//   claims       u64 dataset id 0x00 annotator -> msgpack list of positions (the last claim)
+#include "core/outbox_store.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/lmdb.h"
+
+namespace gloss {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string be64(std::uint64_t v) {
+  std::string k(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) k[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+  return k;
+}
+std::uint64_t read_be64(std::string_view s) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8 && i < s.size(); ++i) v = v << 8 | static_cast<unsigned char>(s[i]);
+  return v;
+}
+std::string join(std::string_view a, std::string_view b) {
+  std::string k(a);
+  k.push_back('\0');
+  k.append(b);
+  return k;
+}
+std::string answer_key(std::string_view dataset, std::string_view annotator, std::uint64_t task) {
+  return join(join(dataset, annotator), be64(task));
+}
+std::string cached_answer_key(std::uint32_t dataset_id, std::string_view annotator, std::uint64_t task) {
+  return be64(dataset_id) + join(annotator, be64(task));
+}
+std::string bytes_of(const json& j) {
+  const auto v = json::to_msgpack(j);
+  return std::string(v.begin(), v.end());
+}
+json json_of(std::string_view bytes) { return json::from_msgpack(bytes.begin(), bytes.end()); }
+
+json dataset_json(const DatasetInfo& d) {
+  return {{"id", d.id},           {"name", d.name},       {"size", d.size},       {"answered", d.answered},
+          {"answers", d.answers}, {"created", d.created_ms}, {"overlap", d.overlap}, {"lease", d.lease_ms}};
+}
+DatasetInfo dataset_from(const json& j) {
+  DatasetInfo d;
+  d.id = j.at("id").get<std::uint32_t>();
+  d.name = j.at("name").get<std::string>();
+  d.size = j.at("size").get<std::uint64_t>();
+  d.answered = j.at("answered").get<std::uint64_t>();
+  d.answers = j.at("answers").get<std::uint64_t>();
+  d.created_ms = j.at("created").get<std::int64_t>();
+  d.overlap = j.at("overlap").get<int>();
+  d.lease_ms = j.at("lease").get<std::int64_t>();
+  return d;
+}
+
+}  // namespace
+
+struct OutboxStore::Local {
+  explicit Local(const fs::path& dir)
+      : env({dir, 16u << 20, true, 16}),
+        ops(env.open_db("ops")),
+        pending(env.open_db("pending")),
+        answers(env.open_db("answers")),
+        tasks(env.open_db("tasks")),
+        items(env.open_db("items")),
+        suggestions(env.open_db("suggestions")),
+        datasets(env.open_db("datasets")),
+        claims(env.open_db("claims")) {}
+
+  std::optional<std::string> get(MDB_dbi dbi, const std::string& key) const {
+    return env.read([&](lmdb::Txn& txn) -> std::optional<std::string> {
+      const auto v = txn.get(dbi, key);
+      return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+    });
+  }
+  void put(MDB_dbi dbi, const std::string& key, std::string_view value) {
+    env.write([&](lmdb::Txn& txn) { txn.put(dbi, key, value); });
+  }
+
+  lmdb::Env env;
+  MDB_dbi ops, pending, answers, tasks, items, suggestions, datasets, claims;
+};
+
+fs::path default_outbox_dir(const std::string& location) {
+  fs::path base;
+  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) base = state;
+  else if (const char* home = std::getenv("HOME"); home && *home) base = fs::path(home) / ".local" / "state";
+  else base = fs::temp_directory_path();
+  return base / "gloss" / "outbox" / hash_hex(content_hash(location));
+}
+
+OutboxStore::OutboxStore(std::unique_ptr<Store> remote, const fs::path& outbox_dir,
+                         std::chrono::milliseconds retry_every)
+    : remote_(std::move(remote)), retry_every_(retry_every) {
+  std::error_code ec;
+  fs::create_directories(outbox_dir, ec);
+  if (ec) throw UserError("cannot create the outbox folder " + outbox_dir.string() + ": " + ec.message());
+  local_ = std::make_unique<Local>(outbox_dir);
+  try {
+    flush();  // what a killed session left
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "gloss: %s\n", e.what());
+  }
+  retry_thread_ = std::thread([this] { retry_loop(); });
+}
+
+OutboxStore::~OutboxStore() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  retry_thread_.join();
+  try {
+    flush();
+  } catch (const StoreError&) {
+    // Left in the outbox: the next session sends it.
+  }
+}
+
+void OutboxStore::retry_loop() {
+  std::unique_lock lock(stop_mutex_);
+  while (!stop_cv_.wait_for(lock, retry_every_, [&] { return stopping_; })) {
+    lock.unlock();
+    try {
+      if (!online_ || waiting() > 0) flush();
+    } catch (const StoreError& e) {
+      std::fprintf(stderr, "gloss: %s\n", e.what());
+    }
+    lock.lock();
+  }
+}
+
+template <class F>
+auto OutboxStore::try_remote(F&& fn) const -> std::optional<decltype(fn(std::declval<Store&>()))> {
+  if (!online_) return std::nullopt;
+  try {
+    return fn(*remote_);
+  } catch (const StoreUnavailable&) {
+    went_offline();
+    return std::nullopt;
+  }
+}
+
+void OutboxStore::went_offline() const {
+  if (online_.exchange(false))
+    std::fprintf(stderr, "gloss: lost the server at %s; answers wait in the outbox until it is back\n",
+                 remote_->location().c_str());
+}
+
+std::uint64_t OutboxStore::waiting() const {
+  return local_->env.read([&](lmdb::Txn& txn) { return static_cast<std::uint64_t>(txn.entries(local_->ops)); });
+}
+
+// Sends the ops oldest first. A server that is away stops the flush (the
+// store goes offline); an op the server refuses for good (the task left the
+// dataset) is dropped, and the refusal thrown once it is out of the way.
+bool OutboxStore::flush() {
+  std::lock_guard lock(flush_mutex_);
+  for (;;) {
+    const auto next = local_->env.read([&](lmdb::Txn& txn) -> std::optional<std::pair<std::string, std::string>> {
+      lmdb::Cursor c(txn, local_->ops);
+      if (!c.first()) return std::nullopt;
+      return std::pair{std::string(c.key()), std::string(c.value())};
+    });
+    if (!next) {
+      online_ = true;
+      return true;
+    }
+    const json op = json_of(next->second);
+    const std::string dataset = op.at("dataset"), annotator = op.at("annotator");
+    const std::uint64_t task = op.at("task");
+    std::optional<StoreError> refused;
+    try {
+      if (op.at("kind") == "save") {
+        const auto bytes = op.at("answer").get_binary();
+        remote_->save_answer(dataset, decode_answer(std::string(bytes.begin(), bytes.end())));
+      } else {
+        remote_->remove_answer(dataset, task, annotator);
+      }
+    } catch (const StoreUnavailable&) {
+      went_offline();
+      return false;
+    } catch (const UserError& e) {
+      refused.emplace(std::string("the server refused an answer from the outbox: ") + e.what());
+    } catch (const StoreError& e) {
+      refused.emplace(e);
+    }
+    online_ = true;
+    local_->env.write([&](lmdb::Txn& txn) {
+      txn.del(local_->ops, next->first);
+      const std::string key = answer_key(dataset, annotator, task);
+      const auto seq = txn.get(local_->pending, key);
+      if (seq && *seq == next->first) txn.del(local_->pending, key);
+      // What the server refused is not what it holds: read it again.
+      if (refused) txn.del(local_->answers, cached_answer_key(op.value("id", 0u), annotator, task));
+    });
+    if (refused) throw *refused;
+  }
+}
+
+std::optional<Answer> OutboxStore::pending(std::string_view dataset, std::uint64_t task,
+                                           std::string_view annotator) const {
+  // nullopt: nothing pending. An Answer with task 0: a pending removal.
+  return local_->env.read([&](lmdb::Txn& txn) -> std::optional<Answer> {
+    const auto seq = txn.get(local_->pending, answer_key(dataset, annotator, task));
+    if (!seq) return std::nullopt;
+    const auto bytes = txn.get(local_->ops, *seq);
+    if (!bytes) return std::nullopt;
+    const json op = json_of(*bytes);
+    if (op.at("kind") != "save") return Answer{};
+    const auto answer = op.at("answer").get_binary();
+    return decode_answer(std::string(answer.begin(), answer.end()));
+  });
+}
+
+std::string OutboxStore::location() const { return remote_->location(); }
+
+std::vector<DatasetInfo> OutboxStore::datasets() const { return remote_->datasets(); }
+
+std::uint32_t OutboxStore::dataset_id(std::string_view name) const {
+  {
+    std::lock_guard lock(ids_mutex_);
+    if (const auto it = ids_.find(std::string(name)); it != ids_.end()) return it->second;
+  }
+  return require_dataset(name).id;
+}
+
+std::optional<DatasetInfo> OutboxStore::dataset(std::string_view name) const {
+  if (auto d = try_remote([&](Store& s) { return s.dataset(name); })) {
+    if (*d) {
+      local_->put(local_->datasets, std::string(name), bytes_of(dataset_json(**d)));
+      std::lock_guard lock(ids_mutex_);
+      ids_[std::string(name)] = (*d)->id;
+    }
+    return *d;
+  }
+  const auto cached = local_->get(local_->datasets, std::string(name));
+  if (!cached) throw StoreUnavailable("the server at " + remote_->location() + " is away and dataset '" +
+                                      std::string(name) + "' was never opened here");
+  return dataset_from(json_of(*cached));
+}
+
+DatasetInfo OutboxStore::ensure_dataset(std::string_view name) { return remote_->ensure_dataset(name); }
+DatasetInfo OutboxStore::set_routing(std::string_view name, const Routing& routing) {
+  return remote_->set_routing(name, routing);
+}
+bool OutboxStore::drop_dataset(std::string_view name) { return remote_->drop_dataset(name); }
+AddResult OutboxStore::add_tasks(std::string_view dataset, const std::vector<Task>& tasks,
+                                 const std::vector<FileStamp>& read) {
+  return remote_->add_tasks(dataset, tasks, read);
+}
+ImportResult OutboxStore::import_records(std::string_view dataset, const std::vector<ImportRecord>& records) {
+  return remote_->import_records(dataset, records);
+}
+
+std::optional<Task> OutboxStore::task(std::uint64_t hash) const {
+  if (const auto cached = local_->get(local_->tasks, be64(hash))) return decode_task(*cached);
+  const auto t = try_remote([&](Store& s) { return s.task(hash); });
+  if (!t || !*t) return std::nullopt;
+  local_->put(local_->tasks, be64(hash), encode(**t));
+  return *t;
+}
+
+std::optional<std::uint64_t> OutboxStore::task_at(const DatasetInfo& d, std::uint64_t position) const {
+  const std::string key = be64(d.id) + be64(position);
+  if (const auto cached = local_->get(local_->items, key)) return read_be64(*cached);
+  const auto hash = try_remote([&](Store& s) { return s.task_at(d, position); });
+  if (!hash || !*hash) return std::nullopt;
+  local_->put(local_->items, key, be64(**hash));
+  return *hash;
+}
+
+std::optional<std::uint64_t> OutboxStore::position_of(const DatasetInfo& d, std::uint64_t hash) const {
+  if (auto p = try_remote([&](Store& s) { return s.position_of(d, hash); })) return *p;
+  return std::nullopt;
+}
+
+std::vector<std::uint64_t> OutboxStore::tasks_at(const DatasetInfo& d, std::uint64_t first,
+                                                 std::uint64_t count) const {
+  if (auto hashes = try_remote([&](Store& s) { return s.tasks_at(d, first, count); })) {
+    local_->env.write([&](lmdb::Txn& txn) {
+      for (std::size_t i = 0; i < hashes->size(); ++i)
+        txn.put(local_->items, be64(d.id) + be64(first + i), be64((*hashes)[i]));
+    });
+    return *hashes;
+  }
+  std::vector<std::uint64_t> out;
+  for (std::uint64_t p = first; p < first + count; ++p) {
+    const auto cached = local_->get(local_->items, be64(d.id) + be64(p));
+    if (!cached) break;
+    out.push_back(read_be64(*cached));
+  }
+  return out;
+}
+
+void OutboxStore::save_answer(std::string_view dataset, const Answer& answer) {
+  Answer a = answer;
+  if (a.annotator.empty()) a.annotator = default_annotator();
+  const std::string record = encode(a);
+  const std::uint32_t id = dataset_id(dataset);
+  local_->env.write([&](lmdb::Txn& txn) {
+    lmdb::Cursor c(txn, local_->ops);
+    const std::uint64_t seq = c.last() ? read_be64(c.key()) + 1 : 1;
+    json op = {{"kind", "save"}, {"dataset", dataset}, {"id", id}, {"annotator", a.annotator}, {"task", a.task}};
+    op["answer"] = json::binary(std::vector<std::uint8_t>(record.begin(), record.end()));
+    txn.put(local_->ops, be64(seq), bytes_of(op));
+    txn.put(local_->pending, answer_key(dataset, a.annotator, a.task), be64(seq));
+    txn.put(local_->answers, cached_answer_key(id, a.annotator, a.task), record);
+  });
+  if (online_) flush();  // durable locally already: offline, it waits
+}
+
+bool OutboxStore::remove_answer(std::string_view dataset, std::uint64_t task, std::string_view annotator) {
+  const DatasetInfo d = require_dataset(dataset);
+  const std::uint32_t id = d.id;
+  const bool had = answer(d, task, annotator).has_value();
+  local_->env.write([&](lmdb::Txn& txn) {
+    lmdb::Cursor c(txn, local_->ops);
+    const std::uint64_t seq = c.last() ? read_be64(c.key()) + 1 : 1;
+    const json op = {{"kind", "remove"}, {"dataset", dataset}, {"id", id}, {"annotator", annotator}, {"task", task}};
+    txn.put(local_->ops, be64(seq), bytes_of(op));
+    txn.put(local_->pending, answer_key(dataset, annotator, task), be64(seq));
+    txn.put(local_->answers, cached_answer_key(id, annotator, task), "");
+  });
+  if (online_) flush();
+  return had;
+}
+
+std::optional<Answer> OutboxStore::answer(const DatasetInfo& d, std::uint64_t task, std::string_view annotator) const {
+  if (auto p = pending(d.name, task, annotator)) {
+    if (p->task == 0) return std::nullopt;
+    return p;
+  }
+  // Only this annotator changes their answers, from here: once read, the
+  // local copy is right (the gallery asks for many every frame).
+  const std::string key = cached_answer_key(d.id, annotator, task);
+  auto from_cache = [&](const std::string& bytes) -> std::optional<Answer> {
+    if (bytes.empty()) return std::nullopt;
+    Answer a = decode_answer(bytes);
+    a.annotator = std::string(annotator);
+    return a;
+  };
+  if (const auto cached = local_->get(local_->answers, key)) return from_cache(*cached);
+  if (auto a = try_remote([&](Store& s) { return s.answer(d, task, annotator); })) {
+    local_->put(local_->answers, key, *a ? encode(**a) : std::string());
+    return *a;
+  }
+  return std::nullopt;
+}
+
+std::optional<Answer> OutboxStore::answer_at(const DatasetInfo& d, std::uint64_t position,
+                                             std::string_view annotator) const {
+  const auto hash = task_at(d, position);
+  if (!hash) return std::nullopt;
+  return answer(d, *hash, annotator);
+}
+
+std::vector<Answer> OutboxStore::answers_at(const DatasetInfo& d, std::uint64_t position) const {
+  if (auto all = try_remote([&](Store& s) { return s.answers_at(d, position); })) return *all;
+  return {};
+}
+
+void OutboxStore::for_each_answer(const DatasetInfo& d,
+                                  const std::function<bool(std::uint64_t, const Answer&)>& visit) const {
+  if (!online_)
+    throw StoreUnavailable("the server at " + remote_->location() +
+                           " is away: the whole dataset's answers come back with it");
+  remote_->for_each_answer(d, visit);
+}
+
+std::vector<std::uint64_t> OutboxStore::cached_claims(const DatasetInfo& d, std::string_view annotator,
+                                                      std::uint64_t from) const {
+  const auto cached = local_->get(local_->claims, join(be64(d.id), annotator));
+  if (!cached) return {};
+  std::vector<std::uint64_t> claimed = json_of(*cached).get<std::vector<std::uint64_t>>();
+  std::vector<std::uint64_t> after, before;
+  for (std::uint64_t p : claimed) {
+    const auto hash = task_at(d, p);
+    if (!hash || answer(d, *hash, annotator)) continue;
+    (p >= from ? after : before).push_back(p);
+  }
+  after.insert(after.end(), before.begin(), before.end());
+  return after;
+}
+
+std::optional<std::uint64_t> OutboxStore::first_unanswered(const DatasetInfo& d, std::uint64_t from,
+                                                           std::string_view annotator) const {
+  if (auto p = try_remote([&](Store& s) { return s.first_unanswered(d, from, annotator); })) return *p;
+  const auto claimed = cached_claims(d, annotator, from);
+  if (claimed.empty()) return std::nullopt;
+  return claimed.front();
+}
+
+// Online the claim also reads the claimed tasks, so they can be shown offline.
+std::vector<std::uint64_t> OutboxStore::claim(const DatasetInfo& d, std::string_view annotator, std::uint64_t from,
+                                              std::size_t count) {
+  if (auto claimed = try_remote([&](Store& s) { return s.claim(d, annotator, from, count); })) {
+    local_->put(local_->claims, join(be64(d.id), annotator), bytes_of(json(*claimed)));
+    for (std::uint64_t p : *claimed)
+      if (const auto hash = task_at(d, p)) task(*hash);
+    return *claimed;
+  }
+  return cached_claims(d, annotator, from);
+}
+
+void OutboxStore::renew_leases(const DatasetInfo& d, std::string_view annotator) {
+  try_remote([&](Store& s) {
+    s.renew_leases(d, annotator);
+    return true;
+  });
+}
+
+void OutboxStore::release_leases(const DatasetInfo& d, std::string_view annotator) {
+  try_remote([&](Store& s) {
+    s.release_leases(d, annotator);
+    return true;
+  });
+}
+
+void OutboxStore::put_suggestions(std::string_view model,
+                                  const std::vector<std::pair<std::uint64_t, Suggestion>>& suggestions) {
+  local_->env.write([&](lmdb::Txn& txn) {
+    for (const auto& [task, s] : suggestions) txn.put(local_->suggestions, join(model, be64(task)), encode(s));
+  });
+  try_remote([&](Store& s) {
+    s.put_suggestions(model, suggestions);
+    return true;
+  });
+}
+
+std::optional<Suggestion> OutboxStore::suggestion(std::string_view model, std::uint64_t task) const {
+  const std::string key = join(model, be64(task));
+  if (const auto cached = local_->get(local_->suggestions, key)) return decode_suggestion(*cached);
+  const auto s = try_remote([&](Store& store) { return store.suggestion(model, task); });
+  if (!s || !*s) return std::nullopt;
+  local_->put(local_->suggestions, key, encode(**s));
+  return *s;
+}
+
+void OutboxStore::put_thumbnail(std::uint64_t task, int max_side, std::string_view bytes) {
+  try_remote([&](Store& s) {
+    s.put_thumbnail(task, max_side, bytes);
+    return true;
+  });
+}
+
+std::optional<std::string> OutboxStore::thumbnail(std::uint64_t task, int max_side) const {
+  if (auto t = try_remote([&](Store& s) { return s.thumbnail(task, max_side); })) return *t;
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> OutboxStore::known_file(const FileStamp& file) const {
+  if (auto h = try_remote([&](Store& s) { return s.known_file(file); })) return *h;
+  return std::nullopt;
+}
+
+void OutboxStore::remember_files(const std::vector<FileStamp>& files) {
+  try_remote([&](Store& s) {
+    s.remember_files(files);
+    return true;
+  });
+}
+
+}  // namespace gloss
