@@ -68,7 +68,7 @@ void Pool::reconnect(Connection& conn) const {
 }
 
 void Pool::not_answering(const std::string& why) const {
-  throw StoreError("the PostgreSQL server at " + server_ + " is not answering: " + why);
+  throw StoreUnavailable("the PostgreSQL server at " + server_ + " is not answering: " + why);
 }
 
 }  // namespace gloss::pg

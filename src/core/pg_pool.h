@@ -12,8 +12,9 @@
 // appends that skip what is there), so a commit whose reply was lost is not
 // doubled; only what the second run reports may differ (an add run again
 // finds its tasks already there).
-// When the server still does not answer, the call throws StoreError "the
-// PostgreSQL server at <URI without password> is not answering: <why>".
+// When the server still does not answer, the call throws StoreUnavailable
+// (core/error.h: it may work later) "the PostgreSQL server at <URI without
+// password> is not answering: <why>".
 #pragma once
 
 #include <condition_variable>
@@ -64,7 +65,7 @@ class Pool {
   void give_back(std::unique_ptr<Connection> conn);
   // Session settings of every connection, made or remade.
   static void prepare(Connection& conn);
-  // Reconnects `conn`; throws StoreError "... is not answering" when it cannot.
+  // Reconnects `conn`; throws StoreUnavailable "... is not answering" when it cannot.
   void reconnect(Connection& conn) const;
   [[noreturn]] void not_answering(const std::string& why) const;
 

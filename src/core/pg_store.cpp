@@ -88,8 +88,8 @@ PgStore::PgStore(const std::string& uri) : location_(pg::redact_uri(uri)) {
   try {
     pool_ = std::make_unique<pg::Pool>(uri, kConnections);
   } catch (const pg::CannotConnect& e) {
-    throw UserError("cannot open the store at " + location_ + ": cannot connect to its PostgreSQL server: " +
-                    e.reason());
+    throw StoreUnavailable("cannot open the store at " + location_ + ": cannot connect to its PostgreSQL server: " +
+                           e.reason());
   }
   pool_->run([](pg::Connection& c) { pg::migrate(c); });
 }

@@ -8,7 +8,8 @@
 // small pool of connections (core/pg_pool.h, up to kConnections): a call
 // takes one for its statements and gives it back. A server that restarts is
 // reconnected to at the next call; one that stays away makes calls throw
-// StoreError naming it.
+// StoreUnavailable naming it (the windows keep answering through an
+// OutboxStore meanwhile).
 //
 // Every write is one transaction, durable when it returns (as durable as
 // the server is set up to be). Saving or removing an answer, and an import,
@@ -32,9 +33,10 @@ class PgStore final : public Store {
   // The channel of the NOTIFY sent when a dataset's answers change.
   static constexpr const char* kAnswersChannel = "gloss_answers";
 
-  // Connects to `uri` and migrates the schema. Throws UserError naming the
-  // server (without its password) when it cannot connect, StoreError when
-  // the database holds a newer gloss's schema.
+  // Connects to `uri` and migrates the schema. Throws StoreUnavailable
+  // naming the server (without its password) and libpq's reason when it
+  // cannot connect (no server there, refused, a bad password), StoreError
+  // when the database holds a newer gloss's schema.
   explicit PgStore(const std::string& uri);
   ~PgStore() override;
 
