@@ -29,7 +29,7 @@ int run_version(const AppContext& ctx) {
   } else {
     std::printf("model code: %s\n", library.c_str());
   }
-  std::printf("store: %s\n", ctx.store_location().c_str());
+  std::printf("store: %s\n", shown_location(ctx.store_location()).c_str());
   return 0;
 }
 

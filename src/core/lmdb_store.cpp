@@ -185,8 +185,9 @@ struct LmdbStore::Impl {
   }
 
   DatasetInfo ensure(lmdb::Txn& txn, std::string_view name) const {
-    if (auto d = find(txn, name)) return *d;
+    // Before the lookup: LMDB refuses an empty key with MDB_BAD_VALSIZE.
     if (name.empty()) throw UserError("a dataset name cannot be empty");
+    if (auto d = find(txn, name)) return *d;
     const auto next = txn.get(meta, "next_dataset");
     DatasetInfo d;
     d.id = next ? static_cast<std::uint32_t>(read_be(*next, 0, 4)) : 1;

@@ -7,6 +7,8 @@
 
 #include "core/error.h"
 #include "core/lmdb_store.h"
+#include "core/pg.h"
+#include "core/pg_store.h"
 
 namespace gloss {
 
@@ -20,9 +22,12 @@ bool is_database_uri(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }
 
+std::string shown_location(std::string_view location) {
+  return is_database_uri(location) ? pg::redact_uri(location) : std::string(location);
+}
+
 std::unique_ptr<Store> open_store(const std::string& location) {
-  if (is_database_uri(location))
-    throw UserError("cannot open " + location + ": the PostgreSQL store is not in this gloss yet");
+  if (is_database_uri(location)) return std::make_unique<PgStore>(location);
   return std::make_unique<LmdbStore>(StoreOptions{location});
 }
 

@@ -35,6 +35,8 @@ struct StoreOptions {
 std::string default_store_location();
 // True for a libpq connection URI (postgresql://… or postgres://…).
 bool is_database_uri(std::string_view location);
+// `location` as messages show it: a connection URI without its password.
+std::string shown_location(std::string_view location);
 // The store at `location`: a PostgreSQL database for a connection URI, else
 // an LMDB folder (created if missing). Throws UserError naming the location.
 std::unique_ptr<class Store> open_store(const std::string& location);

@@ -5,16 +5,22 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/store.h"
+#include "store_helpers.h"
 
 namespace gloss::test {
 
@@ -44,6 +50,14 @@ class StoreContract : public ::testing::TestWithParam<StoreMaker> {
     a.annotator = annotator;
     a.caption = caption;
     store->save_answer("d", a);
+  }
+
+  // The same store opened again, as another process would (LMDB folder or
+  // database URI: location() opens it when it has no password).
+  void reopen() {
+    const std::string where = store->location();
+    store.reset();
+    store = open_store(where);
   }
 
   std::unique_ptr<Store> store;
@@ -205,6 +219,422 @@ TEST_P(StoreContract, DroppingADatasetDropsItsAnswersAndLeases) {
   const DatasetInfo again = dataset(2);
   EXPECT_EQ(again.answers, 0u);
   EXPECT_EQ(store->claim(again, "cat", 0, 2), (std::vector<std::uint64_t>{0, 1}));
+}
+
+// ---- tasks, datasets, paging
+
+TEST_P(StoreContract, TaskAndAnswerRoundTrip) {
+  store->add_tasks("ds", {make_task(7, "/x/\xC3\xA9t\xC3\xA9.png")});
+  const auto t = store->task(7);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->path, "/x/\xC3\xA9t\xC3\xA9.png");
+  EXPECT_EQ(t->width, 10);
+  EXPECT_EQ(t->height, 20);
+  EXPECT_GT(t->added_ms, 0);
+  EXPECT_FALSE(store->task(8));
+
+  const Answer in = make_answer(7, "un cercle rouge \xE2\x80\x94 \xE5\x9C\x86");
+  store->save_answer("ds", in);
+  const auto info = store->require_dataset("ds");
+  EXPECT_EQ(info.answered, 1u);
+  const auto out = store->answer(info, 7, default_annotator());
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->task, 7u);
+  EXPECT_EQ(out->annotator, default_annotator());
+  EXPECT_EQ(out->session, in.session);
+  EXPECT_EQ(out->caption, in.caption);
+  EXPECT_EQ(out->orig_caption, in.orig_caption);
+  EXPECT_EQ(out->model, in.model);
+  EXPECT_EQ(out->answer, AnswerKind::accept);
+  EXPECT_EQ(out->categories, in.categories);
+  EXPECT_EQ(out->saved_ms, in.saved_ms);
+  EXPECT_EQ(out->ms_spent, in.ms_spent);
+  EXPECT_EQ(out->edit_distance, 2);
+  EXPECT_EQ(out->extra, in.extra);
+  EXPECT_FALSE(out->surplus);
+}
+
+TEST_P(StoreContract, HashesKeepAll64Bits) {
+  const std::uint64_t high = 0xfedcba9876543210ULL;  // above INT64_MAX
+  Task t = make_task(high);
+  t.root = "/x";
+  store->add_tasks("ds", {t, make_task(1)});
+  const DatasetInfo d = store->require_dataset("ds");
+  EXPECT_EQ(store->task(high)->root, "/x");
+  EXPECT_EQ(store->task_at(d, 0), high);
+  EXPECT_EQ(store->position_of(d, high), 0u);
+  EXPECT_EQ(store->tasks_at(d, 0, 5), (std::vector<std::uint64_t>{high, 1}));
+  store->save_answer("ds", make_answer(high, "high"));
+  EXPECT_EQ(store->answer(d, high, default_annotator())->task, high);
+  store->put_suggestion("m", high, Suggestion{"s", {1}, -1.f, 0.5f, 1});
+  EXPECT_EQ(store->suggestion("m", high)->caption, "s");
+}
+
+TEST_P(StoreContract, SurvivesReopen) {
+  store->add_tasks("ds", {make_task(1), make_task(2)});
+  store->save_answer("ds", make_answer(2, "two"));
+  reopen();
+  const auto info = store->require_dataset("ds");
+  EXPECT_EQ(info.size, 2u);
+  EXPECT_EQ(info.answered, 1u);
+  EXPECT_EQ(store->answer(info, 2, default_annotator())->caption, "two");
+  EXPECT_FALSE(store->answer(info, 1, default_annotator()));
+}
+
+TEST_P(StoreContract, DuplicateTasksAreNotAddedTwice) {
+  auto r1 = store->add_tasks("ds", {make_task(1), make_task(2)});
+  EXPECT_EQ(r1.added, 2u);
+  EXPECT_EQ(r1.new_tasks, 2u);
+  auto r2 = store->add_tasks("ds", {make_task(2, "/other/name.png"), make_task(3), make_task(3)});
+  EXPECT_EQ(r2.added, 1u);
+  EXPECT_EQ(r2.already_in_dataset, 2u);
+  EXPECT_EQ(r2.new_tasks, 1u);
+  EXPECT_EQ(store->task(2)->path, "/images/2.png");  // the first name is kept
+  // The same task in another dataset is shared, not new.
+  auto r3 = store->add_tasks("other", {make_task(1)});
+  EXPECT_EQ(r3.added, 1u);
+  EXPECT_EQ(r3.new_tasks, 0u);
+  EXPECT_EQ(store->require_dataset("ds").size, 3u);
+  EXPECT_EQ(store->tasks_at(store->require_dataset("ds"), 0, 10), (std::vector<std::uint64_t>{1, 2, 3}));
+}
+
+TEST_P(StoreContract, ATaskAddedWithoutAFolderLearnsItLater) {
+  store->add_tasks("ds", {make_task(1, "/old/1.png")});
+  Task again = make_task(1, "/new/1.png");
+  again.root = "/new";
+  store->add_tasks("other", {again});
+  EXPECT_EQ(store->task(1)->path, "/new/1.png");
+  EXPECT_EQ(store->task(1)->root, "/new");
+  Task third = make_task(1, "/third/1.png");
+  third.root = "/third";
+  store->add_tasks("ds", {third});
+  EXPECT_EQ(store->task(1)->root, "/new") << "a folder once known is kept";
+}
+
+TEST_P(StoreContract, DatasetsAreOrderedByCreation) {
+  store->ensure_dataset("zebra");
+  store->ensure_dataset("apple");
+  store->ensure_dataset("mango");
+  store->ensure_dataset("zebra");
+  std::vector<std::string> names;
+  for (const auto& d : store->datasets()) names.push_back(d.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"zebra", "apple", "mango"}));
+  EXPECT_THROW(store->ensure_dataset(""), UserError);
+}
+
+TEST_P(StoreContract, PagingByPosition) {
+  std::vector<Task> tasks;
+  for (std::uint64_t i = 0; i < 100000; ++i) tasks.push_back(make_task(content_hash(std::to_string(i))));
+  store->add_tasks("big", tasks);
+  const auto info = store->require_dataset("big");
+  ASSERT_EQ(info.size, 100000u);
+  EXPECT_EQ(*store->task_at(info, 73512), content_hash("73512"));
+  EXPECT_EQ(*store->position_of(info, content_hash("73512")), 73512u);
+  EXPECT_FALSE(store->task_at(info, 100000));
+  EXPECT_FALSE(store->position_of(info, 12345));
+  const auto page = store->tasks_at(info, 99998, 10);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[1], content_hash("99999"));
+  EXPECT_EQ(store->tasks_at(info, 500, 3),
+            (std::vector<std::uint64_t>{content_hash("500"), content_hash("501"), content_hash("502")}));
+}
+
+TEST_P(StoreContract, UnknownDatasetErrorListsKnownOnes) {
+  store->ensure_dataset("cats");
+  try {
+    store->require_dataset("dogs");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("'dogs'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("cats"), std::string::npos);
+  }
+}
+
+TEST_P(StoreContract, DropRemovesDatasetButKeepsSharedTasks) {
+  store->add_tasks("a", {make_task(1), make_task(2)});
+  store->add_tasks("b", {make_task(1)});
+  store->save_answer("a", make_answer(1, "x"));
+  EXPECT_TRUE(store->drop_dataset("a"));
+  EXPECT_FALSE(store->drop_dataset("a"));
+  EXPECT_FALSE(store->dataset("a"));
+  EXPECT_TRUE(store->task(1));
+  EXPECT_EQ(store->require_dataset("b").size, 1u);
+  // A new dataset of the same name starts empty.
+  store->add_tasks("a", {make_task(2)});
+  const auto info = store->require_dataset("a");
+  EXPECT_EQ(info.size, 1u);
+  EXPECT_EQ(info.answered, 0u);
+  EXPECT_EQ(info.answers, 0u);
+}
+
+// ---- answers
+
+TEST_P(StoreContract, AnswersArePerDataset) {
+  store->add_tasks("a", {make_task(5)});
+  store->add_tasks("b", {make_task(5)});
+  store->save_answer("a", make_answer(5, "in a"));
+  EXPECT_EQ(store->answer(store->require_dataset("a"), 5, default_annotator())->caption, "in a");
+  EXPECT_FALSE(store->answer(store->require_dataset("b"), 5, default_annotator()));
+  EXPECT_THROW(store->save_answer("b", make_answer(6, "not in b")), UserError);
+  EXPECT_THROW(store->save_answer("missing", make_answer(5, "x")), UserError);
+  EXPECT_THROW(store->remove_answer("missing", 5, "ann"), UserError);
+  EXPECT_FALSE(store->remove_answer("b", 6, "ann"));
+  EXPECT_EQ(store->require_dataset("b").answers, 0u);
+}
+
+TEST_P(StoreContract, SavingAgainReplacesAndRemoveUndoes) {
+  store->add_tasks("ds", {make_task(1)});
+  store->save_answer("ds", make_answer(1, "first"));
+  store->save_answer("ds", make_answer(1, "second", AnswerKind::reject));
+  auto info = store->require_dataset("ds");
+  EXPECT_EQ(info.answered, 1u);
+  EXPECT_EQ(info.answers, 1u);
+  EXPECT_EQ(store->answer(info, 1, default_annotator())->caption, "second");
+  EXPECT_EQ(store->answer(info, 1, default_annotator())->answer, AnswerKind::reject);
+  EXPECT_TRUE(store->remove_answer("ds", 1, default_annotator()));
+  EXPECT_FALSE(store->remove_answer("ds", 1, default_annotator()));
+  info = store->require_dataset("ds");
+  EXPECT_EQ(info.answered, 0u);
+  EXPECT_EQ(info.answers, 0u);
+  EXPECT_FALSE(store->answer(info, 1, default_annotator()));
+}
+
+TEST_P(StoreContract, AReplacedSurplusAnswerStaysSurplus) {
+  DatasetInfo d = dataset(1);
+  answer(0, "ann");
+  answer(0, "bob");  // overlap 1: bob's is surplus
+  answer(0, "bob", "again");
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.answers, 2u);
+  EXPECT_EQ(d.answered, 1u);
+  EXPECT_TRUE(store->answer_at(d, 0, "bob")->surplus);
+  EXPECT_EQ(store->answer_at(d, 0, "bob")->caption, "again");
+  // ann's goes: the task still has bob's answer, so it stays done.
+  EXPECT_TRUE(store->remove_answer("d", 1, "ann"));
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.answers, 1u);
+  EXPECT_EQ(d.answered, 1u);
+  EXPECT_FALSE(store->first_unanswered(d, 0, "cat"));
+}
+
+TEST_P(StoreContract, FirstUnansweredSkipsTheAnsweredRunAndWraps) {
+  std::vector<Task> tasks;
+  for (std::uint64_t i = 1; i <= 6; ++i) tasks.push_back(make_task(i));
+  store->add_tasks("ds", tasks);
+  auto info = store->require_dataset("ds");
+  EXPECT_EQ(store->first_unanswered(info, 0, default_annotator()), 0u);
+  for (std::uint64_t i : {1, 2, 3, 5}) store->save_answer("ds", make_answer(i, "x"));
+  info = store->require_dataset("ds");
+  EXPECT_EQ(store->first_unanswered(info, 0, default_annotator()), 3u);  // task 4
+  EXPECT_EQ(store->first_unanswered(info, 4, default_annotator()), 5u);  // task 6
+  store->save_answer("ds", make_answer(6, "x"));
+  EXPECT_EQ(store->first_unanswered(info, 4, default_annotator()), 3u);  // wraps around
+  EXPECT_EQ(store->first_unanswered(info, 100, default_annotator()), 3u);  // past the end: from the start
+  store->save_answer("ds", make_answer(4, "x"));
+  EXPECT_FALSE(store->first_unanswered(info, 0, default_annotator()));
+}
+
+TEST_P(StoreContract, FirstUnansweredFollowsAnswersUndosImportsAndDrops) {
+  store->add_tasks("a", numbered_tasks(1, 30));
+  store->add_tasks("b", numbered_tasks(11, 30));  // shares tasks 11-30 with "a"
+  std::mt19937 rng(7);
+  for (int step = 0; step < 200; ++step) {
+    const std::uint64_t task = 1 + rng() % 30;
+    if (rng() % 3) {
+      Answer a;
+      a.task = task;
+      a.caption = "x";
+      store->save_answer("a", a);
+    } else {
+      store->remove_answer("a", task, default_annotator());
+    }
+    if (step % 40 == 0) expect_first_unanswered_right(*store, "a");
+  }
+  expect_first_unanswered_right(*store, "a");
+  expect_first_unanswered_right(*store, "b");  // untouched by "a"'s answers
+  std::vector<ImportRecord> records;
+  for (const Task& t : numbered_tasks(25, 20)) {
+    Answer a;
+    a.task = t.hash;
+    a.caption = "imported";
+    records.push_back({t, t.hash % 2 ? std::optional(a) : std::nullopt});
+  }
+  store->import_records("b", records);
+  expect_first_unanswered_right(*store, "b");
+  ASSERT_TRUE(store->drop_dataset("b"));
+  store->add_tasks("b", numbered_tasks(100, 5));  // a new dataset of the same name starts clean
+  expect_first_unanswered_right(*store, "b");
+  expect_first_unanswered_right(*store, "a");
+}
+
+TEST_P(StoreContract, ImportIsAllOrNothing) {
+  store->add_tasks("d", numbered_tasks(1, 2));
+  std::vector<ImportRecord> records;
+  for (const Task& t : numbered_tasks(2, 3)) {
+    Answer a;
+    a.task = t.hash;
+    a.annotator = "ann";
+    a.caption = "imported " + std::to_string(t.hash);
+    records.push_back({t, a});
+  }
+  records.back().answer->task = 99;  // an answer to a task that is not there
+  EXPECT_THROW(store->import_records("d", records), UserError);
+  DatasetInfo d = store->require_dataset("d");
+  EXPECT_EQ(d.size, 2u) << "no task of the failed import stays";
+  EXPECT_EQ(d.answers, 0u);
+  EXPECT_FALSE(store->task(3));
+  EXPECT_FALSE(store->answer_at(d, 1, "ann"));
+  EXPECT_THROW(store->import_records("new", records), UserError);
+  EXPECT_FALSE(store->dataset("new")) << "not even the dataset";
+
+  records.back().answer->task = 4;
+  const ImportResult r = store->import_records("d", records);
+  EXPECT_EQ(r.tasks.added, 2u);
+  EXPECT_EQ(r.tasks.already_in_dataset, 1u);
+  EXPECT_EQ(r.tasks.new_tasks, 2u);
+  EXPECT_EQ(r.answers_saved, 3u);
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.size, 4u);
+  EXPECT_EQ(d.answered, 3u);
+  EXPECT_EQ(store->answer_at(d, 3, "ann")->caption, "imported 4");
+  EXPECT_EQ(store->first_unanswered(d, 0, "bob"), 0u);
+}
+
+TEST_P(StoreContract, ImportCountsSurplusAndEndsLeases) {
+  const DatasetInfo d = dataset(2, 2);
+  EXPECT_EQ(store->claim(d, "cat", 0, 2), (std::vector<std::uint64_t>{0, 1}));
+  auto records_by = [&](std::vector<std::string> who) {
+    std::vector<ImportRecord> records;
+    for (const std::string& name : who) {
+      ImportRecord r{*store->task(1), Answer{}};
+      r.answer->task = 1;
+      r.answer->annotator = name;
+      r.answer->caption = "by " + name;
+      records.push_back(r);
+    }
+    return records;
+  };
+  EXPECT_EQ(store->import_records("d", records_by({"cat"})).answers_saved, 1u);
+  // cat's lease on task 1 ended with the answer (else cat's answer and
+  // lease would fill its overlap of 2); on task 2 it holds, leaving room for one.
+  EXPECT_EQ(store->claim(d, "dan", 0, 2), (std::vector<std::uint64_t>{0, 1}));
+  store->release_leases(d, "dan");
+  const ImportResult r = store->import_records("d", records_by({"ann", "bob", "ann"}));
+  EXPECT_EQ(r.answers_saved, 2u);
+  EXPECT_EQ(r.answers_kept, 1u);
+  const DatasetInfo after = store->require_dataset("d");
+  EXPECT_EQ(after.answers, 3u);
+  EXPECT_EQ(after.answered, 1u);
+  EXPECT_FALSE(store->answer_at(after, 0, "cat")->surplus);
+  EXPECT_FALSE(store->answer_at(after, 0, "ann")->surplus);
+  EXPECT_TRUE(store->answer_at(after, 0, "bob")->surplus);
+  EXPECT_EQ(store->answer_at(after, 0, "bob")->caption, "by bob");
+}
+
+// ---- caches and files
+
+TEST_P(StoreContract, SuggestionAndThumbnailCaches) {
+  Suggestion s{"a red circle", {4, 5, 6}, -1.5f, 0.6f, 42};
+  store->put_suggestion("model-a", 9, s);
+  EXPECT_FALSE(store->suggestion("model-b", 9));
+  const auto got = store->suggestion("model-a", 9);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->caption, "a red circle");
+  EXPECT_EQ(got->tokens, (std::vector<std::int64_t>{4, 5, 6}));
+  EXPECT_FLOAT_EQ(got->confidence, 0.6f);
+  EXPECT_EQ(got->created_ms, 42);
+  store->put_suggestions("model-b", {{9, {"nine", {9}, -0.1f, 0.9f, 1}},
+                                     {10, {"ten", {10}, -0.2f, 0.8f, 2}},
+                                     {9, {"nine again", {9}, -0.1f, 0.9f, 3}}});
+  EXPECT_EQ(store->suggestion("model-b", 9)->caption, "nine again");
+  EXPECT_EQ(store->suggestion("model-b", 10)->tokens, (std::vector<std::int64_t>{10}));
+  EXPECT_EQ(store->suggestion("model-a", 9)->caption, "a red circle");
+  store->put_suggestion("model-a", 9, Suggestion{"replaced", {}, 0.f, 0.f, 5});
+  EXPECT_EQ(store->suggestion("model-a", 9)->caption, "replaced");
+  store->put_thumbnail(9, 128, std::string("\x00\x01\x02", 3));
+  EXPECT_EQ(*store->thumbnail(9, 128), std::string("\x00\x01\x02", 3));
+  EXPECT_FALSE(store->thumbnail(9, 64));
+  std::string all_bytes;
+  for (int i = 0; i < 256; ++i) all_bytes += static_cast<char>(i);
+  store->put_thumbnail(9, 128, all_bytes);
+  EXPECT_EQ(*store->thumbnail(9, 128), all_bytes);
+}
+
+TEST_P(StoreContract, RemembersFilesByPathSizeTimeAndInode) {
+  const FileStamp f{"/data/a.png", 1234, 1700000000123456789, 42, 0x1122334455667788ULL};
+  EXPECT_FALSE(store->known_file(f));
+  store->remember_files({f, FileStamp{"/data/unread.png", 10, 1, 1, 0}});  // no hash: not remembered
+  ASSERT_TRUE(store->known_file(f));
+  EXPECT_EQ(*store->known_file(f), f.hash);
+  FileStamp changed = f;
+  changed.size = 1235;
+  EXPECT_FALSE(store->known_file(changed));
+  changed = f;
+  changed.mtime_ns += 1;
+  EXPECT_FALSE(store->known_file(changed));
+  changed = f;
+  changed.inode = 43;
+  EXPECT_FALSE(store->known_file(changed));
+  EXPECT_FALSE(store->known_file(FileStamp{"/data/unread.png", 10, 1, 1, 0}));
+  // Read again after a change: the new stamp replaces the old one.
+  FileStamp again = f;
+  again.mtime_ns += 5;
+  again.hash = 99;
+  store->remember_files({again});
+  EXPECT_FALSE(store->known_file(f));
+  EXPECT_EQ(store->known_file(again).value_or(0), 99u);
+  // Big numbers keep all their bits.
+  const FileStamp big{"/data/big.png", ~0ULL - 1, -5, 0xffffffff00000000ULL, ~0ULL};
+  store->remember_files({big});
+  EXPECT_EQ(store->known_file(big), ~0ULL);
+}
+
+TEST_P(StoreContract, FilesReadAreRememberedWithTheirTasks) {
+  const FileStamp f{"/data/1.png", 10, 20, 30, 1};
+  store->add_tasks("ds", {make_task(1)}, {f});
+  EXPECT_EQ(store->known_file(f), 1u);
+}
+
+// ---- threads
+
+// Annotators on threads sharing one store object: every task answered by
+// exactly `overlap` of them, and the counts agree.
+TEST_P(StoreContract, ThreadsSharingTheStoreNeverExceedTheOverlap) {
+  const DatasetInfo d = dataset(60, 2);
+  std::vector<std::thread> team;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t)
+    team.emplace_back([&, t] {
+      const std::string who = "annotator" + std::to_string(t);
+      try {
+        for (std::uint64_t from = 0;;) {
+          const auto got = store->claim(d, who, from, 3);
+          if (got.empty()) break;
+          Answer a;
+          a.task = *store->task_at(d, got.front());
+          a.annotator = who;
+          store->save_answer("d", a);
+          store->put_suggestion("m", a.task, Suggestion{who, {}, 0.f, 0.f, 1});
+          from = got.front() + 1;
+        }
+      } catch (const std::exception& e) {
+        ++failures;
+        ADD_FAILURE() << who << ": " << e.what();
+      }
+    });
+  for (auto& t : team) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::map<std::uint64_t, int> per_position;
+  store->for_each_answer(d, [&](std::uint64_t p, const Answer& a) {
+    ++per_position[p];
+    EXPECT_FALSE(a.surplus) << "position " << p;
+    return true;
+  });
+  ASSERT_EQ(per_position.size(), 60u);
+  for (const auto& [p, n] : per_position) EXPECT_EQ(n, 2) << "position " << p;
+  const DatasetInfo after = store->require_dataset("d");
+  EXPECT_EQ(after.answers, 120u);
+  EXPECT_EQ(after.answered, 60u);
 }
 
 }  // namespace gloss::test

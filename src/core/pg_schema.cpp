@@ -1,0 +1,147 @@
+#include "core/pg_schema.h"
+
+#include <string_view>
+#include <vector>
+
+namespace gloss::pg {
+namespace {
+
+// pg_advisory_xact_lock key of migrations, the same for every gloss: "glossmig".
+constexpr std::int64_t migration_lock = 0x676c6f73736d6967;
+
+struct Migration {
+  int version;
+  std::vector<std::string_view> statements;
+};
+
+// Times are milliseconds since the epoch (bigint), as in the LMDB records.
+// Content hashes (uint64) are stored as the bigint with the same 64 bits.
+const std::vector<Migration> migrations = {
+    {1,
+     {
+         R"sql(CREATE TABLE datasets (
+            id serial PRIMARY KEY,
+            name text NOT NULL UNIQUE,
+            created_ms bigint NOT NULL,
+            overlap integer NOT NULL DEFAULT 1 CHECK (overlap >= 1),  -- answers wanted per item
+            lease_ms bigint NOT NULL DEFAULT 1800000 CHECK (lease_ms > 0),
+            size bigint NOT NULL DEFAULT 0))sql",
+         R"sql(CREATE TABLE tasks (
+            hash bigint PRIMARY KEY,
+            path text NOT NULL,
+            root text NOT NULL DEFAULT '',
+            width integer NOT NULL,
+            height integer NOT NULL,
+            added_ms bigint NOT NULL))sql",
+         // answers: every answer the item has (surplus ones included, as the
+         // LMDB store counts them); done: answers >= the dataset's overlap.
+         // Whoever saves or removes an answer locks the row first (FOR
+         // UPDATE) and updates both in the same transaction. claimed_ms:
+         // claims and renewals update the row, so a claim that read the item
+         // from an older snapshot fails to serialize on it and reruns
+         // (pg_claims.cpp).
+         R"sql(CREATE TABLE items (
+            dataset integer NOT NULL REFERENCES datasets ON DELETE CASCADE,
+            position bigint NOT NULL,
+            task bigint NOT NULL REFERENCES tasks,
+            answers integer NOT NULL DEFAULT 0,
+            done boolean NOT NULL DEFAULT false,
+            claimed_ms bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (dataset, position),
+            UNIQUE (dataset, task)))sql",
+         // A dataset's answered (done items) and answers counts are the sums
+         // of these rows. An answer's transaction adds its change to the row
+         // of its connection's shard (backend pid % 16), so annotators saving
+         // at once rarely wait on one row; set_routing folds them into one.
+         R"sql(CREATE TABLE dataset_counts (
+            dataset integer NOT NULL REFERENCES datasets ON DELETE CASCADE,
+            shard integer NOT NULL,
+            answered bigint NOT NULL DEFAULT 0,
+            answers bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (dataset, shard)))sql",
+         // The first item an annotator may be handed: an index scan past the
+         // done ones.
+         "CREATE INDEX items_open ON items (dataset, position) WHERE NOT done",
+         // record: the encoded Answer (records.h), as the LMDB store keeps it;
+         // annotator and surplus are the columns' (they are what queries
+         // read). Annotators sort bytewise ("C"), as LMDB keys do, whatever
+         // the database's collation.
+         R"sql(CREATE TABLE answers (
+            dataset integer NOT NULL,
+            position bigint NOT NULL,
+            annotator text COLLATE "C" NOT NULL,
+            record bytea NOT NULL,
+            saved_ms bigint NOT NULL,
+            surplus boolean NOT NULL DEFAULT false,  -- a late answer to an item handed again
+            PRIMARY KEY (dataset, position, annotator),
+            FOREIGN KEY (dataset, position) REFERENCES items ON DELETE CASCADE))sql",
+         // A lease past expires_ms is free: nothing sweeps them.
+         R"sql(CREATE TABLE leases (
+            dataset integer NOT NULL,
+            position bigint NOT NULL,
+            annotator text COLLATE "C" NOT NULL,
+            expires_ms bigint NOT NULL,
+            PRIMARY KEY (dataset, position, annotator),
+            FOREIGN KEY (dataset, position) REFERENCES items ON DELETE CASCADE))sql",
+         "CREATE INDEX leases_by_annotator ON leases (dataset, annotator)",
+         // record: the encoded Suggestion; shared by every workstation.
+         R"sql(CREATE TABLE suggestions (
+            model text NOT NULL,
+            task bigint NOT NULL,
+            record bytea NOT NULL,
+            PRIMARY KEY (model, task)))sql",
+         R"sql(CREATE TABLE thumbnails (
+            task bigint NOT NULL,
+            max_side integer NOT NULL,
+            bytes bytea NOT NULL,
+            PRIMARY KEY (task, max_side)))sql",
+         // FileStamp: what a scan found at a path, so an unchanged file is not read again.
+         R"sql(CREATE TABLE files (
+            path text PRIMARY KEY,
+            size bigint NOT NULL,
+            mtime_ns bigint NOT NULL,
+            inode bigint NOT NULL,
+            hash bigint NOT NULL DEFAULT 0))sql",
+     }},
+};
+
+std::string where(Connection& conn) { return "database " + conn.database() + " (" + conn.server() + ")"; }
+
+void refuse_newer(Connection& conn, int found) {
+  if (found > schema_version)
+    throw SchemaTooNew(where(conn) + " has gloss schema version " + std::to_string(found) + "; this gloss knows up to " +
+                           std::to_string(schema_version) +
+                           ": it was set up by a newer gloss. Use that gloss (or a newer one) on this workstation.",
+                       found);
+}
+
+}  // namespace
+
+int stored_schema_version(Connection& conn) {
+  if (conn.exec("SELECT to_regclass('gloss_schema') IS NOT NULL").boolean(0, 0) == false) return 0;
+  Result r = conn.exec("SELECT version FROM gloss_schema");
+  return r.rows() == 0 ? 0 : static_cast<int>(r.int64(0, 0));
+}
+
+int migrate(Connection& conn) {
+  const int seen = stored_schema_version(conn);
+  refuse_newer(conn, seen);
+  if (seen == schema_version) return seen;
+  return conn.transaction([](Connection& c) {
+    // Under the lock, look again: another gloss may have migrated meanwhile.
+    c.exec("SELECT pg_advisory_xact_lock($1)", migration_lock);
+    c.exec(R"sql(CREATE TABLE IF NOT EXISTS gloss_schema (
+                   version integer NOT NULL,
+                   one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row)))sql");
+    const int found = stored_schema_version(c);
+    refuse_newer(c, found);
+    for (const auto& migration : migrations)
+      if (migration.version > found)
+        for (std::string_view statement : migration.statements) c.exec(statement);
+    c.exec("INSERT INTO gloss_schema (version) VALUES ($1) ON CONFLICT (one_row) DO UPDATE SET version = excluded.version",
+           schema_version);
+    return found;
+  });
+}
+
+}  // namespace gloss::pg
