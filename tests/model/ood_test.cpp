@@ -213,5 +213,23 @@ TEST(Ood, TrainingWritesStatisticsWhenEnoughImagesAreHeldOut) {
   EXPECT_FALSE(NativeModel::load(o.out).ood());
 }
 
+// Loose: the bundled model's figures are measured by tests/bench/ood.cpp.
+TEST(Ood, BundledModelPassesSyntheticScenesAndFlagsAPhoto) {
+  const auto bundled = std::filesystem::path(GLOSS_SOURCE_DIR) / "models/default.gloss";
+  const NativeModel model = NativeModel::load(bundled);
+  ASSERT_TRUE(model.ood()) << "the bundled model has no out-of-distribution statistics (gloss calibrate)";
+  const auto held = scenes(100, 200, model.preprocess().image_size);  // seeds 1-4 made and calibrated it
+  int flagged = 0;
+  for (const Caption& c : model.caption(test::pointers(held), 1, 20)) flagged += c.unlike_training;
+  EXPECT_LE(flagged, 6) << "of 200 synthetic scenes";
+  const std::filesystem::path cat = "/usr/lib/python3/dist-packages/skimage/data/chelsea.png";
+  if (!std::filesystem::exists(cat)) GTEST_SKIP() << cat << " is missing: apt-get install python3-skimage";
+  const std::vector<Image> unlike = {decode_image_file(cat, kModelInputSide), test::noise_image(64, 64, 1)};
+  const auto captions = model.caption(test::pointers(unlike), 1, 20);
+  EXPECT_TRUE(captions[0].unlike_training) << "a cat photo scored " << captions[0].ood_score << ", threshold "
+                                           << model.ood()->threshold;
+  EXPECT_TRUE(captions[1].unlike_training) << "random pixels scored " << captions[1].ood_score;
+}
+
 }  // namespace
 }  // namespace gloss
