@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -217,6 +218,26 @@ TEST(Keymap, DefaultsAndOverrides) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("keys.txt:2"), std::string::npos);
   }
+}
+
+// Ctrl+E takes a flagged suggestion, in the caption window only, and no
+// default chord of any window is bound to two actions.
+TEST(Keymap, TakeSuggestionHasAChordOfItsOwn) {
+  const Keymap caption = Keymap::defaults();
+  EXPECT_EQ(caption.find(parse_chord("Ctrl+E")), Action::take_suggestion);
+  EXPECT_NE(std::find(caption.actions().begin(), caption.actions().end(), Action::take_suggestion),
+            caption.actions().end());
+  EXPECT_EQ(parse_action("take-suggestion"), Action::take_suggestion);
+  for (const Keymap& other : {Keymap::compare_defaults(), Keymap::errors_defaults()}) {
+    EXPECT_TRUE(other.chords_for(Action::take_suggestion).empty());
+    EXPECT_EQ(std::find(other.actions().begin(), other.actions().end(), Action::take_suggestion),
+              other.actions().end());
+  }
+  for (const Keymap& map : {caption, Keymap::compare_defaults(), Keymap::errors_defaults()})
+    for (std::size_t i = 0; i < map.bindings().size(); ++i)
+      for (std::size_t j = i + 1; j < map.bindings().size(); ++j)
+        EXPECT_FALSE(map.bindings()[i].chord == map.bindings()[j].chord)
+            << format_chord(map.bindings()[i].chord) << " is bound twice";
 }
 
 // A suggestion the model flags as unlike its training images is shown but
