@@ -361,7 +361,7 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
   predict->add_option("SOURCE", p->source, "Folder of images or .jsonl")->required();
   predict->add_option("--model", p->model, "Model file: .gloss, TorchScript .pt, or endpoint .json (docs/models.md); default: the bundled model");
   predict->add_option("--dataset", p->dataset, "Also add the images to this dataset");
-  predict->add_option("--out", p->out, "Write {image, caption, confidence} per image here (JSONL; null where none)");
+  predict->add_option("--out", p->out, "Write {image, caption, confidence, unlike_training, ood_score} per image here (JSONL; null where none)");
   predict->add_option("--beam", p->beam, "Beam width (1 = greedy)")->check(CLI::Range(1, 32));
   predict->add_option("--batch", p->batch, "Images per forward pass")->check(CLI::Range(1, 1024));
   predict->add_option("--threads", p->threads, "Torch threads");
