@@ -170,11 +170,15 @@ void draw_caption_panel(ViewContext& c, Intents& out, float height) {
   draw_status_line(c);
   ImGui::PushFont(c.fonts.caption);
   const CaptionSession& s = c.session;
-  if (!s.suggestion().empty() && s.unlike_training() && !s.suggestion_taken() && !s.answer())
-    ImGui::TextColored(theme::pending, "%s", s.suggestion().c_str());  // greyed: a guess, not in the box
-  else if (!s.suggestion().empty())
+  if (!s.suggestion().empty() && s.unlike_training() && !s.suggestion_taken() && !s.answer()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::pending);  // greyed: a guess, not in the box
+    ImGui::TextWrapped("%s", s.suggestion().c_str());
+    ImGui::PopStyleColor();
+  } else if (!s.suggestion().empty()) {
     draw_word_diff(c, s.suggestion(), c.view.box_text);
-  else if (s.suggestion_state() == SuggestionState::waiting) ImGui::TextColored(theme::waiting, "…");
+  } else if (s.suggestion_state() == SuggestionState::waiting) {
+    ImGui::TextColored(theme::waiting, "…");
+  }
   ImGui::PopFont();
   ImGui::Spacing();
   draw_box(c, out);
