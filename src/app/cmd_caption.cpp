@@ -50,6 +50,13 @@ std::unique_ptr<Captioner> open_model(const std::string& model) {
   return load_captioner_in_background(path, options);
 }
 
+// The bundled model, by default or named by its path.
+bool is_bundled_model(const std::string& model) {
+  if (model.empty()) return true;
+  std::error_code ec;
+  return fs::equivalent(fs::path(model), default_model_path(), ec);
+}
+
 std::string model_file_name(const std::string& model) {
   return (model.empty() ? default_model_path() : fs::path(model)).filename().string();
 }
@@ -118,6 +125,13 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
                  model_problem.c_str());
   ui::CaptionWindowOptions o;
   o.startup_notice = model_problem.empty() ? "" : "No suggestions: the model could not be loaded (" + model_problem + ")";
+  o.unlike_training_notice =
+      is_bundled_model(a.model)
+          ? "The bundled model was trained on synthetic scenes of coloured shapes; most of these images look nothing "
+            "like them, so its suggestions are guesses (greyed, not pre-filled). For photos, use --model with a "
+            "captioner that knows them: docs/models.md"
+          : "Most of these images look nothing like the images this model was trained on, so its suggestions are "
+            "guesses (greyed, not pre-filled)";
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.annotator = ctx.annotator_name();

@@ -1,5 +1,6 @@
 // Model subcommands: synth (the bundled data set), train, eval, predict.
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -21,19 +22,19 @@
 namespace gloss {
 namespace fs = std::filesystem;
 
+CaptionData load_caption_data(const AppContext& ctx, const std::string& data) {
+  CaptionData d = is_caption_file(data) ? load_caption_file(data) : load_caption_dataset(*ctx.open_store(), data);
+  print_problems(d.problems);
+  if (d.items.empty()) throw UserError(d.description + ": no captioned images to use");
+  return d;
+}
+
 namespace {
 
 std::atomic<bool> g_stop{false};
 void on_interrupt(int) { g_stop = true; }
 
 int default_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
-
-CaptionData load_data(const AppContext& ctx, const std::string& data) {
-  CaptionData d = is_caption_file(data) ? load_caption_file(data) : load_caption_dataset(*ctx.open_store(), data);
-  print_problems(d.problems);
-  if (d.items.empty()) throw UserError(d.description + ": no captioned images to use");
-  return d;
-}
 
 struct SynthArgs {
   std::string out;
@@ -64,7 +65,7 @@ struct TrainArgs {
 int run_train(const AppContext& ctx, TrainArgs& a) {
   std::vector<TrainingPair> pairs;
   for (const auto& d : a.data) {
-    const CaptionData data = load_data(ctx, d);
+    const CaptionData data = load_caption_data(ctx, d);
     std::printf("training data: %s\n", data.description.c_str());
     for (const auto& item : data.items)
       for (const auto& ref : item.references) pairs.push_back({item.image, ref});
@@ -109,6 +110,12 @@ int run_train(const AppContext& ctx, TrainArgs& a) {
                 r.best_epoch, r.best_val_bleu4);
   else
     std::printf("no checkpoint was saved\n");
+  if (r.saved && r.ood)
+    std::printf("out-of-distribution flag: threshold %.2f, the %.1fth percentile of %zu validation images' distances "
+                "(statistics of %zu training images)\n",
+                r.ood->threshold, r.ood->percentile, r.ood->held_out, r.ood->fit_images);
+  else if (r.saved)
+    std::printf("no out-of-distribution flag: %s; gloss calibrate can add it later\n", r.ood_missing.c_str());
   return r.saved ? 0 : 1;
 }
 
@@ -186,7 +193,7 @@ void print_category_errors(const std::vector<std::string>& refs, const std::vect
 
 int run_eval(const AppContext& ctx, const std::string& data_name, const std::string& model_path,
              const std::string& out, int beam, int batch, int threads) {
-  const CaptionData data = load_data(ctx, data_name);
+  const CaptionData data = load_caption_data(ctx, data_name);
   auto model = open_model(model_path, beam, threads);
   std::printf("model %s: %s\n", model->id().c_str(), model->describe().c_str());
   std::vector<fs::path> images;
@@ -220,26 +227,38 @@ int run_eval(const AppContext& ctx, const std::string& data_name, const std::str
   return 0;
 }
 
-// One line per image of the source: {"image", "caption", "confidence"}, the
-// caption and confidence null where there is none. Written to a temporary
+// One line per image of the source: {"image", "caption", "confidence",
+// "unlike_training", "ood_score"}, the caption, confidence and score null
+// where there is none (a model without training statistics: never flagged). Written to a temporary
 // file and renamed, so a failed run never leaves half a file.
 void write_predictions(const Store& store, const std::string& model_id, const std::vector<Task>& tasks,
                        const fs::path& out) {
   const fs::path partial = out.string() + ".partial";
+  std::size_t flagged = 0;
   {
     std::ofstream file(partial, std::ios::binary);
     if (!file) throw UserError(out.string() + ": cannot write here");
     for (const Task& t : tasks) {
       const auto s = store.suggestion(model_id, t.hash);
-      nlohmann::json line = {{"image", t.path}, {"caption", nullptr}, {"confidence", nullptr}};
+      nlohmann::json line = {{"image", t.path},
+                             {"caption", nullptr},
+                             {"confidence", nullptr},
+                             {"unlike_training", s && s->unlike_training},
+                             {"ood_score", nullptr}};
       if (s) line["caption"] = s->caption;
       if (s && has_confidence(*s)) line["confidence"] = s->confidence;
+      if (s && !std::isnan(s->ood_score)) line["ood_score"] = s->ood_score;
+      flagged += s && s->unlike_training;
       file << line.dump() << "\n";
     }
     if (!file.flush()) throw UserError(out.string() + ": write failed (disk full?)");
   }
   fs::rename(partial, out);
   std::printf("predictions written to %s\n", out.c_str());
+  if (flagged)
+    std::printf("%zu of %zu images are unlike the images the model was trained on (\"unlike_training\": true): "
+                "their captions are guesses\n",
+                flagged, tasks.size());
 }
 
 int run_predict(const AppContext& ctx, const fs::path& source, const std::string& model_path,
@@ -264,7 +283,7 @@ int run_predict(const AppContext& ctx, const fs::path& source, const std::string
   std::size_t written = 0;
   std::vector<std::pair<std::uint64_t, Suggestion>> pending;
   const std::string failure = caption_all(*model, todo, batch, "predict", [&](std::size_t i, const Caption& c) {
-    pending.push_back({hashes[i], {c.text, c.tokens, c.log_prob, c.confidence(), now_ms()}});
+    pending.push_back({hashes[i], to_suggestion(c, now_ms())});
     if (pending.size() >= 64) {
       store->put_suggestions(model->id(), pending);
       written += pending.size();
@@ -321,6 +340,8 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
       ->check(CLI::Range(1, 16));
   train->callback([&ctx, t] { ctx.action = [&ctx, t] { return run_train(ctx, *t); }; });
 
+  register_calibrate_command(app, ctx);
+
   struct EvalArgs { std::string data, model, out; int beam = 1, batch = 8, threads = default_threads(); };
   auto e = std::make_shared<EvalArgs>();
   auto* eval = app.add_subcommand("eval", "Caption DATA with a model and print BLEU-4, CIDEr-D, WER, exact match, error categories");
@@ -340,7 +361,7 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
   predict->add_option("SOURCE", p->source, "Folder of images or .jsonl")->required();
   predict->add_option("--model", p->model, "Model file: .gloss, TorchScript .pt, or endpoint .json (docs/models.md); default: the bundled model");
   predict->add_option("--dataset", p->dataset, "Also add the images to this dataset");
-  predict->add_option("--out", p->out, "Write {image, caption, confidence} per image here (JSONL; null where none)");
+  predict->add_option("--out", p->out, "Write {image, caption, confidence, unlike_training, ood_score} per image here (JSONL; null where none)");
   predict->add_option("--beam", p->beam, "Beam width (1 = greedy)")->check(CLI::Range(1, 32));
   predict->add_option("--batch", p->batch, "Images per forward pass")->check(CLI::Range(1, 1024));
   predict->add_option("--threads", p->threads, "Torch threads");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/caption_data.h"
 #include "core/folder_scan.h"
 #include "core/interchange.h"
 #include "core/sidecar_export.h"
@@ -41,6 +42,7 @@ void add_annotator_option(CLI::App* command, AppContext& ctx);
 
 void register_data_commands(CLI::App& app, AppContext& ctx);
 void register_model_commands(CLI::App& app, AppContext& ctx);
+void register_calibrate_command(CLI::App& app, AppContext& ctx);  // cmd_calibrate.cpp, after train
 void register_caption_command(CLI::App& app, AppContext& ctx);
 void register_errors_command(CLI::App& app, AppContext& ctx);
 void register_compare_command(CLI::App& app, AppContext& ctx);
@@ -65,6 +67,10 @@ void store_sidecars(Store& store, const SidecarScan& sidecars, const std::string
 int run_db_in_sidecar(const AppContext& ctx, const std::string& dataset, const std::filesystem::path& folder,
                       const std::string& ext, const ImportOptions& options, bool skip_bad);
 int run_db_out_sidecar(const AppContext& ctx, const std::string& dataset, const SidecarExportOptions& options);
+
+// Captions JSONL or a dataset's accepted answers, as train and eval read
+// them; problems printed, UserError when nothing is usable.
+CaptionData load_caption_data(const AppContext& ctx, const std::string& data);
 
 // Prodigy-style session names: DATASET-2026-11-24_23-59-01 (local time).
 std::string default_session_name(const std::string& dataset);

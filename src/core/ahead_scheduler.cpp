@@ -366,7 +366,7 @@ bool AheadScheduler::do_suggestion(const Job& job) {
   if (captions.empty()) throw std::runtime_error("the model returned no caption for this image");
   const Caption& c = captions.front();
   if (!c.failure.empty()) return caption_failed(job, c);
-  Suggestion s{c.text, c.tokens, c.log_prob, c.confidence(), now_ms()};
+  Suggestion s = to_suggestion(c, now_ms());
   store_.put_suggestion(captioner->id(), job.task, s);
   {
     std::lock_guard lock(mutex_);

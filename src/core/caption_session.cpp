@@ -1,6 +1,7 @@
 #include "core/caption_session.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -68,6 +69,8 @@ void CaptionSession::open(std::uint64_t position, std::int64_t now) {
   failure_.clear();
   suggestion_error_.clear();
   confidence_ = 0.f;
+  unlike_training_ = taken_ = false;
+  ood_score_ = std::nanf("");
   suggestion_.clear();
   suggestion_source_.clear();
   suggestion_state_ = SuggestionState::none;
@@ -126,9 +129,11 @@ void CaptionSession::offer_suggestion(std::uint64_t task, const Suggestion& sugg
   suggestion_ = suggestion.caption;
   suggestion_source_ = model_id_;
   confidence_ = suggestion.confidence;
+  unlike_training_ = suggestion.unlike_training;
+  ood_score_ = suggestion.ood_score;
   suggestion_error_.clear();
   suggestion_state_ = SuggestionState::ready;
-  if (!typed_) fill_box(suggestion_);
+  if (!typed_ && !unlike_training_) fill_box(suggestion_);
 }
 
 void CaptionSession::offer_failure(std::uint64_t task, const std::string& reason) {
@@ -177,8 +182,15 @@ void CaptionSession::accept(std::int64_t now) { answer_with(AnswerKind::accept, 
 void CaptionSession::reject(std::int64_t now) { answer_with(AnswerKind::reject, now); }
 void CaptionSession::skip(std::int64_t now) { answer_with(AnswerKind::ignore, now); }
 
+bool CaptionSession::take_suggestion() {
+  if (suggestion_state_ != SuggestionState::ready || suggestion_.empty()) return false;
+  taken_ = true;
+  fill_box(suggestion_);
+  return true;
+}
+
 void CaptionSession::revert() {
-  if (suggestion_state_ == SuggestionState::ready) fill_box(suggestion_);
+  if (suggestion_state_ == SuggestionState::ready && (!unlike_training_ || taken_)) fill_box(suggestion_);
   else fill_box("");
 }
 

@@ -55,6 +55,13 @@ class CaptionSession {
   // the caption file beside the image.
   const std::string& suggestion_source() const { return suggestion_source_; }
   float confidence() const { return confidence_; }
+  // The model says the open image is unlike the images it was trained on
+  // (Suggestion::unlike_training): its suggestion is a guess, so the box is
+  // not pre-filled with it; take_suggestion() puts it there.
+  bool unlike_training() const { return unlike_training_; }
+  float ood_score() const { return ood_score_; }
+  // The annotator took a flagged suggestion into the box.
+  bool suggestion_taken() const { return taken_; }
   const std::string& failure() const { return failure_; }
   // Why the model gave no caption for the open task, where it said (a
   // server's timeout or error); with state waiting it is being asked again.
@@ -118,6 +125,11 @@ class CaptionSession {
   void save_and_next(Answer answer, std::int64_t now);
   // The answer the last undo took back, until another task is opened.
   const std::optional<Answer>& undone() const { return undone_; }
+  // Puts the suggestion into the box (for a flagged one, which is not
+  // pre-filled). False when there is no suggestion to take.
+  bool take_suggestion();
+  // The box as it was filled: the suggestion, or empty for a flagged one
+  // not taken yet.
   void revert();
   // False when there is nothing to undo.
   bool undo(std::int64_t now);
@@ -161,6 +173,9 @@ class CaptionSession {
   std::string suggestion_source_;
   bool sidecar_suggestions_ = false;
   float confidence_ = 0.f;
+  bool unlike_training_ = false;
+  float ood_score_ = 0.f;
+  bool taken_ = false;
   std::string failure_;
   std::string suggestion_error_;
   std::int64_t started_ms_ = 0;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/image.h"
+#include "core/records.h"
 
 namespace gloss {
 
@@ -27,10 +28,26 @@ struct Caption {
   // With a failure: worth asking again later (timeout, connection refused,
   // HTTP 5xx or 429), as opposed to a reply that will not change.
   bool retry_later = false;
+  // How far the image's encoder features lie from the model's training
+  // images (the Mahalanobis distance a native model with training statistics
+  // computes in the same forward pass); NaN: unknown (TorchScript and
+  // endpoint models, native files without statistics), never flagged.
+  float ood_score = std::nanf("");
+  // ood_score is above the model's threshold: the image looks unlike the
+  // images the model was trained on, so the caption is a guess.
+  bool unlike_training = false;
   // exp(mean_log_prob): what the UI shows as the model's confidence; NaN
   // when the caption is not scored.
   float confidence() const { return scored ? std::exp(mean_log_prob) : std::nanf(""); }
 };
+
+// What the suggestion cache keeps of a caption (without a failure).
+inline Suggestion to_suggestion(const Caption& c, std::int64_t created_ms) {
+  Suggestion s{c.text, c.tokens, c.log_prob, c.confidence(), created_ms};
+  s.ood_score = c.ood_score;
+  s.unlike_training = c.unlike_training;
+  return s;
+}
 
 struct CaptionerOptions {
   int beam = 1;        // 1 = greedy

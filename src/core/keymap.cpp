@@ -22,6 +22,8 @@ constexpr std::array kActions = {
     ActionInfo{Action::reject, "reject", "Reject: the image is unusable or the task is wrong"},
     ActionInfo{Action::skip, "skip", "Skip (ignore) this image and go on"},
     ActionInfo{Action::revert, "revert", "Put the model's suggestion back in the box"},
+    ActionInfo{Action::take_suggestion, "take-suggestion",
+               "Take a greyed suggestion (the image is unlike the model's training images) into the box"},
     ActionInfo{Action::undo, "undo", "Undo the last answer (while the box is untouched)"},
     ActionInfo{Action::next, "next", "Next image without answering"},
     ActionInfo{Action::previous, "previous", "Previous image without answering"},
@@ -181,6 +183,7 @@ Keymap Keymap::defaults() {
       {Action::zoom_out, "Ctrl+Minus"},   {Action::zoom_out, "Ctrl+KeypadSubtract"},
       {Action::zoom_fit, "Ctrl+0"},       {Action::zoom_actual, "Ctrl+1"},
       {Action::quit, "Ctrl+Q"},           {Action::background, "Ctrl+B"},
+      {Action::take_suggestion, "Ctrl+E"},
   };
   for (const auto& [action, chord] : table) map.bindings_.push_back({action, parse_chord(chord)});
   map.bindings_.push_back({Action::histogram, parse_chord("Ctrl+H")});
@@ -189,8 +192,17 @@ Keymap Keymap::defaults() {
   return map;
 }
 
+namespace {
+// The compare and errors windows have no suggestion to take.
+void drop_caption_only_actions(std::vector<Binding>& bindings, std::vector<Action>& actions) {
+  std::erase_if(bindings, [](const Binding& b) { return b.action == Action::take_suggestion; });
+  std::erase(actions, Action::take_suggestion);
+}
+}  // namespace
+
 Keymap Keymap::compare_defaults() {
   Keymap map = defaults();
+  drop_caption_only_actions(map.bindings_, map.actions_);
   const std::pair<Action, const char*> table[] = {
       {Action::prefer_left, "Left"},   {Action::prefer_left, "1"},     {Action::prefer_right, "Right"},
       {Action::prefer_right, "2"},     {Action::both_good, "Up"},      {Action::both_good, "3"},
@@ -218,6 +230,7 @@ Keymap Keymap::compare_defaults() {
 
 Keymap Keymap::errors_defaults() {
   Keymap map = defaults();
+  drop_caption_only_actions(map.bindings_, map.actions_);
   for (int i = 0; i < 9; ++i) {
     const auto action = static_cast<Action>(static_cast<int>(Action::toggle_1) + i);
     map.bindings_.push_back({action, parse_chord(std::to_string(i + 1))});

@@ -16,6 +16,7 @@ namespace gloss {
 enum class Action {
   accept, reject, skip, revert, undo, next, previous, jump, next_unanswered,
   gallery, help, zoom_in, zoom_out, zoom_fit, zoom_actual, quit, histogram, background,
+  take_suggestion,  // the caption window: a suggestion flagged unlike the training images
   toggle_1, toggle_2, toggle_3, toggle_4, toggle_5, toggle_6, toggle_7, toggle_8, toggle_9,
   // gloss compare
   prefer_left, prefer_right, both_good, both_bad, edit_left, edit_right,

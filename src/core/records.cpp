@@ -1,6 +1,7 @@
 #include "core/records.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <limits>
 
@@ -75,7 +76,9 @@ std::int64_t now_ms() {
 //              then str annotator, bool surplus unless the annotator is empty and
 //              surplus false (absent in records written before annotators)
 //   Suggestion 0x01 str caption, uint n, n x int token, f32 log_prob, f32 confidence (NaN: none),
-//              int created_ms
+//              int created_ms, then, when the model scored the image (ood_score not NaN):
+//              f32 ood_score, bool unlike_training (absent in records written before them,
+//              and for models without training statistics)
 //
 // A record must end exactly after its last field. Every read is bounds-checked:
 // a truncated or corrupt record throws StoreError, never reads past the end.
@@ -428,6 +431,10 @@ std::string encode(const Suggestion& s) {
   w.f32(s.log_prob);
   w.f32(s.confidence);
   w.sint(s.created_ms);
+  if (!std::isnan(s.ood_score)) {
+    w.f32(s.ood_score);
+    w.boolean(s.unlike_training);
+  }
   return w.take();
 }
 
@@ -442,6 +449,12 @@ Suggestion decode_suggestion(std::string_view bytes) {
   s.log_prob = r.f32();
   s.confidence = r.f32();
   s.created_ms = r.sint();
+  if (!r.at_end()) {
+    s.ood_score = r.f32();
+    // Never written: an unknown score is left out.
+    if (std::isnan(s.ood_score)) r.fail("unknown out-of-distribution score written");
+    s.unlike_training = r.boolean();
+  }
   r.finish();
   return s;
 }

@@ -79,6 +79,12 @@ struct Suggestion {
   float log_prob = 0.f;
   float confidence = 0.f;  // NaN: the model gave no probabilities (has_confidence)
   std::int64_t created_ms = 0;
+  // How far the image lies from the model's training images (Caption::
+  // ood_score); NaN: unknown (the model has no statistics, or the suggestion
+  // was stored before gloss kept it). Never flagged when unknown.
+  float ood_score = std::nanf("");
+  // The image is unlike the training images: the suggestion is a guess.
+  bool unlike_training = false;
 };
 
 // False for a suggestion from a model without token probabilities (an

@@ -31,7 +31,7 @@ void check_arch(const NativeArch& arch, const Preprocess& pre, std::size_t vocab
 }
 
 json to_json(const NativeModel::Impl& m) {
-  return json{{"kind", "gloss-captioner"},
+  json meta{{"kind", "gloss-captioner"},
               {"arch",
                {{"type", "cnn-lstm"},
                 {"channels", m.arch.channels},
@@ -45,9 +45,19 @@ json to_json(const NativeModel::Impl& m) {
                 {"std", m.pre.std}}},
               {"vocab", m.vocab.words()},
               {"training", m.training}};
+  if (m.ood) meta["ood"] = ood_to_json(*m.ood);
+  return meta;
 }
 
 }  // namespace
+
+std::size_t ood_feature_stages(std::size_t stages) { return stages <= 1 ? stages : stages - 1; }
+
+int ood_feature_dim(const NativeArch& arch) {
+  int dim = 0;
+  for (std::size_t i = 0; i < ood_feature_stages(arch.channels.size()); ++i) dim += 3 * arch.channels[i];
+  return dim;
+}
 
 NativeModel NativeModel::create(const NativeArch& arch, const Preprocess& pre, Vocab vocab,
                                 std::uint64_t seed) {
@@ -74,6 +84,7 @@ NativeModel NativeModel::from_bytes(const std::string& bytes, const std::string&
   Preprocess pre;
   std::vector<std::string> words;
   json training;
+  std::optional<OodStats> ood;
   try {
     const json& a = file.meta.at("arch");
     if (a.at("type").get<std::string>() != "cnn-lstm")
@@ -89,6 +100,7 @@ NativeModel NativeModel::from_bytes(const std::string& bytes, const std::string&
     pre.std = p.at("std").get<std::array<float, 3>>();
     words = file.meta.at("vocab").get<std::vector<std::string>>();
     training = file.meta.value("training", json::object());
+    if (file.meta.contains("ood") && !file.meta.at("ood").is_null()) ood = ood_from_json(file.meta.at("ood"), what, ood_feature_dim(arch));
   } catch (const json::exception& e) {
     throw UserError(what + ": damaged gloss model (metadata: " + e.what() + ")");
   }
@@ -101,6 +113,7 @@ NativeModel NativeModel::from_bytes(const std::string& bytes, const std::string&
   // No reseeding: loading must not disturb torch's global generator.
   NativeModel model = build(arch, pre, std::move(vocab));
   model.impl_->training = std::move(training);
+  model.set_ood(std::move(ood));
   restore_weights(model.impl_->net, file.weights, what);
   model.impl_->net->eval();
   return model;
@@ -124,6 +137,19 @@ const Preprocess& NativeModel::preprocess() const { return impl_->pre; }
 const Vocab& NativeModel::vocab() const { return impl_->vocab; }
 const nlohmann::json& NativeModel::training() const { return impl_->training; }
 void NativeModel::set_training(nlohmann::json record) { impl_->training = std::move(record); }
+const std::optional<OodStats>& NativeModel::ood() const { return impl_->ood; }
+
+void NativeModel::set_ood(std::optional<OodStats> stats) {
+  if (stats && stats->dim != ood_feature_dim(impl_->arch))
+    throw std::invalid_argument("out-of-distribution statistics of dimension " + std::to_string(stats->dim) +
+                                " for a feature of " + std::to_string(ood_feature_dim(impl_->arch)));
+  impl_->ood = std::move(stats);
+  impl_->ood_mean = impl_->ood_inv_cov = torch::Tensor();
+  if (!impl_->ood) return;
+  const auto d = static_cast<std::int64_t>(impl_->ood->dim);
+  impl_->ood_mean = torch::tensor(impl_->ood->mean, torch::kFloat);
+  impl_->ood_inv_cov = torch::tensor(impl_->ood->inv_cov, torch::kFloat).view({d, d});
+}
 
 std::int64_t NativeModel::parameter_count() const {
   std::int64_t count = 0;
@@ -146,10 +172,11 @@ std::vector<Caption> NativeModel::greedy(const std::vector<const Image*>& batch,
 
 namespace {
 
-// The batch's image features in eval mode; the caller holds InferenceMode.
-torch::Tensor encode_batch(NativeModel::Impl& m, const std::vector<const Image*>& batch) {
+// The batch's image features in eval mode, and with statistics (m.ood)
+// their out-of-distribution features; the caller holds InferenceMode.
+torch::Tensor encode_batch(NativeModel::Impl& m, const std::vector<const Image*>& batch, torch::Tensor& ood) {
   if (m.net->is_training()) m.net->eval();
-  return m.net->encoder(images_to_tensor(batch, m.pre.image_size, m.pre.mean, m.pre.std));
+  return m.net->encoder(images_to_tensor(batch, m.pre.image_size, m.pre.mean, m.pre.std), m.ood ? &ood : nullptr);
 }
 
 }  // namespace
@@ -158,7 +185,11 @@ std::vector<Caption> NativeModel::beam_search(const std::vector<const Image*>& b
                                               int max_len) const {
   if (batch.empty()) return {};
   c10::InferenceMode guard;
-  return to_captions(impl_->vocab, beam_decode(impl_->net, encode_batch(*impl_, batch), beam, max_len));
+  torch::Tensor ood;
+  const auto features = encode_batch(*impl_, batch, ood);
+  auto captions = to_captions(impl_->vocab, beam_decode(impl_->net, features, beam, max_len));
+  score_captions(*impl_, ood, captions);
+  return captions;
 }
 
 std::vector<Caption> NativeModel::caption(const std::vector<const Image*>& batch, int beam,
@@ -166,7 +197,8 @@ std::vector<Caption> NativeModel::caption(const std::vector<const Image*>& batch
   if (batch.empty()) return {};
   c10::InferenceMode guard;
   auto& net = impl_->net;
-  const auto features = encode_batch(*impl_, batch);
+  torch::Tensor ood;
+  const auto features = encode_batch(*impl_, batch, ood);
   Decoded greedy = greedy_decode(net, features, max_len);
   if (beam > 1) {
     Decoded beamed = beam_decode(net, features, beam, max_len);
@@ -177,7 +209,9 @@ std::vector<Caption> NativeModel::caption(const std::vector<const Image*>& batch
         greedy.scored[i] = beamed.scored[i];
       }
   }
-  return to_captions(impl_->vocab, greedy);
+  auto captions = to_captions(impl_->vocab, greedy);
+  score_captions(*impl_, ood, captions);
+  return captions;
 }
 
 }  // namespace gloss

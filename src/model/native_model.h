@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 
 #include "core/image.h"
 #include "model/captioner.h"
+#include "model/ood_stats.h"
 #include "model/vocab.h"
 
 namespace gloss {
@@ -42,6 +44,15 @@ struct Preprocess {
   std::array<float, 3> mean{0.5f, 0.5f, 0.5f};
   std::array<float, 3> std{0.25f, 0.25f, 0.25f};
 };
+
+// The out-of-distribution score's feature vector (ood_stats.h, feature
+// "stage-stats"): per channel, the mean, standard deviation and active
+// fraction of the encoder's stem and of every residual block but the last
+// (the early, generic stages: the last one and the projection are trained to
+// name shapes and see photos as shapes too). ood_feature_stages: how many of
+// the `stages` (stem + blocks) maps are used; ood_feature_dim: the length.
+std::size_t ood_feature_stages(std::size_t stages);
+int ood_feature_dim(const NativeArch& arch);
 
 // at::set_num_threads(threads) for the calling thread (torch's intra-op
 // threads; the Captioner does this itself from CaptionerOptions::threads).
@@ -69,12 +80,21 @@ class NativeModel {
   // Free-form training record stored in the file ("training" key).
   const nlohmann::json& training() const;
   void set_training(nlohmann::json record);
+  // Statistics of the encoder features on training images (ood_stats.h),
+  // stored under "ood"; nullopt for files written before gloss kept them,
+  // whose captions then have an unknown (NaN) ood_score and are never
+  // flagged. set_ood throws std::invalid_argument when the dimension is not
+  // the encoder's (arch().embed).
+  const std::optional<OodStats>& ood() const;
+  void set_ood(std::optional<OodStats> stats);
   std::int64_t parameter_count() const;
   // "native cnn-lstm (resnet-8, 256/512, vocab 64, 64px)".
   std::string describe() const;
 
   // All three caption under c10::InferenceMode with the network in eval mode
-  // and throw UserError for a null or empty image.
+  // and throw UserError for a null or empty image. With statistics (ood())
+  // each caption also gets the image's Mahalanobis distance from the same
+  // encoder pass, and unlike_training when it is above the threshold.
   // Greedy: the most likely next token until <end> or max_len tokens.
   std::vector<Caption> greedy(const std::vector<const Image*>& batch, int max_len) const;
   // Plain beam search (beam 1 gives exactly the greedy captions).

@@ -3,6 +3,6 @@
 
 extern "C" __attribute__((visibility("default"))) const gloss::TorchApi* gloss_torch_api() {
   static const gloss::TorchApi api{gloss::kTorchApiVersion, &gloss::load_torch_captioner,
-                                   &gloss::train_native_captioner};
+                                   &gloss::train_native_captioner, &gloss::calibrate_native_model};
   return &api;
 }

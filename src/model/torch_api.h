@@ -10,25 +10,30 @@
 #include <memory>
 #include <vector>
 
+#include "model/calibrate.h"
 #include "model/captioner.h"
 #include "model/trainer.h"
 
 namespace gloss {
 
-inline constexpr int kTorchApiVersion = 1;
+inline constexpr int kTorchApiVersion = 2;
 
 struct TorchApi {
   int version = 0;
   std::unique_ptr<Captioner> (*load_captioner)(const std::filesystem::path& file,
                                                const CaptionerOptions& options) = nullptr;
   TrainReport (*train_captioner)(const std::vector<TrainingPair>& pairs, const TrainOptions& options) = nullptr;
+  // Since version 2.
+  CalibrateReport (*calibrate_model)(const CalibrateOptions& options) = nullptr;
 };
 
 // ---- implemented inside libgloss-torch.so (and linked directly into the
-// model tests): the torch side of load_captioner and train_captioner.
+// model tests): the torch side of load_captioner, train_captioner and
+// calibrate_model.
 std::unique_ptr<Captioner> load_torch_captioner(const std::filesystem::path& file,
                                                 const CaptionerOptions& options);
 TrainReport train_native_captioner(const std::vector<TrainingPair>& pairs, const TrainOptions& options);
+CalibrateReport calibrate_native_model(const CalibrateOptions& options);
 
 }  // namespace gloss
 

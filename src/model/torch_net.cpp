@@ -47,9 +47,28 @@ EncoderImpl::EncoderImpl(const NativeArch& arch) {
   bn = register_module("bn", nn::BatchNorm1d(arch.embed));
 }
 
-torch::Tensor EncoderImpl::forward(const torch::Tensor& images) {
+namespace {
+// Per channel: the mean, the standard deviation over the positions and the
+// fraction of positions where the unit is active (> 0, after the ReLU).
+void add_stage_stats(const torch::Tensor& x, std::vector<torch::Tensor>& out) {
+  const auto flat = x.flatten(2);
+  out.push_back(flat.mean(2));
+  out.push_back(flat.std(2, /*unbiased=*/false));
+  out.push_back((flat > 0).to(flat.scalar_type()).mean(2));
+}
+}  // namespace
+
+torch::Tensor EncoderImpl::forward(const torch::Tensor& images, torch::Tensor* ood) {
   auto x = torch::relu(stem_bn(stem(images)));
-  for (auto& block : *blocks) x = block->as<ResBlock>()->forward(x);
+  std::vector<torch::Tensor> stats;
+  const std::size_t stages = ood_feature_stages(blocks->size() + 1);
+  if (ood && stages >= 1) add_stage_stats(x, stats);
+  std::size_t stage = 1;
+  for (auto& block : *blocks) {
+    x = block->as<ResBlock>()->forward(x);
+    if (ood && stage++ < stages) add_stage_stats(x, stats);
+  }
+  if (ood) *ood = torch::cat(stats, 1);
   x = pool == 1 ? x.mean({2, 3}) : torch::adaptive_avg_pool2d(x, {pool, pool}).flatten(1);
   return bn(fc(x));
 }

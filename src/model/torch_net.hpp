@@ -11,12 +11,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/image.h"
 #include "model/captioner.h"
 #include "model/native_model.h"
+#include "model/ood_stats.h"
 #include "model/vocab.h"
 
 namespace gloss {
@@ -32,7 +34,9 @@ TORCH_MODULE(ResBlock);
 
 struct EncoderImpl : torch::nn::Module {
   explicit EncoderImpl(const NativeArch& arch);
-  torch::Tensor forward(const torch::Tensor& images);  // [B,3,S,S] -> [B,embed]
+  // [B,3,S,S] -> [B,embed]. With `ood`, also fills it with the image
+  // statistics the out-of-distribution score is computed on (ood_feature_dim).
+  torch::Tensor forward(const torch::Tensor& images, torch::Tensor* ood = nullptr);
   torch::nn::Conv2d stem{nullptr};
   torch::nn::BatchNorm2d stem_bn{nullptr};
   torch::nn::ModuleList blocks;
@@ -66,7 +70,24 @@ struct NativeModel::Impl {
   Vocab vocab;
   nlohmann::json training = nlohmann::json::object();
   CaptionNet net{nullptr};
+  std::optional<OodStats> ood;
+  torch::Tensor ood_mean, ood_inv_cov;  // ood's, as float tensors [D] and [D,D]
 };
+
+// ---- out-of-distribution statistics (ood_fit.cpp)
+
+// The out-of-distribution features (ood_feature_dim) of uint8 images
+// [N,3,S,S], normalised as the model does, in batches of 256, eval mode, no
+// gradients: float [N, D].
+torch::Tensor encode_u8_features(NativeModel::Impl& model, const torch::Tensor& u8);
+// Mahalanobis distances [B] of features [B,D] from the statistics' mean.
+torch::Tensor ood_distances(const torch::Tensor& mean, const torch::Tensor& inv_cov, const torch::Tensor& features);
+// Mean and Ledoit-Wolf shrunk inverse covariance of `fit` [N,D] (N >= 2),
+// threshold at `percentile` of the distances of `held_out` [M,D] (M >= 1).
+OodStats fit_ood_stats(const torch::Tensor& fit, const torch::Tensor& held_out, double percentile,
+                       std::string source);
+// Scores captions from the features their images were encoded to.
+void score_captions(const NativeModel::Impl& model, const torch::Tensor& features, std::vector<Caption>& captions);
 
 // Serialises / restores the weights (a torch::serialize archive in memory).
 // restore throws UserError naming `what` if a tensor is missing or has

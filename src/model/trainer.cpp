@@ -107,6 +107,35 @@ Validation validate(NativeModel& model, const TrainData& data, const std::vector
   return v;
 }
 
+// The best checkpoint's encoder statistics: fitted on (up to 10,000 of) the
+// training images, the threshold from the validation images it never
+// trained on.
+void fit_ood(const std::string& best_bytes, const TrainData& data, const TrainOptions& o, TrainReport& report) {
+  if (report.stopped) {
+    report.ood_missing = "training was stopped";
+    return;
+  }
+  if (data.val_images.size() < kMinOodHeldOut) {
+    report.ood_missing = std::to_string(data.val_images.size()) + " validation images, at least " +
+                         std::to_string(kMinOodHeldOut) + " needed (--val)";
+    return;
+  }
+  NativeModel best = NativeModel::from_bytes(best_bytes, o.out.string());
+  constexpr std::size_t kMaxFit = 10000;
+  std::vector<std::int64_t> fit_rows;
+  const std::size_t step = (data.train_images.size() + kMaxFit - 1) / kMaxFit;
+  for (std::size_t i = 0; i < data.train_images.size(); i += std::max<std::size_t>(1, step))
+    fit_rows.push_back(data.train_images[i]);
+  if (fit_rows.size() < 2) {
+    report.ood_missing = "fewer than 2 training images";
+    return;
+  }
+  auto& impl = best.impl();
+  const auto fit = encode_u8_features(impl, data.images.index_select(0, torch::tensor(fit_rows)));
+  const auto held = encode_u8_features(impl, data.images.index_select(0, torch::tensor(data.val_images)));
+  report.ood = fit_ood_stats(fit, held, 99.5, "training images");
+}
+
 }  // namespace
 
 TrainReport train_native_captioner(const std::vector<TrainingPair>& pairs, const TrainOptions& o) {
@@ -269,10 +298,14 @@ TrainReport train_native_captioner(const std::vector<TrainingPair>& pairs, const
   report.stopped = stopping() && report.epochs_completed < o.epochs;
   report.seconds = seconds_since(t0);
   if (report.saved) {
-    // Final record (epochs run, stop flag, total time) on the best weights.
+    // Final record (epochs run, stop flag, total time) and the encoder
+    // statistics on the best weights.
     NativeModelFile file = decode_native_model(best_bytes, o.out.string());
     file.meta["training"]["epochs_completed"] = report.epochs_completed;
     file.meta["training"]["stopped"] = report.stopped;
+    fit_ood(best_bytes, data, o, report);
+    if (report.ood) file.meta["ood"] = ood_to_json(*report.ood);
+    report.seconds = seconds_since(t0);
     file.meta["training"]["seconds"] = report.seconds;
     best_bytes = encode_native_model(file);
     write_file_atomic(o.out, best_bytes);

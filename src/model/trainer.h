@@ -10,6 +10,9 @@
 // is written atomically to `out` (out.tmp, then rename). Without a
 // validation split every epoch's checkpoint replaces the last. Setting *stop
 // ends training at the next batch and leaves the last good checkpoint.
+// At the end the best checkpoint gets out-of-distribution statistics
+// (ood_stats.h): its encoder features on up to 10,000 training images, the
+// threshold from the validation images (at least kMinOodHeldOut of them).
 #pragma once
 
 #include <atomic>
@@ -19,6 +22,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "model/ood_stats.h"
 
 namespace gloss {
 
@@ -95,6 +100,11 @@ struct TrainReport {
   double seconds = 0;
   std::string model_id;  // content hash of `out` (16 hex), as Captioner::id()
   std::vector<EpochStats> epochs;
+  // The encoder-feature statistics stored in `out` (fitted on the training
+  // images, threshold from the validation images), or why there are none
+  // (fewer than kMinOodHeldOut validation images, training stopped).
+  std::optional<OodStats> ood;
+  std::string ood_missing;
 };
 
 // Throws UserError for unusable inputs (no pairs, no readable image, bad

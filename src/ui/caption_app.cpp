@@ -70,6 +70,14 @@ void CaptionApp::start() {
   cover_shown_text();
 }
 
+// Once per session, and in the terminal too: the window's notice fades.
+void CaptionApp::tell_unlike_training() {
+  if (options_.unlike_training_notice.empty()) return;
+  std::fprintf(stderr, "gloss: %s\n", options_.unlike_training_notice.c_str());
+  notice(options_.unlike_training_notice);
+  view_.notice_until = now_s() + 20.0;
+}
+
 void CaptionApp::notice(const std::string& text) {
   view_.notice = text;
   view_.notice_until = now_s() + 3.5;
@@ -125,8 +133,12 @@ void CaptionApp::drain_results() {
     switch (r.kind) {
       case AheadResult::suggestion:
         suggestion_errors_.erase(r.task);
-        if (compare_) compare_->offer(r.model, r.task, r.caption, now_ms());
-        else session_.offer_suggestion(r.task, r.caption);
+        if (compare_) {
+          compare_->offer(r.model, r.task, r.caption, now_ms());
+        } else {
+          session_.offer_suggestion(r.task, r.caption);
+          if (unlike_watch_.add(r.task, r.caption, session_.size())) tell_unlike_training();
+        }
         break;
       case AheadResult::image: images_.offer(r.task, std::move(r.pixels), r.task == session_.task().hash); break;
       case AheadResult::thumbnail:
@@ -235,14 +247,17 @@ void CaptionApp::draw(Intents& out) {
   }
   if (!view_.notice.empty() && c.now_s < view_.notice_until) {
     ImGui::PushFont(c.fonts.body);
-    const ImVec2 ts = ImGui::CalcTextSize(view_.notice.c_str());
     // Centred over the image pane: the histogram panel beside it would cover it.
+    // A long notice wraps to the pane.
     const float pane_w = ImGui::GetWindowWidth() - 32.f * s - (side_w > 0 ? side_w + gap : 0.f);
+    const float wrap = std::max(200.f * s, pane_w - 80.f * s);
+    const ImVec2 ts = ImGui::CalcTextSize(view_.notice.c_str(), nullptr, false, wrap);
     const ImVec2 p(body_min.x + (pane_w - ts.x) * 0.5f, body_min.y + 12.f * s);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(ImVec2(p.x - 14 * s, p.y - 8 * s), ImVec2(p.x + ts.x + 14 * s, p.y + ts.y + 8 * s),
                       theme::u32(theme::panel_raised, 0.96f), 6.f * s);
-    dl->AddText(p, ImGui::GetColorU32(ImGuiCol_Text), view_.notice.c_str());
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), p, ImGui::GetColorU32(ImGuiCol_Text), view_.notice.c_str(),
+                nullptr, wrap);
     ImGui::PopFont();
   }
   ImGui::SetCursorScreenPos(ImVec2(16.f * s, display.y - status_h));
@@ -340,8 +355,11 @@ void CaptionApp::dispatch_unguarded(Action action) {
         break;
       }
       if (session_.box().find_first_not_of(" \t") == std::string::npos) {
-        notice("The caption is empty: type one, or " + keys_for(options_.keymap, Action::reject) + " to reject, " +
-               keys_for(options_.keymap, Action::skip) + " to skip");
+        const bool guess = session_.unlike_training() && !session_.suggestion_taken();
+        notice("The caption is empty: type one, or " +
+               (guess ? keys_for(options_.keymap, Action::take_suggestion) + " to take the greyed guess, " : "") +
+               keys_for(options_.keymap, Action::reject) + " to reject, " + keys_for(options_.keymap, Action::skip) +
+               " to skip");
         return;
       }
       session_.accept(t);
@@ -349,6 +367,9 @@ void CaptionApp::dispatch_unguarded(Action action) {
     case Action::reject: errors_ ? errors_->answer(AnswerKind::reject, t) : session_.reject(t); break;
     case Action::skip: errors_ ? errors_->answer(AnswerKind::ignore, t) : session_.skip(t); break;
     case Action::revert: errors_ ? errors_->tick_guess() : session_.revert(); break;
+    case Action::take_suggestion:
+      if (!errors_ && !compare_ && !session_.take_suggestion()) notice("There is no suggestion to take");
+      break;
     case Action::undo:
       if (!session_.untouched()) break;  // Ctrl+Z undoes typing while the box has edits
       if (session_.undo(t)) notice("Undid the answer for #" + format_count(session_.position() + 1) + ": it is open again");

@@ -17,6 +17,7 @@
 #include "core/compare_pass.h"
 #include "core/error_pass.h"
 #include "core/keymap.h"
+#include "core/unlike_training_watch.h"
 #include "core/ahead_scheduler.h"
 #include "ui/detail_texture.h"
 #include "ui/image_renderer.h"
@@ -34,6 +35,9 @@ struct CaptionAppOptions {
   std::filesystem::path final_screenshot;  // --screenshot: written when quitting
   std::string model_label;
   std::string startup_notice;
+  // Said once, when most of the first suggestions are flagged unlike the
+  // model's training images (UnlikeTrainingWatch); empty: never.
+  std::string unlike_training_notice;
   std::uint64_t ahead = 32;
   double summary_seconds = 1.6;  // how long the summary stays up on quit (not under --replay)
   // The errors window (gloss errors): answers are category ticks, not the box.
@@ -80,6 +84,7 @@ class CaptionApp {
   void update_detail(const std::optional<ImageRegion>& wanted);
   void drop_detail();
   void notice(const std::string& text);
+  void tell_unlike_training();
   void toggle_histogram();
   std::string nothing_left_text(bool at_start) const;
   void watch_for_freed_work();
@@ -122,6 +127,7 @@ class CaptionApp {
   // counted when the histogram is first shown and kept up to date after that.
   CategoryCounter guesses_;
   bool guesses_loaded_ = false;
+  UnlikeTrainingWatch unlike_watch_;
 
   // The folder scan as last read (follow_scan), and whether its end was told.
   std::optional<BackgroundScanStatus> scan_;

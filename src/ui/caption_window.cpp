@@ -63,6 +63,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
   app_options.final_screenshot = o.screenshot;
   app_options.model_label = o.model_label;
   app_options.startup_notice = o.startup_notice;
+  app_options.unlike_training_notice = o.unlike_training_notice;
   app_options.ahead = o.ahead;
   app_options.scan = o.scan;
   app_options.outbox = dynamic_cast<const OutboxStore*>(&store);

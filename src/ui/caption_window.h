@@ -40,6 +40,9 @@ struct CaptionWindowOptions {
   // is one, before the model's suggestion. Captioning only.
   bool sidecar_suggestions = false;
   std::string startup_notice;  // shown over the first image (e.g. why there is no model)
+  // Shown once when most of the first images are unlike the model's
+  // training images (gloss caption words it for the bundled model).
+  std::string unlike_training_notice;
   // The folder still being indexed (gloss caption): the dataset grows while
   // the window is open, and the status bar and gallery say how far it is.
   const BackgroundScan* scan = nullptr;

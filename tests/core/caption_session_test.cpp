@@ -3,11 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
 #include "core/keymap.h"
 #include "core/sources.h"
+#include "core/unlike_training_watch.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -217,6 +219,108 @@ TEST(Keymap, DefaultsAndOverrides) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("keys.txt:2"), std::string::npos);
   }
+}
+
+// Ctrl+E takes a flagged suggestion, in the caption window only, and no
+// default chord of any window is bound to two actions.
+TEST(Keymap, TakeSuggestionHasAChordOfItsOwn) {
+  const Keymap caption = Keymap::defaults();
+  EXPECT_EQ(caption.find(parse_chord("Ctrl+E")), Action::take_suggestion);
+  EXPECT_NE(std::find(caption.actions().begin(), caption.actions().end(), Action::take_suggestion),
+            caption.actions().end());
+  EXPECT_EQ(parse_action("take-suggestion"), Action::take_suggestion);
+  for (const Keymap& other : {Keymap::compare_defaults(), Keymap::errors_defaults()}) {
+    EXPECT_TRUE(other.chords_for(Action::take_suggestion).empty());
+    EXPECT_EQ(std::find(other.actions().begin(), other.actions().end(), Action::take_suggestion),
+              other.actions().end());
+  }
+  for (const Keymap& map : {caption, Keymap::compare_defaults(), Keymap::errors_defaults()})
+    for (std::size_t i = 0; i < map.bindings().size(); ++i)
+      for (std::size_t j = i + 1; j < map.bindings().size(); ++j)
+        EXPECT_FALSE(map.bindings()[i].chord == map.bindings()[j].chord)
+            << format_chord(map.bindings()[i].chord) << " is bound twice";
+}
+
+// A suggestion the model flags as unlike its training images is shown but
+// not pre-filled; take_suggestion puts it in the box, revert goes back to
+// what the box was filled with.
+TEST(CaptionSession, FlaggedSuggestionIsNotPrefilledUntilTaken) {
+  Fixture f(3, false);
+  Suggestion flagged{"a striped green background with a small purple triangle", {}, 0.f, 0.78f, 0};
+  flagged.ood_score = 80.f;
+  flagged.unlike_training = true;
+  Suggestion usual{"a red circle", {}, 0.f, 0.9f, 0};
+  usual.ood_score = 10.f;
+  f.store->put_suggestion("m", f.tasks[0].hash, flagged);
+  f.store->put_suggestion("m", f.tasks[1].hash, usual);
+  CaptionSession s(*f.store, "cats", "t", "m");
+  std::int64_t t = 1000;
+  s.open_first_unanswered(t);
+  EXPECT_EQ(s.suggestion_state(), SuggestionState::ready);
+  EXPECT_EQ(s.suggestion(), flagged.caption);
+  EXPECT_TRUE(s.unlike_training());
+  EXPECT_FLOAT_EQ(s.ood_score(), 80.f);
+  EXPECT_EQ(s.box(), "");
+  s.revert();
+  EXPECT_EQ(s.box(), "") << "not taken: revert leaves it out";
+  const auto generation = s.box_generation();
+  ASSERT_TRUE(s.take_suggestion());
+  EXPECT_TRUE(s.suggestion_taken());
+  EXPECT_EQ(s.box(), flagged.caption);
+  EXPECT_GT(s.box_generation(), generation);
+  s.edit_box("a cat");
+  s.revert();
+  EXPECT_EQ(s.box(), flagged.caption) << "taken: revert puts it back";
+  s.accept(t += 1000);
+  const auto a0 = f.answer(0);
+  ASSERT_TRUE(a0);
+  EXPECT_EQ(a0->caption, flagged.caption);
+  EXPECT_EQ(a0->orig_caption, flagged.caption);
+  EXPECT_EQ(a0->model, "m");
+
+  ASSERT_EQ(s.position(), 1u);  // an ordinary one: pre-filled as always
+  EXPECT_FALSE(s.unlike_training());
+  EXPECT_FALSE(s.suggestion_taken());
+  EXPECT_EQ(s.box(), "a red circle");
+  s.edit_box("two red circles");
+  ASSERT_TRUE(s.take_suggestion());
+  EXPECT_EQ(s.box(), "a red circle");
+  s.next(t);
+  // Arriving late (the worker's delivery), flagged: the box stays as it is.
+  ASSERT_EQ(s.position(), 2u);
+  EXPECT_EQ(s.suggestion_state(), SuggestionState::waiting);
+  EXPECT_FALSE(s.take_suggestion());
+  s.offer_suggestion(f.tasks[2].hash, flagged);
+  EXPECT_TRUE(s.unlike_training());
+  EXPECT_EQ(s.box(), "");
+}
+
+TEST(UnlikeTrainingWatch, SaysSoOnceWhenMostOfTheFirstImagesAreFlagged) {
+  Suggestion flagged, usual, unknown;
+  flagged.ood_score = 50.f;
+  flagged.unlike_training = true;
+  usual.ood_score = 5.f;
+  UnlikeTrainingWatch w(5, 0.8);
+  EXPECT_FALSE(w.add(1, flagged, 100));
+  EXPECT_FALSE(w.add(1, flagged, 100)) << "the same task twice counts once";
+  EXPECT_FALSE(w.add(2, unknown, 100)) << "no score, no vote";
+  EXPECT_FALSE(w.add(3, usual, 100));
+  EXPECT_FALSE(w.add(4, flagged, 100));
+  EXPECT_FALSE(w.add(5, flagged, 100));
+  EXPECT_EQ(w.seen(), 4u);
+  EXPECT_TRUE(w.add(6, flagged, 100));  // 4 of 5
+  EXPECT_TRUE(w.decided());
+  EXPECT_FALSE(w.add(7, flagged, 100)) << "once";
+
+  UnlikeTrainingWatch mostly_fine(5, 0.8);
+  for (std::uint64_t t = 1; t <= 3; ++t) EXPECT_FALSE(mostly_fine.add(t, flagged, 100));
+  for (std::uint64_t t = 4; t <= 5; ++t) EXPECT_FALSE(mostly_fine.add(t, usual, 100));  // 3 of 5
+  EXPECT_TRUE(mostly_fine.decided());
+  EXPECT_FALSE(mostly_fine.add(6, flagged, 100));
+
+  UnlikeTrainingWatch small(20, 0.8);  // a dataset of 2 images is judged on both
+  EXPECT_FALSE(small.add(1, flagged, 2));
+  EXPECT_TRUE(small.add(2, flagged, 2));
 }
 
 }  // namespace

@@ -97,6 +97,9 @@ void expect_same(const Suggestion& a, const Suggestion& b) {
   EXPECT_EQ(a.log_prob, b.log_prob);
   EXPECT_EQ(a.confidence, b.confidence);
   EXPECT_EQ(a.created_ms, b.created_ms);
+  EXPECT_EQ(std::isnan(a.ood_score), std::isnan(b.ood_score));
+  if (!std::isnan(a.ood_score)) EXPECT_EQ(a.ood_score, b.ood_score);
+  EXPECT_EQ(a.unlike_training, b.unlike_training);
 }
 
 Task sample_task() {
@@ -270,6 +273,39 @@ TEST(Records, SuggestionRoundTrip) {
   EXPECT_FALSE(has_confidence(decode_suggestion(encode(s))));
 }
 
+TEST(Records, SuggestionKeepsItsOutOfDistributionScore) {
+  Suggestion s = sample_suggestion();
+  EXPECT_TRUE(std::isnan(decode_suggestion(encode(s)).ood_score));  // unknown stays unknown
+  EXPECT_FALSE(decode_suggestion(encode(s)).unlike_training);
+  s.ood_score = 57.25f;
+  s.unlike_training = true;
+  expect_same(decode_suggestion(encode(s)), s);
+  s.ood_score = 3.5f;
+  s.unlike_training = false;
+  expect_same(decode_suggestion(encode(s)), s);
+  // The two fields cost 5 bytes, and only when there is a score.
+  Suggestion unknown = sample_suggestion();
+  EXPECT_EQ(encode(s).size(), encode(unknown).size() + 5);
+}
+
+// A suggestion as gloss 0.14 wrote it, before the score was kept: format
+// byte, caption "a red circle", 2 tokens (4, 7), log_prob -1.5, confidence
+// 0.5, created_ms 1000. It must decode with the score unknown.
+TEST(Records, SuggestionWrittenBeforeTheScoreDecodes) {
+  const std::string old_record = std::string("\x01\x0c" "a red circle" "\x02\x08\x0e", 17) +
+                                 std::string("\x00\x00\xc0\xbf" "\x00\x00\x00\x3f" "\xd0\x0f", 10);
+  const Suggestion s = decode_suggestion(old_record);
+  EXPECT_EQ(s.caption, "a red circle");
+  EXPECT_EQ(s.tokens, (std::vector<std::int64_t>{4, 7}));
+  EXPECT_EQ(s.log_prob, -1.5f);
+  EXPECT_EQ(s.confidence, 0.5f);
+  EXPECT_EQ(s.created_ms, 1000);
+  EXPECT_TRUE(std::isnan(s.ood_score));
+  EXPECT_FALSE(s.unlike_training);
+  // And written again unchanged: a suggestion without a score keeps the old layout.
+  EXPECT_EQ(encode(s), old_record);
+}
+
 // ---------------------------------------------------------------- old stores
 
 TEST(Records, LegacyMsgpackRecordsStillDecode) {
@@ -439,6 +475,17 @@ TEST(Records, CorruptBinaryRecordsThrowStoreError) {
   plain.compare.reset();
   check_corruptions([](std::string_view b) { return decode_answer(b); }, encode(plain), 3);
   check_corruptions([](std::string_view b) { return decode_suggestion(b); }, encode(sample_suggestion()), 4);
+  // A scored suggestion cut just before its score is a whole record of the
+  // older layout; cut anywhere else it is corrupt.
+  Suggestion scored = sample_suggestion();
+  scored.ood_score = 12.5f;
+  scored.unlike_training = true;
+  const std::string whole = encode(scored);
+  const std::size_t older = encode(sample_suggestion()).size();
+  for (std::size_t n = 0; n < whole.size(); ++n)
+    EXPECT_EQ(decodes_or_throws_store_error([](std::string_view b) { return decode_suggestion(b); }, whole.substr(0, n)),
+              n == older)
+        << "prefix of " << n << " bytes";
 }
 
 TEST(Records, CorruptLegacyRecordsThrowStoreError) {
@@ -507,6 +554,14 @@ TEST(Records, SpecificCorruptionsAreNamed) {
   EXPECT_EQ(message(task, wide), "corrupt task record in the store: integer out of range");
   EXPECT_EQ(message(suggestion, encode(Suggestion{}).substr(0, 5)),
             "corrupt suggestion record in the store: truncated");
+  Suggestion scored;
+  scored.ood_score = 2.f;
+  const std::string with_score = encode(scored);
+  EXPECT_EQ(message(suggestion, with_score.substr(0, with_score.size() - 1)),  // the flag cut off
+            "corrupt suggestion record in the store: truncated");
+  std::string bad_flag = with_score;
+  bad_flag.back() = 2;
+  EXPECT_EQ(message(suggestion, bad_flag), "corrupt suggestion record in the store: bad boolean");
   // Neither binary nor a msgpack map.
   EXPECT_EQ(message(task, "\x02garbage").rfind("corrupt task record in the store: ", 0), 0u);
   EXPECT_EQ(message(task, legacy::to_msgpack(json::array({1, 2}))).rfind("corrupt task record in the store: ", 0),

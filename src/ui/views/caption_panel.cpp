@@ -10,6 +10,22 @@
 namespace gloss::ui {
 namespace {
 
+// The model says this image is unlike anything it was trained on: its
+// caption (and its confidence) mean little, so the box was left empty. No
+// confidence is shown: a confident guess is the problem this warns about.
+void draw_unlike_training_warning(ViewContext& c) {
+  const CaptionSession& s = c.session;
+  ImGui::TextColored(theme::waiting, "GUESS · this image is unlike the images the model was trained on");
+  ImGui::SameLine();
+  const std::string key = keys_for(c.keymap, Action::take_suggestion);
+  if (s.suggestion_taken())
+    ImGui::TextColored(theme::text_dim, "(taken into the box: check every word)");
+  else if (!key.empty())
+    ImGui::TextColored(theme::text_dim, "(not pre-filled: %s takes it into the box)", key.c_str());
+  else
+    ImGui::TextColored(theme::text_dim, "(not pre-filled)");
+}
+
 void draw_status_line(ViewContext& c) {
   const CaptionSession& s = c.session;
   ImGui::PushFont(c.fonts.small);
@@ -18,6 +34,10 @@ void draw_status_line(ViewContext& c) {
       if (s.suggestion_source() == kSidecarSource) {
         ImGui::TextColored(theme::text_dim, s.answer() ? "SIDECAR CAPTION (when answered)"
                                                        : "SIDECAR CAPTION · from the caption file beside the image");
+        break;
+      }
+      if (!s.answer() && s.unlike_training()) {
+        draw_unlike_training_warning(c);
         break;
       }
       ImGui::TextColored(theme::text_dim, s.answer() ? "MODEL SUGGESTION (when answered)" : "MODEL SUGGESTION");
@@ -58,11 +78,15 @@ void draw_box(ViewContext& c, Intents& out) {
 
 void draw_key_hints(ViewContext& c) {
   ImGui::PushFont(c.fonts.small);
+  const CaptionSession& session = c.session;
+  const bool guess = session.unlike_training() && !session.suggestion_taken() && !session.answer();
   const std::pair<Action, const char*> hints[] = {
-      {Action::accept, "accept"}, {Action::reject, "reject"}, {Action::skip, "skip"},
-      {Action::revert, "revert"}, {Action::undo, "undo"}, {Action::gallery, "gallery"}, {Action::help, "all keys"}};
+      {Action::take_suggestion, "take the guess"}, {Action::accept, "accept"}, {Action::reject, "reject"},
+      {Action::skip, "skip"}, {Action::revert, "revert"}, {Action::undo, "undo"}, {Action::gallery, "gallery"},
+      {Action::help, "all keys"}};
   bool first = true;
   for (const auto& [action, label] : hints) {
+    if (action == Action::take_suggestion && !guess) continue;
     const auto chords = c.keymap.chords_for(action);
     if (chords.empty()) continue;
     if (!first) ImGui::SameLine(0, 18.f * c.scale);
@@ -72,7 +96,7 @@ void draw_key_hints(ViewContext& c) {
     ImGui::TextColored(theme::text_dim, "%s", label);
   }
   const CaptionSession& s = c.session;
-  if (!s.suggestion().empty()) {
+  if (!s.suggestion().empty() && !guess) {
     const int distance = word_edit_distance(s.suggestion(), c.view.box_text);
     char text[64];
     if (distance == 0) std::snprintf(text, sizeof text, "as suggested");
@@ -146,8 +170,15 @@ void draw_caption_panel(ViewContext& c, Intents& out, float height) {
   draw_status_line(c);
   ImGui::PushFont(c.fonts.caption);
   const CaptionSession& s = c.session;
-  if (!s.suggestion().empty()) draw_word_diff(c, s.suggestion(), c.view.box_text);
-  else if (s.suggestion_state() == SuggestionState::waiting) ImGui::TextColored(theme::waiting, "…");
+  if (!s.suggestion().empty() && s.unlike_training() && !s.suggestion_taken() && !s.answer()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::pending);  // greyed: a guess, not in the box
+    ImGui::TextWrapped("%s", s.suggestion().c_str());
+    ImGui::PopStyleColor();
+  } else if (!s.suggestion().empty()) {
+    draw_word_diff(c, s.suggestion(), c.view.box_text);
+  } else if (s.suggestion_state() == SuggestionState::waiting) {
+    ImGui::TextColored(theme::waiting, "…");
+  }
   ImGui::PopFont();
   ImGui::Spacing();
   draw_box(c, out);
