@@ -92,6 +92,7 @@ void report_scan_end(const BackgroundScan& scan, const std::string& dataset, con
 int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   ui::bench::open(a.bench_log);  // --bench-log: first, so the log times the scan and the model load too
   auto store = ctx.open_window_store();
+  const std::string annotator = ctx.annotator_name(*store);
   ui::bench::phase("store");
   const std::string sidecar_ext = sidecar_extension(a.sidecar_ext);
   check_source(a.source);
@@ -134,7 +135,7 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
             "guesses (greyed, not pre-filled)";
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
-  o.annotator = ctx.annotator_name();
+  o.annotator = annotator;
   o.captioner = model.get();
   if (auto* loading = dynamic_cast<BackgroundCaptioner*>(model.get()))
     o.on_window_ready = [loading] { loading->start_loading(); };

@@ -75,7 +75,7 @@ int run_compare(const AppContext& ctx, const CompareArgs& a) {
   ui::CaptionWindowOptions o;
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
-  o.annotator = ctx.annotator_name();
+  o.annotator = ctx.annotator_name(*store);
   o.captioner = model_a.get();
   o.compare_b = model_b.get();
   o.compare_seed = seed;

@@ -32,7 +32,16 @@ fs::path AppContext::local_image_dir() const {
   return is_database_uri(location) ? fs::path("gloss-images") : fs::path(location) / "images";
 }
 
-std::string AppContext::annotator_name() const { return annotator.empty() ? default_annotator() : annotator; }
+std::string AppContext::annotator_name(const Store& store) const {
+  const auto required = store.required_annotator();
+  if (!required) return annotator.empty() ? default_annotator() : annotator;
+  if (!annotator.empty() && annotator != *required)
+    throw UserError("you are connected to " + store.location() + " as role '" + *required +
+                    "', and answers are saved under the role's name: --annotator " + annotator +
+                    " is not allowed. Leave --annotator out, or connect as " + annotator + " (user=" + annotator +
+                    " in the URI)");
+  return *required;
+}
 
 void add_annotator_option(CLI::App* command, AppContext& ctx) {
   command->add_option("--annotator", ctx.annotator,
@@ -90,7 +99,11 @@ int run_add(const AppContext& ctx, const std::string& dataset, const fs::path& s
 }
 
 int run_db_in(const AppContext& ctx, const std::string& dataset, const fs::path& file,
-              const ImportOptions& options, bool skip_bad) {
+              const ImportOptions& given, bool skip_bad) {
+  // The store first: on a team database it says whose answers these are.
+  auto store = ctx.open_store();
+  ImportOptions options = given;
+  options.annotator = ctx.annotator_name(*store);
   ImportPlan plan = read_import_file(file, options);
   const fs::path root = source_root(options.image_root.empty() ? file : options.image_root);
   for (ImportRecord& r : plan.records) r.task.root = root.string();
@@ -104,7 +117,6 @@ int run_db_in(const AppContext& ctx, const std::string& dataset, const fs::path&
       return 1;
     }
   }
-  auto store = ctx.open_store();
   const ImportResult r = store->import_records(dataset, plan.records);
   std::printf("imported %zu records into '%s': %llu tasks added, %llu answers saved",
               plan.records.size(), dataset.c_str(), static_cast<unsigned long long>(r.tasks.added),
@@ -229,7 +241,6 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
       ImportOptions o;
       o.default_answer = *parse_answer_kind(a->answer);
       o.session = a->session.empty() ? "db-in" : a->session;
-      o.annotator = ctx.annotator_name();
       o.image_root = a->images;
       o.embedded_image_dir = ctx.local_image_dir();
       if (a->format == "sidecar")

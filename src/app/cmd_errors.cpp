@@ -50,7 +50,7 @@ int run_errors(const AppContext& ctx, const ErrorsArgs& a) {
   ui::CaptionWindowOptions o;
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
-  o.annotator = ctx.annotator_name();
+  o.annotator = ctx.annotator_name(*store);
   o.model_label = "error analysis of '" + a.from + "'";
   o.replay = a.replay;
   o.screenshot = a.screenshot;

@@ -20,7 +20,11 @@ void store_sidecars(Store& store, const SidecarScan& sidecars, const std::string
 }
 
 int run_db_in_sidecar(const AppContext& ctx, const std::string& dataset, const fs::path& folder,
-                      const std::string& ext, const ImportOptions& options, bool skip_bad) {
+                      const std::string& ext, const ImportOptions& given, bool skip_bad) {
+  // The store first: on a team database it says whose answers these are.
+  auto store = ctx.open_store();
+  ImportOptions options = given;
+  options.annotator = ctx.annotator_name(*store);
   const SidecarImport in = read_sidecar_folder(folder, ext, options);
   print_problems(in.skipped);
   for (std::size_t i = 0; i < in.duplicates.size() && i < 20; ++i)
@@ -35,7 +39,6 @@ int run_db_in_sidecar(const AppContext& ctx, const std::string& dataset, const f
       return 1;
     }
   }
-  auto store = ctx.open_store();
   const ImportResult r = store->import_records(dataset, in.plan.records);
   std::printf("imported %zu images from %s into '%s': %llu tasks added, %llu captions saved as answers",
               in.plan.records.size(), folder.c_str(), dataset.c_str(),

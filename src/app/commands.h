@@ -34,7 +34,10 @@ struct AppContext {
   // LMDB folder's images/, or ./gloss-images beside a database store.
   std::filesystem::path local_image_dir() const;
   // --annotator, else $GLOSS_ANNOTATOR, else the login name.
-  std::string annotator_name() const;
+  // --annotator, else $GLOSS_ANNOTATOR or the login name; on a store that
+  // decides who the user is (an annotator's PostgreSQL role) that name, and
+  // a UserError when --annotator asks for another.
+  std::string annotator_name(const Store& store) const;
 };
 
 // Adds --annotator NAME to a command that saves answers.

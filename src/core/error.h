@@ -25,4 +25,12 @@ class StoreUnavailable : public StoreError {
   using StoreError::StoreError;
 };
 
+// The store's server refused the connected user something (a PostgreSQL
+// role without the right: another annotator's answers, dropping a dataset).
+// Trying again will not help; the message says who may.
+class PermissionDenied : public UserError {
+ public:
+  using UserError::UserError;
+};
+
 }  // namespace gloss

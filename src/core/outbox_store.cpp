@@ -233,6 +233,8 @@ std::optional<Answer> OutboxStore::pending(std::string_view dataset, std::uint64
 
 std::string OutboxStore::location() const { return remote_->location(); }
 
+std::optional<std::string> OutboxStore::required_annotator() const { return remote_->required_annotator(); }
+
 std::vector<DatasetInfo> OutboxStore::datasets() const { return remote_->datasets(); }
 
 std::uint32_t OutboxStore::dataset_id(std::string_view name) const {

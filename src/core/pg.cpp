@@ -121,8 +121,8 @@ std::string redact_url(std::string_view s, std::size_t after_scheme) {
 
 }  // namespace
 
-Error::Error(const std::string& what, std::string sqlstate)
-    : StoreError(what), sqlstate_(std::move(sqlstate)) {}
+Error::Error(const std::string& what, std::string sqlstate, std::string server_message)
+    : StoreError(what), sqlstate_(std::move(sqlstate)), server_message_(std::move(server_message)) {}
 
 std::string redact_uri(std::string_view conninfo) {
   for (std::string_view scheme : {"postgresql://", "postgres://"})
@@ -273,6 +273,8 @@ Connection::Connection(const std::string& conninfo) : conninfo_(conninfo), serve
 Connection::~Connection() { PQfinish(conn_); }
 
 std::string Connection::database() const { return PQdb(conn_); }
+
+std::string Connection::user() const { return PQuser(conn_); }
 int Connection::backend_pid() const { return PQbackendPID(conn_); }
 bool Connection::ok() const { return PQstatus(conn_) == CONNECTION_OK; }
 
@@ -301,7 +303,7 @@ void Connection::throw_error(const std::string& doing, PGresult* result) {
   PQclear(result);
   throw Error("PostgreSQL at " + server_ + ": " + message + (sqlstate.empty() ? "" : " [" + sqlstate + "]") + " in " +
                   doing,
-              sqlstate);
+              sqlstate, message);
 }
 
 Result Connection::exec_params(std::string_view sql, std::span<const detail::Param> params) {

@@ -30,13 +30,17 @@ namespace gloss::pg {
 
 class Error : public StoreError {
  public:
-  Error(const std::string& what, std::string sqlstate = {});
+  Error(const std::string& what, std::string sqlstate = {}, std::string server_message = {});
   // The five-character SQLSTATE ("23505"), empty when the error did not come
   // from the server (a lost connection, a bad column index).
   const std::string& sqlstate() const { return sqlstate_; }
+  // What the server said, without the server's address and the statement
+  // ("permission denied for table datasets"); empty when it said nothing.
+  const std::string& server_message() const { return server_message_; }
 
  private:
   std::string sqlstate_;
+  std::string server_message_;
 };
 
 // The connection broke (the server restarted or went away). reset() may bring
@@ -153,6 +157,8 @@ class Connection {
   // The server as messages name it: the conninfo with the password left out.
   const std::string& server() const { return server_; }
   std::string database() const;
+  // The role this connection logged in as.
+  std::string user() const;
   int backend_pid() const;
 
   // Runs one statement with its parameters ($1, $2...). Throws pg::Error

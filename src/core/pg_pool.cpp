@@ -1,5 +1,7 @@
 #include "core/pg_pool.h"
 
+#include "core/pg_roles.h"
+
 namespace gloss::pg {
 
 Pool::Pool(std::string conninfo, int max)
@@ -65,6 +67,10 @@ void Pool::reconnect(Connection& conn) const {
     not_answering(e.reason());
   }
   prepare(conn);
+}
+
+void Pool::refused(Connection& conn, const Error& e) {
+  throw PermissionDenied(refusal_message(conn.user(), e.server_message().empty() ? e.what() : e.server_message()));
 }
 
 void Pool::not_answering(const std::string& why) const {

@@ -68,6 +68,10 @@ class Pool {
   // Reconnects `conn`; throws StoreUnavailable "... is not answering" when it cannot.
   void reconnect(Connection& conn) const;
   [[noreturn]] void not_answering(const std::string& why) const;
+  // The server refused the role (SQLSTATE 42501): a PermissionDenied that
+  // says who may.
+  static bool is_refusal(const Error& e) { return e.sqlstate() == "42501"; }
+  [[noreturn]] static void refused(Connection& conn, const Error& e);
 
   std::string conninfo_;
   std::string server_;
@@ -87,12 +91,18 @@ auto Pool::run(F&& fn) -> std::invoke_result_t<F, Connection&> {
   } catch (const ConnectionLost&) {
     // Lost midway: rolled back, or committed with the reply lost; running it
     // again leaves the same store either way.
+  } catch (const Error& e) {
+    if (is_refusal(e)) refused(*conn, e);
+    throw;
   }
   reconnect(*conn);
   try {
     return fn(*conn);
   } catch (const ConnectionLost& e) {
     not_answering(e.what());
+  } catch (const Error& e) {
+    if (is_refusal(e)) refused(*conn, e);
+    throw;
   }
 }
 

@@ -103,6 +103,25 @@ const std::vector<Migration> migrations = {
             inode bigint NOT NULL,
             hash bigint NOT NULL DEFAULT 0))sql",
      }},
+    // Row-level security: everyone reads every answer and lease (stats,
+    // agreement, claims); an annotator writes only rows under their own
+    // name, the role they logged in as. The tables' owner (the gloss admin)
+    // and superusers are not held by policies. Grants: pg_roles.cpp.
+    {2,
+     {
+         "ALTER TABLE answers ENABLE ROW LEVEL SECURITY",
+         "CREATE POLICY answers_read ON answers FOR SELECT USING (true)",
+         "CREATE POLICY answers_add_own ON answers FOR INSERT WITH CHECK (annotator = current_user)",
+         R"sql(CREATE POLICY answers_change_own ON answers FOR UPDATE
+                 USING (annotator = current_user) WITH CHECK (annotator = current_user))sql",
+         "CREATE POLICY answers_remove_own ON answers FOR DELETE USING (annotator = current_user)",
+         "ALTER TABLE leases ENABLE ROW LEVEL SECURITY",
+         "CREATE POLICY leases_read ON leases FOR SELECT USING (true)",
+         "CREATE POLICY leases_add_own ON leases FOR INSERT WITH CHECK (annotator = current_user)",
+         R"sql(CREATE POLICY leases_change_own ON leases FOR UPDATE
+                 USING (annotator = current_user) WITH CHECK (annotator = current_user))sql",
+         "CREATE POLICY leases_remove_own ON leases FOR DELETE USING (annotator = current_user)",
+     }},
 };
 
 std::string where(Connection& conn) { return "database " + conn.database() + " (" + conn.server() + ")"; }
@@ -115,6 +134,25 @@ void refuse_newer(Connection& conn, int found) {
                        found);
 }
 
+int upgrade(Connection& conn, int target) {
+  return conn.transaction([target](Connection& c) {
+    // Under the lock, look again: another gloss may have migrated meanwhile.
+    c.exec("SELECT pg_advisory_xact_lock($1)", migration_lock);
+    c.exec(R"sql(CREATE TABLE IF NOT EXISTS gloss_schema (
+                   version integer NOT NULL,
+                   one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row)))sql");
+    const int found = stored_schema_version(c);
+    refuse_newer(c, found);
+    if (found >= target) return found;
+    for (const auto& migration : migrations)
+      if (migration.version > found && migration.version <= target)
+        for (std::string_view statement : migration.statements) c.exec(statement);
+    c.exec("INSERT INTO gloss_schema (version) VALUES ($1) ON CONFLICT (one_row) DO UPDATE SET version = excluded.version",
+           target);
+    return found;
+  });
+}
+
 }  // namespace
 
 int stored_schema_version(Connection& conn) {
@@ -123,25 +161,28 @@ int stored_schema_version(Connection& conn) {
   return r.rows() == 0 ? 0 : static_cast<int>(r.int64(0, 0));
 }
 
-int migrate(Connection& conn) {
-  const int seen = stored_schema_version(conn);
+int migrate(Connection& conn, int target) {
+  int seen = 0;
+  try {
+    seen = stored_schema_version(conn);
+  } catch (const Error& e) {
+    if (e.sqlstate() != "42501") throw;
+    throw PermissionDenied("role '" + conn.user() + "' may not use the gloss " + where(conn) + " (" +
+                           e.server_message() + "). The gloss admin makes a role an annotator with: GRANT " +
+                           "gloss_annotator TO " + conn.user() + "; (docs/teams.md, 'Who may do what')");
+  }
   refuse_newer(conn, seen);
-  if (seen == schema_version) return seen;
-  return conn.transaction([](Connection& c) {
-    // Under the lock, look again: another gloss may have migrated meanwhile.
-    c.exec("SELECT pg_advisory_xact_lock($1)", migration_lock);
-    c.exec(R"sql(CREATE TABLE IF NOT EXISTS gloss_schema (
-                   version integer NOT NULL,
-                   one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row)))sql");
-    const int found = stored_schema_version(c);
-    refuse_newer(c, found);
-    for (const auto& migration : migrations)
-      if (migration.version > found)
-        for (std::string_view statement : migration.statements) c.exec(statement);
-    c.exec("INSERT INTO gloss_schema (version) VALUES ($1) ON CONFLICT (one_row) DO UPDATE SET version = excluded.version",
-           schema_version);
-    return found;
-  });
+  if (seen >= target) return seen;
+  try {
+    return upgrade(conn, target);
+  } catch (const Error& e) {
+    if (e.sqlstate() != "42501") throw;
+    const std::string has = seen == 0 ? " has no gloss schema yet" : " has gloss schema version " + std::to_string(seen);
+    throw StoreError(where(conn) + has + " and this gloss needs version " + std::to_string(target) + "; role '" +
+                     conn.user() + "' may not change the schema (" + e.server_message() +
+                     "). The gloss admin (the role that owns the schema) upgrades it by running this gloss once, "
+                     "e.g. gloss datasets --db URI: docs/teams.md");
+  }
 }
 
 }  // namespace gloss::pg

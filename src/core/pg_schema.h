@@ -4,7 +4,8 @@
 // advisory lock, so two workstations starting at once do not race; an older
 // gloss refuses a database a newer one has upgraded.
 //
-// Version 1 (tables and what keeps them consistent): see pg_schema.cpp.
+// Version 1 (tables and what keeps them consistent), 2 (row-level security
+// on answers and leases): see pg_schema.cpp; the grants are in pg_roles.cpp.
 #pragma once
 
 #include "core/error.h"
@@ -13,7 +14,7 @@
 namespace gloss::pg {
 
 // The schema version this gloss creates and understands.
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 
 // The database was set up by a newer gloss.
 class SchemaTooNew : public StoreError {
@@ -31,7 +32,9 @@ int stored_schema_version(Connection& conn);
 // Creates or upgrades the schema to schema_version and returns the version
 // found before (0: a fresh database). A database already at schema_version
 // costs one query and needs no rights beyond reading gloss_schema. Throws
-// SchemaTooNew for a newer schema. Runs its own transaction.
-int migrate(Connection& conn);
+// SchemaTooNew for a newer schema. Runs its own transaction. `target`
+// below schema_version is for tests of upgrades. A role that may not change
+// the schema gets a StoreError saying who may.
+int migrate(Connection& conn, int target = schema_version);
 
 }  // namespace gloss::pg

@@ -10,6 +10,7 @@
 #include "core/pg.h"
 #include "core/pg_claims.h"
 #include "core/pg_pool.h"
+#include "core/pg_roles.h"
 #include "core/pg_schema.h"
 #include "core/pg_writes.h"
 
@@ -91,8 +92,16 @@ PgStore::PgStore(const std::string& uri) : location_(pg::redact_uri(uri)) {
     throw StoreUnavailable("cannot open the store at " + location_ + ": cannot connect to its PostgreSQL server: " +
                            e.reason());
   }
-  pool_->run([](pg::Connection& c) { pg::migrate(c); });
+  annotator_role_ = pool_->run([](pg::Connection& c) -> std::optional<std::string> {
+    pg::migrate(c);
+    const pg::Role role = pg::current_role(c);
+    if (!role.admin) return role.name;
+    pg::grant_annotator_group(c);
+    return std::nullopt;
+  });
 }
+
+std::optional<std::string> PgStore::required_annotator() const { return annotator_role_; }
 
 PgStore::~PgStore() = default;
 

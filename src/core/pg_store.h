@@ -87,12 +87,16 @@ class PgStore final : public Store {
   std::optional<std::uint64_t> known_file(const FileStamp& file) const override;
   void remember_files(const std::vector<FileStamp>& files) override;
 
+  // The role's name for an annotator; nullopt for the gloss admin.
+  std::optional<std::string> required_annotator() const override;
+
   // Connections open now (tests).
   int open_connections() const;
 
  private:
   std::string location_;
   std::unique_ptr<pg::Pool> pool_;
+  std::optional<std::string> annotator_role_;
 };
 
 }  // namespace gloss

@@ -75,6 +75,10 @@ class Store {
 
   // The folder or the connection URI (without a password), for messages.
   virtual std::string location() const = 0;
+  // The only annotator this store lets the user answer as, when the store
+  // decides who the user is (an annotator's role on PostgreSQL, under
+  // row-level security); nullopt when the user may answer as anyone.
+  virtual std::optional<std::string> required_annotator() const { return std::nullopt; }
 
   // ---- datasets (ordered by creation)
   virtual std::vector<DatasetInfo> datasets() const = 0;

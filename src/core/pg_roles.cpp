@@ -1,0 +1,77 @@
+#include "core/pg_roles.h"
+
+#include <string_view>
+
+namespace gloss::pg {
+namespace {
+
+// What an annotator may do, table by table. DELETE only on answers and
+// leases, where the policies limit it to the annotator's own rows; UPDATE
+// on datasets only of size (appending images), so routing stays the
+// admin's. No TRUNCATE, REFERENCES or TRIGGER. A table added to the schema
+// gets its line here.
+struct Grant {
+  std::string_view table;
+  std::string_view statement;
+};
+constexpr Grant grants[] = {
+    {"gloss_schema", "GRANT SELECT ON gloss_schema TO gloss_annotator"},
+    {"datasets", "GRANT SELECT, INSERT, UPDATE (size) ON datasets TO gloss_annotator"},
+    {"datasets_id_seq", "GRANT USAGE ON SEQUENCE datasets_id_seq TO gloss_annotator"},
+    {"tasks", "GRANT SELECT, INSERT, UPDATE (path, root) ON tasks TO gloss_annotator"},
+    {"items", "GRANT SELECT, INSERT, UPDATE (answers, done, claimed_ms) ON items TO gloss_annotator"},
+    {"dataset_counts", "GRANT SELECT, INSERT, UPDATE (answered, answers) ON dataset_counts TO gloss_annotator"},
+    {"answers", "GRANT SELECT, INSERT, UPDATE, DELETE ON answers TO gloss_annotator"},
+    {"leases", "GRANT SELECT, INSERT, UPDATE, DELETE ON leases TO gloss_annotator"},
+    {"suggestions", "GRANT SELECT, INSERT, UPDATE ON suggestions TO gloss_annotator"},
+    {"thumbnails", "GRANT SELECT, INSERT, UPDATE ON thumbnails TO gloss_annotator"},
+    {"files", "GRANT SELECT, INSERT, UPDATE ON files TO gloss_annotator"},
+};
+
+// The tables and sequences gloss_annotator has no rights on yet, as one
+// text array parameter.
+std::string grant_targets() {
+  std::string list = "{";
+  for (const Grant& g : grants) {
+    if (list.size() > 1) list += ",";
+    list += g.table;
+  }
+  return list + "}";
+}
+
+}  // namespace
+
+Role current_role(Connection& conn) {
+  const Result r = conn.exec(R"sql(
+      SELECT current_user::text,
+             (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+             OR pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'answers'::regclass), 'USAGE'))sql");
+  return Role{r.text(0, 0), r.boolean(0, 1)};
+}
+
+bool grant_annotator_group(Connection& conn) {
+  // Sequences and tables alike: USAGE on a sequence, SELECT on a table
+  // (every table grants it), and any grant gives the role an ACL entry.
+  const Result r = conn.exec(R"sql(
+      SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = 'gloss_annotator'),
+             pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'answers'::regclass), 'USAGE'),
+             (SELECT count(*) FROM pg_class c, unnest($1::text[]) t(name)
+              WHERE c.oid = to_regclass(t.name)
+                AND NOT EXISTS (SELECT FROM aclexplode(c.relacl) a
+                                WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = 'gloss_annotator'))))sql",
+      grant_targets());
+  if (!r.boolean(0, 0) || !r.boolean(0, 1)) return false;
+  if (r.int64(0, 2) == 0) return true;
+  conn.transaction([](Connection& c) {
+    for (const Grant& g : grants) c.exec(g.statement);
+  });
+  return true;
+}
+
+std::string refusal_message(const std::string& role, const std::string& server_said) {
+  return "the team database refused role '" + role + "' (" + server_said +
+         "). Annotators change only their own answers; changing a dataset's overlap or lease, dropping a "
+         "dataset and importing answers for others are for the gloss admin: docs/teams.md, 'Who may do what'";
+}
+
+}  // namespace gloss::pg
