@@ -17,6 +17,11 @@ void ComparePass::load_tally() {
   });
 }
 
+void ComparePass::apply(const TeamAnswerChanges& changes) {
+  if (changes.reload) counter_ = {};
+  for (const TeamAnswer& t : changes.answers) counter_.set(t.annotator, t.task, t.answer ? &*t.answer : nullptr);
+}
+
 void ComparePass::recount(std::uint64_t task) {
   const auto a = store_.answer(session_.dataset(), task, session_.annotator());
   counter_.set(session_.annotator(), task, a ? &*a : nullptr);

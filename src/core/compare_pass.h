@@ -13,6 +13,7 @@
 #include "core/caption_session.h"
 #include "core/compare.h"
 #include "core/store.h"
+#include "core/team_answers.h"
 
 namespace gloss {
 
@@ -60,6 +61,8 @@ class ComparePass {
   void sync(std::int64_t now);
   // Loads the tally from the dataset's stored answers.
   void load_tally();
+  // Others' judgements as they came (TeamAnswers): into the live tally.
+  void apply(const TeamAnswerChanges& changes);
 
   // ---- actions; the answering ones save durably, then open the next task
   void pick(Pick pick, std::int64_t now);

@@ -81,6 +81,15 @@ void ErrorPass::sync() {
   load_open_task();
 }
 
+void ErrorPass::apply(const TeamAnswerChanges& changes) {
+  if (changes.reload) counts_ = {};
+  for (const TeamAnswer& t : changes.answers) {
+    const std::uint64_t key = answer_key(t.task, t.annotator);
+    if (t.answer && t.answer->answer == AnswerKind::accept) counts_.set(key, t.answer->model, t.answer->categories);
+    else counts_.erase(key);
+  }
+}
+
 void ErrorPass::recount(std::uint64_t task) {
   if (task == 0) return;
   const auto a = store_.answer(session_.dataset(), task, session_.annotator());

@@ -14,6 +14,7 @@
 #include "core/category_stats.h"
 #include "core/error_classifier.h"
 #include "core/store.h"
+#include "core/team_answers.h"
 
 namespace gloss {
 
@@ -51,6 +52,8 @@ class ErrorPass {
 
   // Call after anything that may have moved the session or changed answers.
   void sync();
+  // Others' answers as they came (TeamAnswers): into the live counts.
+  void apply(const TeamAnswerChanges& changes);
   void toggle(std::size_t label);
   void tick_guess();
   // Stores a copy of the source answer with the ticked categories, the guess

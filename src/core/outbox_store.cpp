@@ -235,6 +235,8 @@ std::string OutboxStore::location() const { return remote_->location(); }
 
 std::optional<std::string> OutboxStore::required_annotator() const { return remote_->required_annotator(); }
 
+std::unique_ptr<AnswerFeed> OutboxStore::answer_feed() const { return remote_->answer_feed(); }
+
 std::vector<DatasetInfo> OutboxStore::datasets() const { return remote_->datasets(); }
 
 std::uint32_t OutboxStore::dataset_id(std::string_view name) const {

@@ -41,6 +41,7 @@ class OutboxStore final : public Store {
 
   std::string location() const override;
   std::optional<std::string> required_annotator() const override;
+  std::unique_ptr<AnswerFeed> answer_feed() const override;
   std::vector<DatasetInfo> datasets() const override;
   std::optional<DatasetInfo> dataset(std::string_view name) const override;
   DatasetInfo ensure_dataset(std::string_view name) override;

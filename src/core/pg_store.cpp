@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <thread>
 
 #include "core/pg.h"
 #include "core/pg_claims.h"
@@ -85,7 +86,39 @@ std::vector<std::uint64_t> unsigned_positions(const std::vector<std::int64_t>& p
 
 }  // namespace
 
-PgStore::PgStore(const std::string& uri) : location_(pg::redact_uri(uri)) {
+// Listens on its own connection; after losing it, says "anything may have
+// changed" once it is back, since what was sent meanwhile is gone.
+class PgAnswerFeed : public AnswerFeed {
+ public:
+  explicit PgAnswerFeed(std::string uri) : uri_(std::move(uri)) {}
+
+  std::vector<AnswerChange> next(std::chrono::milliseconds timeout) override {
+    std::vector<AnswerChange> out;
+    try {
+      if (!conn_) connect(out);
+      for (auto n = conn_->wait_for_notification(timeout); n; n = conn_->wait_for_notification({}))
+        if (auto change = parse_answer_change(n->payload)) out.push_back(std::move(*change));
+    } catch (const pg::Error&) {
+      conn_.reset();
+      std::this_thread::sleep_for(timeout);
+    }
+    return out;
+  }
+
+ private:
+  void connect(std::vector<AnswerChange>& out) {
+    conn_ = std::make_unique<pg::Connection>(uri_);
+    conn_->listen(PgStore::kAnswersChannel);
+    if (lost_) out.push_back(AnswerChange{});
+    lost_ = true;  // from now on, a reconnect may have missed something
+  }
+
+  std::string uri_;
+  std::unique_ptr<pg::Connection> conn_;
+  bool lost_ = false;
+};
+
+PgStore::PgStore(const std::string& uri) : uri_(uri), location_(pg::redact_uri(uri)) {
   try {
     pool_ = std::make_unique<pg::Pool>(uri, kConnections);
   } catch (const pg::CannotConnect& e) {
@@ -102,6 +135,8 @@ PgStore::PgStore(const std::string& uri) : location_(pg::redact_uri(uri)) {
 }
 
 std::optional<std::string> PgStore::required_annotator() const { return annotator_role_; }
+
+std::unique_ptr<AnswerFeed> PgStore::answer_feed() const { return std::make_unique<PgAnswerFeed>(uri_); }
 
 PgStore::~PgStore() = default;
 

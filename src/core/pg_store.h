@@ -89,11 +89,14 @@ class PgStore final : public Store {
 
   // The role's name for an annotator; nullopt for the gloss admin.
   std::optional<std::string> required_annotator() const override;
+  // LISTEN gloss_answers on a connection of its own.
+  std::unique_ptr<AnswerFeed> answer_feed() const override;
 
   // Connections open now (tests).
   int open_connections() const;
 
  private:
+  std::string uri_;
   std::string location_;
   std::unique_ptr<pg::Pool> pool_;
   std::optional<std::string> annotator_role_;

@@ -41,7 +41,7 @@ ON CONFLICT (dataset, shard) DO UPDATE
   SET answers = dataset_counts.answers + excluded.answers, answered = dataset_counts.answered + excluded.answered)sql";
 
 // $1 dataset, $2 position, $3 annotator, $4 record, $5 saved_ms, $6 the
-// item's answers and $7 its done (0/1) as locked, $8 dataset name, $9 channel.
+// item's answers and $7 its done (0/1) as locked, $8 the NOTIFY payload, $9 channel.
 // Read after the lock, so it sees the answers and the overlap as the
 // previous writer left them. A new answer to an item that already has
 // `overlap` answers is surplus; a replaced answer keeps its surplus flag.
@@ -73,7 +73,7 @@ WITH prev AS (
 SELECT surplus, pg_notify($9::text, $8::text) IS NULL FROM saved)sql";
 
 // $1 dataset, $2 position, $3 annotator, $4 the item's done (0/1) as locked,
-// $5 dataset name, $6 channel. One row when there was an answer to remove.
+// $5 the NOTIFY payload, $6 channel. One row when there was an answer to remove.
 constexpr std::string_view remove_sql = R"sql(
 WITH gone AS (
   DELETE FROM answers WHERE dataset = $1::integer AND position = $2::bigint AND annotator = $3::text
@@ -90,6 +90,12 @@ WITH gone AS (
     SET answers = dataset_counts.answers + excluded.answers, answered = dataset_counts.answered + excluded.answered
 )
 SELECT pg_notify($6::text, $5::text) IS NULL FROM gone)sql";
+
+// What listeners hear (answer_feed.h).
+std::string change_payload(std::string_view dataset, std::int64_t position, std::string_view annotator) {
+  return answer_change_payload(
+      AnswerChange{std::string(dataset), static_cast<std::uint64_t>(position), std::string(annotator)});
+}
 
 [[noreturn]] void throw_no_dataset(Connection& conn, std::string_view name) {
   throw UserError("no dataset named '" + std::string(name) + "' in store " + conn.server());
@@ -315,7 +321,8 @@ void import_answers(Connection& conn, const DatasetRow& dataset, std::string_vie
     const std::size_t n = std::min(kChunk, with_answers.size() - begin);
     import_chunk(conn, dataset, std::span(with_answers).subspan(begin, n), result);
   }
-  if (result.answers_saved > saved_before) conn.notify(kAnswersChannel, dataset_name);
+  if (result.answers_saved > saved_before)
+    conn.notify(kAnswersChannel, answer_change_payload(AnswerChange{std::string(dataset_name), std::nullopt, {}}));
 }
 
 void save_answer(Connection& conn, std::string_view dataset, const Answer& answer) {
@@ -328,7 +335,7 @@ void save_answer(Connection& conn, std::string_view dataset, const Answer& answe
       throw UserError("task " + hash_hex(answer.task) + " is not in dataset '" + std::string(dataset) + "'");
     }
     c.exec(save_sql, item.int64(0, 0), item.int64(0, 1), annotator, Bytes{record}, answer.saved_ms, item.int64(0, 2),
-           item.boolean(0, 3) ? 1 : 0, dataset, kAnswersChannel);
+           item.boolean(0, 3) ? 1 : 0, change_payload(dataset, item.int64(0, 1), annotator), kAnswersChannel);
   });
 }
 
@@ -339,8 +346,8 @@ bool remove_answer(Connection& conn, std::string_view dataset, std::uint64_t tas
       if (!dataset_exists(c, dataset)) throw_no_dataset(c, dataset);
       return false;
     }
-    return c.exec(remove_sql, item.int64(0, 0), item.int64(0, 1), annotator, item.boolean(0, 3) ? 1 : 0, dataset,
-                  kAnswersChannel)
+    return c.exec(remove_sql, item.int64(0, 0), item.int64(0, 1), annotator, item.boolean(0, 3) ? 1 : 0,
+                  change_payload(dataset, item.int64(0, 1), annotator), kAnswersChannel)
                .rows() > 0;
   });
 }

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/answer_feed.h"
 #include "core/records.h"
 
 namespace gloss {
@@ -79,6 +80,9 @@ class Store {
   // decides who the user is (an annotator's role on PostgreSQL, under
   // row-level security); nullopt when the user may answer as anyone.
   virtual std::optional<std::string> required_annotator() const { return std::nullopt; }
+  // Word of answers saved or removed by anyone (answer_feed.h), on a
+  // connection of its own; nullptr when the store has none (poll instead).
+  virtual std::unique_ptr<AnswerFeed> answer_feed() const { return nullptr; }
 
   // ---- datasets (ordered by creation)
   virtual std::vector<DatasetInfo> datasets() const = 0;

@@ -54,6 +54,14 @@ void CaptionApp::watch_for_freed_work() {
     notice("An image is free for you again: " + keys_for(options_.keymap, Action::next_unanswered) + " opens it.");
 }
 
+void CaptionApp::apply_team_answers() {
+  if (!team_) return;
+  const auto changes = team_->take();
+  if (!changes) return;
+  if (errors_) errors_->apply(*changes);
+  if (compare_) compare_->apply(*changes);
+}
+
 void CaptionApp::start() {
   session_.open_first_unanswered(now_ms());
   if (errors_) errors_->sync();
@@ -61,6 +69,7 @@ void CaptionApp::start() {
     compare_->load_tally();
     compare_->sync(now_ms());
   }
+  if (errors_ || compare_) team_ = std::make_unique<TeamAnswers>(store_, session_.dataset(), session_.annotator());
   ahead_.set_cursor(session_.position());
   if (session_.all_answered()) notice(nothing_left_text(true));
   if (!options_.startup_notice.empty()) {
@@ -88,6 +97,7 @@ std::filesystem::path CaptionApp::frame() {
   const auto generation_before = session_.box_generation();
   follow_scan();
   watch_for_freed_work();
+  apply_team_answers();
   drain_results();
   // In the compare window an arriving caption can answer the open task (identical captions).
   if (session_.position() != position_before) after_move(position_before, generation_before);

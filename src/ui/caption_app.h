@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -88,6 +89,7 @@ class CaptionApp {
   void toggle_histogram();
   std::string nothing_left_text(bool at_start) const;
   void watch_for_freed_work();
+  void apply_team_answers();
   void count_guess(std::uint64_t task);
   void count_guess(std::uint64_t task, const Answer* answer);
   void step_replay();
@@ -123,6 +125,8 @@ class CaptionApp {
   bool finished_ = false;
   ErrorPass* errors_ = nullptr;
   ComparePass* compare_ = nullptr;
+  // The errors and compare windows: everyone's answers, live.
+  std::unique_ptr<TeamAnswers> team_;
   // Caption window: the classifier's guesses for this dataset's corrections,
   // counted when the histogram is first shown and kept up to date after that.
   CategoryCounter guesses_;

@@ -3,8 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/caption_session.h"
 #include "core/error_pass.h"
+#include "core/team_answers.h"
 #include "core/sources.h"
 #include "test_util.h"
 
@@ -132,6 +136,46 @@ TEST(ErrorPass, LiveCountsEqualARecountAfterUndoAndReanswer) {
   const std::string text = format_category_stats(stats);
   EXPECT_NE(text.find("model model-a"), std::string::npos) << text;
   EXPECT_NE(text.find("precision"), std::string::npos) << text;
+}
+
+// A second annotator in the same errors dataset: their answers reach the
+// live counts through TeamAnswers (polling an LMDB store), whatever order
+// they come in, and equal a recount of everyone's answers.
+TEST(ErrorPass, OthersAnswersReachTheLiveCounts) {
+  Corrections c;
+  add_error_tasks(*c.store, c.store->require_dataset("src"), "out", false);
+  CaptionSession session(*c.store, "out", "s", "");
+  session.set_annotator("ann");
+  ErrorPass pass(*c.store, c.store->require_dataset("src"), session, default_error_labels());
+  TeamAnswers team(*c.store, c.store->require_dataset("out"), "ann", std::chrono::milliseconds(20));
+  const auto recount = [&] { return category_stats(*c.store, c.store->require_dataset("out")).counter.histograms(); };
+  const auto wait_and_apply = [&] {
+    for (int i = 0; i < 500; ++i) {
+      if (auto changes = team.take()) {
+        pass.apply(*changes);
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  session.open_first_unanswered(0);
+  pass.sync();
+  pass.answer(AnswerKind::accept, 1);  // ann: attributes
+
+  const DatasetInfo out = c.store->require_dataset("out");
+  Answer bob = *c.store->answer_at(out, 0, "ann");
+  bob.annotator = "bob";
+  bob.categories = {"subject", "number"};
+  c.store->save_answer("out", bob);
+  ASSERT_TRUE(wait_and_apply()) << "bob's answer never arrived";
+  EXPECT_EQ(pass.counts().answers(), 2u);
+  EXPECT_EQ(pass.counts().histograms(), recount());
+
+  ASSERT_TRUE(c.store->remove_answer("out", bob.task, "bob"));
+  ASSERT_TRUE(wait_and_apply()) << "bob's undo never arrived";
+  EXPECT_EQ(pass.counts().answers(), 1u);
+  EXPECT_EQ(pass.counts().histograms(), recount());
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/pg_schema.h"
+#include "core/team_answers.h"
 #include "pg/pg_test_util.h"
 
 namespace gloss {
@@ -171,7 +172,11 @@ TEST(PgStore, SavingAndRemovingAnswersNotifiesListeners) {
   auto n = listener.wait_for_notification(5s);
   ASSERT_TRUE(n) << "no NOTIFY after save_answer";
   EXPECT_EQ(n->channel, "gloss_answers");
-  EXPECT_EQ(n->payload, "cats");
+  auto change = parse_answer_change(n->payload);
+  ASSERT_TRUE(change) << n->payload;
+  EXPECT_EQ(change->dataset, "cats");
+  EXPECT_EQ(change->position, 0u);
+  EXPECT_EQ(change->annotator, "ann");
 
   EXPECT_THROW(store.save_answer("cats", answer_to(99, "ann")), UserError);
   EXPECT_FALSE(store.remove_answer("cats", 2, "ann"));
@@ -180,13 +185,63 @@ TEST(PgStore, SavingAndRemovingAnswersNotifiesListeners) {
   EXPECT_TRUE(store.remove_answer("cats", 1, "ann"));
   n = listener.wait_for_notification(5s);
   ASSERT_TRUE(n) << "no NOTIFY after remove_answer";
-  EXPECT_EQ(n->payload, "cats");
+  change = parse_answer_change(n->payload);
+  ASSERT_TRUE(change && change->position) << n->payload;
+  EXPECT_EQ(change->annotator, "ann");
 
   ImportRecord r{*store.task(2), answer_to(2, "bob")};
   store.import_records("cats", {r});
   n = listener.wait_for_notification(5s);
   ASSERT_TRUE(n) << "no NOTIFY after an import";
-  EXPECT_EQ(n->payload, "cats");
+  change = parse_answer_change(n->payload);
+  ASSERT_TRUE(change) << n->payload;
+  EXPECT_EQ(change->dataset, "cats");
+  EXPECT_FALSE(change->position) << "many at once: read the dataset again";
+}
+
+// The live counts of a window on one workstation hear another's answers
+// through LISTEN/NOTIFY: one answer read per change, not the dataset, and
+// the window's own answers are left to the window; after the server comes
+// back from a restart everything is read again.
+TEST(PgStore, TeamAnswersHearOtherWorkstations) {
+  auto server = test::PgServer::start_private();
+  test::PgDatabase db(*server);
+  PgStore here(db.uri()), there(db.uri());
+  here.add_tasks("cats", numbered(3));
+  TeamAnswers team(here, here.require_dataset("cats"), "ann");
+  const auto wait = [&]() -> std::optional<TeamAnswerChanges> {
+    for (int i = 0; i < 500; ++i) {
+      if (auto c = team.take()) return c;
+      std::this_thread::sleep_for(10ms);
+    }
+    return std::nullopt;
+  };
+  std::this_thread::sleep_for(300ms);  // the feed is listening
+
+  there.save_answer("cats", answer_to(2, "bob", "a grey cat"));
+  auto changes = wait();
+  ASSERT_TRUE(changes) << "bob's answer never arrived";
+  EXPECT_FALSE(changes->reload);
+  ASSERT_EQ(changes->answers.size(), 1u);
+  EXPECT_EQ(changes->answers[0].task, 2u);
+  EXPECT_EQ(changes->answers[0].annotator, "bob");
+  ASSERT_TRUE(changes->answers[0].answer);
+  EXPECT_EQ(changes->answers[0].answer->caption, "a grey cat");
+
+  here.save_answer("cats", answer_to(1, "ann"));  // the window's own: not handed back
+  there.remove_answer("cats", 2, "bob");
+  changes = wait();
+  ASSERT_TRUE(changes);
+  ASSERT_EQ(changes->answers.size(), 1u);
+  EXPECT_EQ(changes->answers[0].annotator, "bob");
+  EXPECT_FALSE(changes->answers[0].answer) << "removed";
+
+  server->restart();
+  there.save_answer("cats", answer_to(3, "bob"));
+  for (changes = wait(); changes && !changes->reload; changes = wait()) {
+  }
+  ASSERT_TRUE(changes) << "no reload after the restart";
+  EXPECT_EQ(changes->answers.size(), 2u) << "ann's and bob's";
 }
 
 // Right after a big add, before autovacuum has analyzed the tables, a claim

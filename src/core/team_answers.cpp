@@ -1,0 +1,117 @@
+#include "core/team_answers.h"
+
+#include <tuple>
+
+#include "core/error.h"
+
+namespace gloss {
+namespace {
+
+// What the counts say of a dataset; a change means answers changed.
+std::tuple<std::uint64_t, std::uint64_t, std::uint64_t> fingerprint(const DatasetInfo& d) {
+  return {d.size, d.answers, d.answered};
+}
+
+}  // namespace
+
+TeamAnswers::TeamAnswers(const Store& store, DatasetInfo dataset, std::string own, std::chrono::milliseconds poll)
+    : store_(store), dataset_(std::move(dataset)), own_(std::move(own)), poll_(poll) {
+  thread_ = std::thread([this] { run(); });
+}
+
+TeamAnswers::~TeamAnswers() {
+  stop_ = true;
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::optional<TeamAnswerChanges> TeamAnswers::take() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(ready_, std::nullopt);
+}
+
+void TeamAnswers::run() {
+  try {
+    if (auto feed = store_.answer_feed()) follow(*feed);
+    else poll();
+  } catch (const std::exception&) {
+    // The live counts stop; the window and its own answers go on.
+  }
+}
+
+void TeamAnswers::follow(AnswerFeed& feed) {
+  while (!stopping()) {
+    const std::vector<AnswerChange> changes = feed.next(std::chrono::milliseconds(500));
+    TeamAnswerChanges out;
+    bool reload = false;
+    for (const AnswerChange& c : changes) {
+      if (!c.dataset.empty() && c.dataset != dataset_.name) continue;
+      if (c.dataset.empty() || !c.position) reload = true;
+      else if (c.annotator != own_) read_change(c, out);
+    }
+    if (reload) read_all(out);
+    if (!out.empty()) hand_over(std::move(out));
+  }
+}
+
+void TeamAnswers::poll() {
+  auto last = fingerprint(dataset_);
+  while (!stopping()) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, poll_, [this] { return stopping(); });
+    }
+    if (stopping()) return;
+    try {
+      const auto now = store_.dataset(dataset_.name);
+      if (!now || fingerprint(*now) == last) continue;
+      last = fingerprint(*now);
+      dataset_ = *now;
+      TeamAnswerChanges out;
+      read_all(out);
+      hand_over(std::move(out));
+    } catch (const StoreError&) {
+      // Asked again at the next poll.
+    }
+  }
+}
+
+void TeamAnswers::read_change(const AnswerChange& change, TeamAnswerChanges& out) const {
+  try {
+    if (auto a = store_.answer_at(dataset_, *change.position, change.annotator)) {
+      const std::uint64_t task = a->task;
+      out.answers.push_back(TeamAnswer{task, change.annotator, std::move(a)});
+    } else if (const auto task = store_.task_at(dataset_, *change.position)) {
+      out.answers.push_back(TeamAnswer{*task, change.annotator, std::nullopt});
+    }
+  } catch (const StoreError&) {
+    // The server went away between the word and the read: the feed says
+    // "anything may have changed" once it is back.
+  }
+}
+
+void TeamAnswers::read_all(TeamAnswerChanges& out) const {
+  TeamAnswerChanges all;
+  all.reload = true;
+  try {
+    const DatasetInfo now = store_.dataset(dataset_.name).value_or(dataset_);
+    store_.for_each_answer(now, [&](std::uint64_t, const Answer& a) {
+      all.answers.push_back(TeamAnswer{a.task, a.annotator, a});
+      return true;
+    });
+  } catch (const StoreError&) {
+    return;
+  }
+  out = std::move(all);
+}
+
+void TeamAnswers::hand_over(TeamAnswerChanges changes) {
+  std::lock_guard lock(mutex_);
+  if (!ready_ || changes.reload) {
+    ready_ = std::move(changes);
+    return;
+  }
+  for (TeamAnswer& a : changes.answers) ready_->answers.push_back(std::move(a));
+}
+
+}  // namespace gloss
