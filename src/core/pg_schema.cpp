@@ -103,6 +103,18 @@ const std::vector<Migration> migrations = {
             inode bigint NOT NULL,
             hash bigint NOT NULL DEFAULT 0))sql",
      }},
+    // Pre-captioning split between workers (gloss predict on several
+    // machines): who captions (model, task), until when. A claim past
+    // expires_ms is free; nothing sweeps them (pg_caption_work.cpp).
+    {3,
+     {
+         R"sql(CREATE TABLE caption_claims (
+            model text NOT NULL,
+            task bigint NOT NULL,
+            worker text NOT NULL,
+            expires_ms bigint NOT NULL,
+            PRIMARY KEY (model, task)))sql",
+     }},
 };
 
 std::string where(Connection& conn) { return "database " + conn.database() + " (" + conn.server() + ")"; }

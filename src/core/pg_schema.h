@@ -5,6 +5,7 @@
 // gloss refuses a database a newer one has upgraded.
 //
 // Version 1 (tables and what keeps them consistent): see pg_schema.cpp.
+// Version 3: caption_claims (gloss predict on several machines).
 #pragma once
 
 #include "core/error.h"
@@ -13,7 +14,7 @@
 namespace gloss::pg {
 
 // The schema version this gloss creates and understands.
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 3;
 
 // The database was set up by a newer gloss.
 class SchemaTooNew : public StoreError {
