@@ -12,6 +12,7 @@
 
 #include "core/caption_data.h"
 #include "core/folder_scan.h"
+#include "core/image_roots.h"
 #include "core/interchange.h"
 #include "core/sidecar_export.h"
 #include "core/sidecar_scan.h"
@@ -23,6 +24,7 @@ namespace gloss {
 struct AppContext {
   std::string db;                 // --db, or $GLOSS_DB, or ./gloss-data
   std::string annotator;          // --annotator of the command that answers
+  std::vector<std::string> image_root_pairs;  // --image-root OLD=NEW of a command that reads images
   std::function<int()> action;    // set by the chosen subcommand
   // An LMDB folder or a PostgreSQL connection URI.
   std::string store_location() const;
@@ -35,10 +37,14 @@ struct AppContext {
   std::filesystem::path local_image_dir() const;
   // --annotator, else $GLOSS_ANNOTATOR, else the login name.
   std::string annotator_name() const;
+  // $GLOSS_IMAGE_ROOT's pairs and --image-root's (core/image_roots.h).
+  ImageRoots image_roots() const;
 };
 
 // Adds --annotator NAME to a command that saves answers.
 void add_annotator_option(CLI::App* command, AppContext& ctx);
+// Adds --image-root OLD=NEW (repeatable) to a command that reads the images of stored tasks.
+void add_image_root_option(CLI::App* command, AppContext& ctx);
 
 void register_data_commands(CLI::App& app, AppContext& ctx);
 void register_model_commands(CLI::App& app, AppContext& ctx);
