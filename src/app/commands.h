@@ -49,6 +49,7 @@ void add_image_root_option(CLI::App* command, AppContext& ctx);
 void register_data_commands(CLI::App& app, AppContext& ctx);
 void register_model_commands(CLI::App& app, AppContext& ctx);
 void register_calibrate_command(CLI::App& app, AppContext& ctx);  // cmd_calibrate.cpp, after train
+void register_predict_command(CLI::App& app, AppContext& ctx);    // cmd_predict.cpp, after eval
 void register_caption_command(CLI::App& app, AppContext& ctx);
 void register_errors_command(CLI::App& app, AppContext& ctx);
 void register_compare_command(CLI::App& app, AppContext& ctx);
@@ -77,6 +78,11 @@ int run_db_out_sidecar(const AppContext& ctx, const std::string& dataset, const 
 // Captions JSONL or a dataset's accepted answers, as train and eval read
 // them; problems printed, UserError when nothing is usable.
 CaptionData load_caption_data(const AppContext& ctx, const std::string& data);
+
+// Threads for torch: every core.
+int default_threads();
+// The model file (the bundled one when empty) with these decoding settings.
+std::unique_ptr<class Captioner> open_model(const std::string& model, int beam, int threads);
 
 // Prodigy-style session names: DATASET-2026-11-24_23-59-01 (local time).
 std::string default_session_name(const std::string& dataset);
