@@ -125,6 +125,7 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
     std::fprintf(stderr, "gloss: %s\ngloss: opening the window without suggestions: you caption by hand\n",
                  model_problem.c_str());
   ui::CaptionWindowOptions o;
+  o.image_roots = ctx.image_roots();
   o.startup_notice = model_problem.empty() ? "" : "No suggestions: the model could not be loaded (" + model_problem + ")";
   o.unlike_training_notice =
       is_bundled_model(a.model)
@@ -169,6 +170,7 @@ void register_caption_command(CLI::App& app, AppContext& ctx) {
                   "Caption file beside each image, shown as its suggestion unless --model names a model (default .txt)");
   cmd->add_option("--session", a->session, "Session name stored with each answer (default: DATASET-date_time)");
   add_annotator_option(cmd, ctx);
+  add_image_root_option(cmd, ctx);
   cmd->add_option("--replay", a->replay, "Run a script of keys and typing (see docs/caption.md)")->check(CLI::ExistingFile);
   cmd->add_option("--screenshot", a->screenshot, "Write the window as PNG to this file when quitting");
   cmd->add_option("--bench-log", a->bench_log, "Write one JSON line per frame and per event (timings, for tests/bench/paging.cpp)");

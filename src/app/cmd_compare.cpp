@@ -73,6 +73,7 @@ int run_compare(const AppContext& ctx, const CompareArgs& a) {
               static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed));
   std::fflush(stdout);
   ui::CaptionWindowOptions o;
+  o.image_roots = ctx.image_roots();
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.annotator = ctx.annotator_name(*store);
@@ -106,6 +107,7 @@ void register_compare_command(CLI::App& app, AppContext& ctx) {
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--session", a->session, "Session name stored with each answer (default: DATASET-date_time)");
   add_annotator_option(cmd, ctx);
+  add_image_root_option(cmd, ctx);
   cmd->add_option("--replay", a->replay, "Run a script of keys and typing (see docs/compare.md)")->check(CLI::ExistingFile);
   cmd->add_option("--screenshot", a->screenshot, "Write the window as PNG to this file when quitting");
   cmd->add_option("--keymap", a->keymap, "Key bindings file: lines like 'prefer-left = A'")->check(CLI::ExistingFile);

@@ -48,6 +48,19 @@ void add_annotator_option(CLI::App* command, AppContext& ctx) {
                       "Who answers: answers are kept per annotator (default: $GLOSS_ANNOTATOR, else the login name)");
 }
 
+ImageRoots AppContext::image_roots() const {
+  ImageRoots roots;
+  roots.add_from_environment();
+  roots.add(image_root_pairs, "--image-root");
+  return roots;
+}
+
+void add_image_root_option(CLI::App* command, AppContext& ctx) {
+  command->add_option("--image-root", ctx.image_root_pairs,
+                      "OLD=NEW: read images stored under the folder OLD (added on another workstation) from NEW on "
+                      "this one; repeatable (also $GLOSS_IMAGE_ROOT, pairs separated by ';')");
+}
+
 void print_problems(const std::vector<Problem>& problems, std::size_t limit) {
   for (std::size_t i = 0; i < problems.size() && i < limit; ++i)
     std::cerr << "gloss: " << problems[i].message() << "\n";
@@ -135,14 +148,14 @@ int run_db_out(const AppContext& ctx, const std::string& dataset, const std::str
   const DatasetInfo info = store->require_dataset(dataset);
   const ExportFormat f = format == "coco" ? ExportFormat::coco : ExportFormat::jsonl;
   if (output.empty() || output == "-") {
-    export_dataset(*store, info, f, std::cout, embed_images);
+    export_dataset(*store, info, f, std::cout, embed_images, ctx.image_roots());
     return 0;
   }
   // Write beside the target and rename, so a failed export never leaves half a file.
   const fs::path target(output), tmp = target.string() + ".tmp";
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   if (!out) throw UserError(tmp.string() + ": cannot write");
-  const ExportResult r = export_dataset(*store, info, f, out, embed_images);
+  const ExportResult r = export_dataset(*store, info, f, out, embed_images, ctx.image_roots());
   out.close();
   if (!out) throw UserError(tmp.string() + ": write failed (disk full?)");
   fs::rename(tmp, target);
@@ -260,6 +273,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   out->add_option("--sidecar-ext", a->sidecar_ext, "With --format sidecar: the caption files' extension (default .txt)");
   out->add_option("--images", a->embed, "path: images by file path; base64: embedded as data URIs, as Prodigy does")
       ->check(CLI::IsMember({"path", "base64"}));
+  add_image_root_option(out, ctx);  // --images base64 reads them
   out->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
       if (a->format == "sidecar") {

@@ -48,6 +48,7 @@ int run_errors(const AppContext& ctx, const ErrorsArgs& a) {
               static_cast<unsigned long long>(picked), a.all ? "accepted answers" : "corrections", a.from.c_str(),
               static_cast<unsigned long long>(info->answered));
   ui::CaptionWindowOptions o;
+  o.image_roots = ctx.image_roots();
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.annotator = ctx.annotator_name(*store);
@@ -76,6 +77,7 @@ void register_errors_command(CLI::App& app, AppContext& ctx) {
   cmd->add_flag("--all", a->all, "Every accepted answer, not only the changed ones");
   cmd->add_option("--session", a->session, "Session name stored with each answer (default: DATASET_OUT-date_time)");
   add_annotator_option(cmd, ctx);
+  add_image_root_option(cmd, ctx);
   cmd->add_option("--replay", a->replay, "Run a script of keys (see docs/caption.md)")->check(CLI::ExistingFile);
   cmd->add_option("--screenshot", a->screenshot, "Write the window as PNG to this file when quitting");
   cmd->add_option("--keymap", a->keymap, "Key bindings file: lines like 'toggle-1 = F2'")->check(CLI::ExistingFile);

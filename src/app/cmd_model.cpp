@@ -1,4 +1,5 @@
-// Model subcommands: synth (the bundled data set), train, eval, predict.
+// Model subcommands: synth (the bundled data set), train, eval; predict is
+// in cmd_predict.cpp.
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -9,10 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/batch_caption.h"
 #include "app/commands.h"
 #include "app/progress.h"
 #include "core/caption_data.h"
 #include "core/error.h"
+#include "core/image_roots.h"
 #include "core/metrics.h"
 #include "core/scene_caption.h"
 #include "core/synth.h"
@@ -29,12 +32,17 @@ CaptionData load_caption_data(const AppContext& ctx, const std::string& data) {
   return d;
 }
 
+int default_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+std::unique_ptr<Captioner> open_model(const std::string& model, int beam, int threads) {
+  const fs::path path = model.empty() ? default_model_path() : fs::path(model);
+  return load_captioner(path, CaptionerOptions{beam, 20, threads});
+}
+
 namespace {
 
 std::atomic<bool> g_stop{false};
 void on_interrupt(int) { g_stop = true; }
-
-int default_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 struct SynthArgs {
   std::string out;
@@ -64,11 +72,12 @@ struct TrainArgs {
 
 int run_train(const AppContext& ctx, TrainArgs& a) {
   std::vector<TrainingPair> pairs;
+  const ImageRoots roots = ctx.image_roots();
   for (const auto& d : a.data) {
     const CaptionData data = load_caption_data(ctx, d);
     std::printf("training data: %s\n", data.description.c_str());
     for (const auto& item : data.items)
-      for (const auto& ref : item.references) pairs.push_back({item.image, ref});
+      for (const auto& ref : item.references) pairs.push_back({roots.map(item.image.string()), ref});
   }
   TrainOptions o = a.options;
   o.out = a.out;
@@ -119,53 +128,36 @@ int run_train(const AppContext& ctx, TrainArgs& a) {
   return r.saved ? 0 : 1;
 }
 
-std::unique_ptr<Captioner> open_model(const std::string& model, int beam, int threads) {
-  const fs::path path = model.empty() ? default_model_path() : fs::path(model);
-  return load_captioner(path, CaptionerOptions{beam, 20, threads});
-}
-
 // Captions images in batches with a progress bar; skips undecodable images
 // and images the model could not caption (an endpoint server's error),
 // naming them. Returns the first such failure, empty when none.
 template <class OnCaption>
-std::string caption_all(Captioner& model, const std::vector<fs::path>& images, int batch, const char* label,
-                        OnCaption&& on_caption) {
+std::string caption_all(Captioner& model, const std::vector<CaptionedImage>& images, const ImageRoots& roots,
+                        int batch, const char* label, OnCaption&& on_caption) {
   ProgressBar bar(label, static_cast<long long>(images.size()));
   // An endpoint model's requests run concurrently within a batch.
-  batch = std::max(batch, model.concurrency());
-  std::string first_failure;
-  std::size_t failures = 0;
-  constexpr std::size_t kFailuresNamed = 5;
-  for (std::size_t start = 0; start < images.size() && !g_stop; start += static_cast<std::size_t>(batch)) {
-    std::vector<Image> decoded;
-    std::vector<std::size_t> index;
-    for (std::size_t i = start; i < std::min(images.size(), start + batch); ++i) {
-      try {
-        decoded.push_back(decode_image_file(images[i], kModelInputSide));
-        index.push_back(i);
-      } catch (const UserError& e) {
-        std::fprintf(stderr, "\ngloss: %s\n", e.what());
-      }
-    }
-    std::vector<const Image*> ptrs;
-    for (const auto& d : decoded) ptrs.push_back(&d);
-    const auto captions = ptrs.empty() ? std::vector<Caption>{} : model.caption(ptrs);
-    for (std::size_t k = 0; k < captions.size(); ++k) {
-      if (captions[k].failure.empty()) {
-        on_caption(index[k], captions[k]);
-        continue;
-      }
-      // A server that is down fails every image the same way: name a few.
-      if (++failures <= kFailuresNamed)
-        std::fprintf(stderr, "\ngloss: %s: %s\n", images[index[k]].c_str(), captions[k].failure.c_str());
-      if (first_failure.empty()) first_failure = captions[k].failure;
-    }
-    bar.update(static_cast<long long>(std::min(images.size(), start + batch)));
+  const std::size_t step = static_cast<std::size_t>(std::max(batch, model.concurrency()));
+  CaptionFailures failures;
+  // A dataset's image is read where it is on this workstation and checked
+  // against its task; a captions file's as it names it.
+  auto load = [&](const CaptionedImage& item) {
+    if (!item.task) return decode_image_file(item.image, kModelInputSide);
+    Task t;
+    t.hash = item.task;
+    t.path = item.image.string();
+    return decode_image(read_task_image(t, roots), roots.map(t.path), kModelInputSide);
+  };
+  for (std::size_t start = 0; start < images.size() && !g_stop; start += step) {
+    const std::size_t n = std::min(images.size() - start, step);
+    caption_batch(
+        model, n, [&](std::size_t i) { return load(images[start + i]); },
+        [&](std::size_t i) { return roots.map(images[start + i].image.string()); },
+        [&](std::size_t i, const Caption& c) { on_caption(start + i, c); }, failures);
+    bar.update(static_cast<long long>(start + n));
   }
   bar.finish();
-  if (failures > kFailuresNamed)
-    std::fprintf(stderr, "gloss: %zu more images not captioned\n", failures - kFailuresNamed);
-  return first_failure;
+  failures.finish();
+  return failures.first();
 }
 
 void print_category_errors(const std::vector<std::string>& refs, const std::vector<std::string>& hyps) {
@@ -196,11 +188,12 @@ int run_eval(const AppContext& ctx, const std::string& data_name, const std::str
   const CaptionData data = load_caption_data(ctx, data_name);
   auto model = open_model(model_path, beam, threads);
   std::printf("model %s: %s\n", model->id().c_str(), model->describe().c_str());
+  const ImageRoots roots = ctx.image_roots();
   std::vector<fs::path> images;
-  for (const auto& item : data.items) images.push_back(item.image);
+  for (const auto& item : data.items) images.push_back(roots.map(item.image.string()));
   std::vector<std::string> predictions(images.size());
   std::vector<bool> done(images.size(), false);
-  const std::string failure = caption_all(*model, images, batch, "eval", [&](std::size_t i, const Caption& c) {
+  const std::string failure = caption_all(*model, data.items, roots, batch, "eval", [&](std::size_t i, const Caption& c) {
     predictions[i] = c.text;
     done[i] = true;
   });
@@ -224,82 +217,6 @@ int run_eval(const AppContext& ctx, const std::string& data_name, const std::str
               data.description.c_str(), model->id().c_str(), s.bleu4, s.cider_d, s.mean_wer, s.exact_match);
   print_category_errors(first_refs, hyps);
   if (file) std::printf("predictions written to %s\n", out.c_str());
-  return 0;
-}
-
-// One line per image of the source: {"image", "caption", "confidence",
-// "unlike_training", "ood_score"}, the caption, confidence and score null
-// where there is none (a model without training statistics: never flagged). Written to a temporary
-// file and renamed, so a failed run never leaves half a file.
-void write_predictions(const Store& store, const std::string& model_id, const std::vector<Task>& tasks,
-                       const fs::path& out) {
-  const fs::path partial = out.string() + ".partial";
-  std::size_t flagged = 0;
-  {
-    std::ofstream file(partial, std::ios::binary);
-    if (!file) throw UserError(out.string() + ": cannot write here");
-    for (const Task& t : tasks) {
-      const auto s = store.suggestion(model_id, t.hash);
-      nlohmann::json line = {{"image", t.path},
-                             {"caption", nullptr},
-                             {"confidence", nullptr},
-                             {"unlike_training", s && s->unlike_training},
-                             {"ood_score", nullptr}};
-      if (s) line["caption"] = s->caption;
-      if (s && has_confidence(*s)) line["confidence"] = s->confidence;
-      if (s && !std::isnan(s->ood_score)) line["ood_score"] = s->ood_score;
-      flagged += s && s->unlike_training;
-      file << line.dump() << "\n";
-    }
-    if (!file.flush()) throw UserError(out.string() + ": write failed (disk full?)");
-  }
-  fs::rename(partial, out);
-  std::printf("predictions written to %s\n", out.c_str());
-  if (flagged)
-    std::printf("%zu of %zu images are unlike the images the model was trained on (\"unlike_training\": true): "
-                "their captions are guesses\n",
-                flagged, tasks.size());
-}
-
-int run_predict(const AppContext& ctx, const fs::path& source, const std::string& model_path,
-                const std::string& dataset, const fs::path& out, int beam, int batch, int threads) {
-  auto store = ctx.open_store();
-  const SourceScan scan = scan_with_store(source, *store);
-  print_problems(scan.problems);
-  if (!dataset.empty()) store->add_tasks(dataset, scan.tasks);
-  auto model = open_model(model_path, beam, threads);
-  std::vector<fs::path> todo;
-  std::vector<std::uint64_t> hashes;
-  for (const auto& t : scan.tasks)
-    if (!store->suggestion(model->id(), t.hash)) {
-      todo.push_back(t.path);
-      hashes.push_back(t.hash);
-    }
-  std::printf("model %s: %zu images, %zu already captioned, %zu to caption\n", model->id().c_str(),
-              scan.tasks.size(), scan.tasks.size() - todo.size(), todo.size());
-  const auto start = std::chrono::steady_clock::now();
-  // Suggestions are committed a batch at a time: one fsync per image would
-  // dominate the run.
-  std::size_t written = 0;
-  std::vector<std::pair<std::uint64_t, Suggestion>> pending;
-  const std::string failure = caption_all(*model, todo, batch, "predict", [&](std::size_t i, const Caption& c) {
-    pending.push_back({hashes[i], to_suggestion(c, now_ms())});
-    if (pending.size() >= 64) {
-      store->put_suggestions(model->id(), pending);
-      written += pending.size();
-      pending.clear();
-    }
-  });
-  store->put_suggestions(model->id(), pending);
-  written += pending.size();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("captioned %zu images in %.1f s (%.1f images/s)%s\n", written, seconds,
-              seconds > 0 ? written / seconds : 0.0, g_stop ? " — interrupted; run again to finish" : "");
-  if (!out.empty()) write_predictions(*store, model->id(), scan.tasks, out);
-  if (written == 0 && !failure.empty()) throw UserError("nothing could be captioned: " + failure);
-  if (written < todo.size() && !failure.empty() && !g_stop)
-    std::fprintf(stderr, "gloss: %zu images not captioned (named above); run again to retry them\n",
-                 todo.size() - written);
   return 0;
 }
 
@@ -333,6 +250,7 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
   train->add_option("--val", t->options.val_fraction, "Fraction of images held out for validation")->check(CLI::Range(0.0, 0.9));
   train->add_option("--seed", t->options.seed, "Seed for initialisation, split and shuffling");
   train->add_option("--threads", t->options.threads, "Torch threads");
+  add_image_root_option(train, ctx);
   train->add_option("--image-size", t->options.image_size, "Input side in pixels (new models)");
   train->add_option("--embed", t->options.embed, "Embedding size (new models)");
   train->add_option("--hidden", t->options.hidden, "LSTM hidden size (new models)");
@@ -351,25 +269,12 @@ void register_model_commands(CLI::App& app, AppContext& ctx) {
   eval->add_option("--beam", e->beam, "Beam width (1 = greedy)")->check(CLI::Range(1, 32));
   eval->add_option("--batch", e->batch, "Images per forward pass")->check(CLI::Range(1, 1024));
   eval->add_option("--threads", e->threads, "Torch threads");
+  add_image_root_option(eval, ctx);
   eval->callback([&ctx, e] {
     ctx.action = [&ctx, e] { return run_eval(ctx, e->data, e->model, e->out, e->beam, e->batch, e->threads); };
   });
 
-  struct PredictArgs { std::string source, model, dataset, out; int beam = 1, batch = 8, threads = default_threads(); };
-  auto p = std::make_shared<PredictArgs>();
-  auto* predict = app.add_subcommand("predict", "Pre-caption a source into the store's suggestion cache (cached ones are skipped)");
-  predict->add_option("SOURCE", p->source, "Folder of images or .jsonl")->required();
-  predict->add_option("--model", p->model, "Model file: .gloss, TorchScript .pt, or endpoint .json (docs/models.md); default: the bundled model");
-  predict->add_option("--dataset", p->dataset, "Also add the images to this dataset");
-  predict->add_option("--out", p->out, "Write {image, caption, confidence, unlike_training, ood_score} per image here (JSONL; null where none)");
-  predict->add_option("--beam", p->beam, "Beam width (1 = greedy)")->check(CLI::Range(1, 32));
-  predict->add_option("--batch", p->batch, "Images per forward pass")->check(CLI::Range(1, 1024));
-  predict->add_option("--threads", p->threads, "Torch threads");
-  predict->callback([&ctx, p] {
-    ctx.action = [&ctx, p] {
-      return run_predict(ctx, p->source, p->model, p->dataset, p->out, p->beam, p->batch, p->threads);
-    };
-  });
+  register_predict_command(app, ctx);
 }
 
 }  // namespace gloss

@@ -12,6 +12,7 @@
 
 #include "core/caption_data.h"
 #include "core/folder_scan.h"
+#include "core/image_roots.h"
 #include "core/interchange.h"
 #include "core/sidecar_export.h"
 #include "core/sidecar_scan.h"
@@ -23,6 +24,7 @@ namespace gloss {
 struct AppContext {
   std::string db;                 // --db, or $GLOSS_DB, or ./gloss-data
   std::string annotator;          // --annotator of the command that answers
+  std::vector<std::string> image_root_pairs;  // --image-root OLD=NEW of a command that reads images
   std::function<int()> action;    // set by the chosen subcommand
   // An LMDB folder or a PostgreSQL connection URI.
   std::string store_location() const;
@@ -33,19 +35,23 @@ struct AppContext {
   // Where images that arrive inside a file (base64 in JSONL) are written: the
   // LMDB folder's images/, or ./gloss-images beside a database store.
   std::filesystem::path local_image_dir() const;
-  // --annotator, else $GLOSS_ANNOTATOR, else the login name.
   // --annotator, else $GLOSS_ANNOTATOR or the login name; on a store that
   // decides who the user is (an annotator's PostgreSQL role) that name, and
   // a UserError when --annotator asks for another.
   std::string annotator_name(const Store& store) const;
+  // $GLOSS_IMAGE_ROOT's pairs and --image-root's (core/image_roots.h).
+  ImageRoots image_roots() const;
 };
 
 // Adds --annotator NAME to a command that saves answers.
 void add_annotator_option(CLI::App* command, AppContext& ctx);
+// Adds --image-root OLD=NEW (repeatable) to a command that reads the images of stored tasks.
+void add_image_root_option(CLI::App* command, AppContext& ctx);
 
 void register_data_commands(CLI::App& app, AppContext& ctx);
 void register_model_commands(CLI::App& app, AppContext& ctx);
 void register_calibrate_command(CLI::App& app, AppContext& ctx);  // cmd_calibrate.cpp, after train
+void register_predict_command(CLI::App& app, AppContext& ctx);    // cmd_predict.cpp, after eval
 void register_caption_command(CLI::App& app, AppContext& ctx);
 void register_errors_command(CLI::App& app, AppContext& ctx);
 void register_compare_command(CLI::App& app, AppContext& ctx);
@@ -74,6 +80,11 @@ int run_db_out_sidecar(const AppContext& ctx, const std::string& dataset, const 
 // Captions JSONL or a dataset's accepted answers, as train and eval read
 // them; problems printed, UserError when nothing is usable.
 CaptionData load_caption_data(const AppContext& ctx, const std::string& data);
+
+// Threads for torch: every core.
+int default_threads();
+// The model file (the bundled one when empty) with these decoding settings.
+std::unique_ptr<class Captioner> open_model(const std::string& model, int beam, int threads);
 
 // Prodigy-style session names: DATASET-2026-11-24_23-59-01 (local time).
 std::string default_session_name(const std::string& dataset);

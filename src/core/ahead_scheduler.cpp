@@ -25,11 +25,11 @@ bool serves(const Image& image, int side, int wanted) {
   return whole && std::max(image.width, image.height) <= wanted;
 }
 
-// The file behind a task; the store may have lost it (dropped meanwhile).
-std::string path_of(Store& store, std::uint64_t task) {
-  const auto record = store.task(task);
+// The task's record; the store may have lost it (dropped meanwhile).
+Task task_of(Store& store, std::uint64_t task) {
+  auto record = store.task(task);
   if (!record) throw UserError("this image is no longer in the store");
-  return record->path;
+  return *record;
 }
 }  // namespace
 
@@ -334,10 +334,11 @@ void AheadScheduler::do_image(const Job& job) {
 void AheadScheduler::do_detail(const Job& job) {
   AheadResult result{AheadResult::detail, job.task, job.position, 0, {}, nullptr, {}, job.region};
   try {
-    const std::string path = path_of(store_, job.task);
+    const Task task = task_of(store_, job.task);
+    const std::string path = options_.image_roots.map(task.path);
     const ImageRegion& r = job.region;
-    auto pixels = std::make_shared<const Image>(
-        decode_image_region(read_file_bytes(path), path, r.left, r.top, r.width, r.height));
+    auto pixels = std::make_shared<const Image>(decode_image_region(read_task_image(task, options_.image_roots), path,
+                                                                    r.left, r.top, r.width, r.height));
     result.region = {std::max(r.left, 0), std::max(r.top, 0), pixels->width, pixels->height};
     result.pixels = std::move(pixels);
   } catch (const std::exception& e) {
@@ -418,6 +419,13 @@ void AheadScheduler::do_thumbnail(const Job& job) {
   deliver(std::move(result));
 }
 
+// Read where the image is on this workstation and checked against the task's
+// hash: a mapping that points at other files shows an error, not a picture.
+Image AheadScheduler::decode_task(std::uint64_t hash, int side) const {
+  const Task task = task_of(store_, hash);
+  return decode_image(read_task_image(task, options_.image_roots), options_.image_roots.map(task.path), side);
+}
+
 std::shared_ptr<const Image> AheadScheduler::decode_for_thumbnail(std::uint64_t task, int side, std::string& error) {
   {
     std::lock_guard lock(mutex_);
@@ -427,7 +435,7 @@ std::shared_ptr<const Image> AheadScheduler::decode_for_thumbnail(std::uint64_t 
     }
   }
   try {
-    return std::make_shared<const Image>(decode_image_file(path_of(store_, task), side));
+    return std::make_shared<const Image>(decode_task(task, side));
   } catch (const std::exception& e) {
     error = e.what();
     return nullptr;
@@ -449,7 +457,7 @@ std::shared_ptr<const Image> AheadScheduler::decode(std::uint64_t task, int side
   }
   std::shared_ptr<const Image> image;
   try {
-    image = std::make_shared<const Image>(decode_image_file(path_of(store_, task), side));
+    image = std::make_shared<const Image>(decode_task(task, side));
   } catch (const std::exception& e) {
     error = e.what();
     std::lock_guard lock(mutex_);

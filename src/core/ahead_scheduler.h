@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/image.h"
+#include "core/image_roots.h"
 #include "core/store.h"
 #include "core/captioner.h"
 
@@ -41,6 +42,9 @@ struct AheadOptions {
   // the screen cannot show more, and a 48 MP photo then costs what the screen
   // has. The window sets it from the monitor; the model gets the same pixels.
   int display_side = 2560;
+  // Where the tasks' images are on this workstation; every image read is
+  // checked against its task's content hash (core/image_roots.h).
+  ImageRoots image_roots;
 };
 
 // A rectangle in upright full-resolution coordinates of a whole image.
@@ -149,6 +153,7 @@ class AheadScheduler {
   void do_detail(const Job& job);
   std::shared_ptr<const Image> decode(std::uint64_t task, int side, std::string& error);
   std::shared_ptr<const Image> decode_for_thumbnail(std::uint64_t task, int side, std::string& error);
+  Image decode_task(std::uint64_t task, int side) const;
   void deliver(AheadResult result);
   void update_status_locked();
   bool all_suggested_locked(std::uint64_t task) const;

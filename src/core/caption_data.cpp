@@ -65,7 +65,7 @@ CaptionData load_caption_dataset(const Store& store, const std::string& name) {
     if (a.answer != AnswerKind::accept) return true;
     const auto task = store.task(a.task);
     if (!task) return true;
-    CaptionedImage item{task->path, {a.caption}};
+    CaptionedImage item{task->path, {a.caption}, task->hash};
     if (a.extra.contains("references") && a.extra["references"].is_array())
       for (std::size_t i = 1; i < a.extra["references"].size(); ++i)
         item.references.push_back(a.extra["references"][i].get<std::string>());

@@ -16,6 +16,7 @@ namespace gloss {
 struct CaptionedImage {
   std::filesystem::path image;
   std::vector<std::string> references;  // at least one
+  std::uint64_t task = 0;               // from a dataset: the task's content hash (0 from a file)
 };
 
 struct CaptionData {

@@ -308,12 +308,12 @@ ImportPlan read_import_file(const fs::path& file, const ImportOptions& options) 
   return read_coco(file, doc, options);
 }
 
-json to_jsonl_record(const Task& task, const Answer& a, bool embed_image) {
+json to_jsonl_record(const Task& task, const Answer& a, bool embed_image, const ImageRoots& roots) {
   json j = a.extra.is_object() ? a.extra : json::object();
   j["image"] = task.path;
   if (embed_image)
     j["image"] = "data:" + mime_for_extension(fs::path(task.path).extension().string()) + ";base64," +
-                 base64_encode(read_file_bytes(task.path));
+                 base64_encode(read_task_image(task, roots));
   j["width"] = task.width;
   j["height"] = task.height;
   j["caption"] = a.caption;
@@ -344,7 +344,7 @@ json to_jsonl_record(const Task& task, const Answer& a, bool embed_image) {
 }
 
 ExportResult export_dataset(const Store& store, const DatasetInfo& dataset, ExportFormat format,
-                            std::ostream& out, bool embed_images) {
+                            std::ostream& out, bool embed_images, const ImageRoots& roots) {
   ExportResult result;
   auto task_of = [&](std::uint64_t hash) {
     auto t = store.task(hash);
@@ -353,7 +353,7 @@ ExportResult export_dataset(const Store& store, const DatasetInfo& dataset, Expo
   };
   if (format == ExportFormat::jsonl) {
     store.for_each_answer(dataset, [&](std::uint64_t, const Answer& a) {
-      out << to_jsonl_record(task_of(a.task), a, embed_images).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+      out << to_jsonl_record(task_of(a.task), a, embed_images, roots).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
       ++result.records;
       return true;
     });

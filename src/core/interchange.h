@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/sources.h"
+#include "core/image_roots.h"
 #include "core/store.h"
 
 namespace gloss {
@@ -59,8 +60,11 @@ ImportRecord parse_jsonl_record(const nlohmann::json& j, const std::filesystem::
                                 const ImportOptions& options);
 
 // The JSONL record for a task and its answer. With embed_image the "image"
-// field is a base64 data URI of the file's bytes, as Prodigy writes it.
-nlohmann::json to_jsonl_record(const Task& task, const Answer& answer, bool embed_image = false);
+// field is a base64 data URI of the file's bytes, as Prodigy writes it, read
+// where `roots` say the image is on this workstation and checked against the
+// task (read_task_image: UserError naming the file otherwise).
+nlohmann::json to_jsonl_record(const Task& task, const Answer& answer, bool embed_image = false,
+                               const ImageRoots& roots = {});
 
 enum class ExportFormat { jsonl, coco };
 struct ExportResult {
@@ -69,6 +73,6 @@ struct ExportResult {
 // Writes every answer of the dataset in position order. COCO keeps accepted
 // answers only (their caption and any extra references).
 ExportResult export_dataset(const Store& store, const DatasetInfo& dataset, ExportFormat format,
-                            std::ostream& out, bool embed_images = false);
+                            std::ostream& out, bool embed_images = false, const ImageRoots& roots = {});
 
 }  // namespace gloss

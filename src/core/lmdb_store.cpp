@@ -14,6 +14,9 @@
 //   leases       u32 dataset id | u64 position | annotator -> i64 expiry (ms)
 //   tasks        u64 task hash -> task record
 //   suggestions  model id | 0x00 | u64 task hash -> suggestion record
+//   caption_claims  model id | 0x00 | u64 task hash -> who pre-captions it, until when
+//                (lmdb_caption_work.h; a new table, not a new schema: an older
+//                gloss never reads it)
 //   thumbnails   u64 task hash | u32 longest side -> pixels
 //   files        absolute path -> u64 size | i64 mtime ns | u64 inode | u64 content hash
 #include "core/lmdb_store.h"
@@ -23,6 +26,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/lmdb.h"
+#include "core/lmdb_caption_work.h"
 
 namespace gloss {
 namespace fs = std::filesystem;
@@ -110,7 +114,8 @@ struct LmdbStore::Impl {
         thumbnails(env.open_db("thumbnails")),
         files(env.open_db("files")),
         unanswered(env.open_db("unanswered")),
-        leases(env.open_db("leases")) {
+        leases(env.open_db("leases")),
+        caption_claims(env.open_db("caption_claims")) {
     env.write([&](lmdb::Txn& txn) {
       const auto schema = txn.get(meta, "schema");
       if (schema && *schema == kSchema) return;
@@ -337,7 +342,8 @@ struct LmdbStore::Impl {
   }
 
   lmdb::Env env;
-  MDB_dbi meta, datasets, items, item_pos, answers, tasks, suggestions, thumbnails, files, unanswered, leases;
+  MDB_dbi meta, datasets, items, item_pos, answers, tasks, suggestions, thumbnails, files, unanswered, leases,
+      caption_claims;
 };
 
 LmdbStore::LmdbStore(const StoreOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -573,12 +579,7 @@ void LmdbStore::release_leases(const DatasetInfo& d, std::string_view annotator)
 }
 
 namespace {
-std::string suggestion_key(std::string_view model, std::uint64_t task) {
-  std::string k(model);
-  k.push_back('\0');
-  append_be(k, task, 8);
-  return k;
-}
+using lmdb::suggestion_key;
 std::string thumbnail_key(std::uint64_t task, int max_side) {
   std::string k = u64_key(task);
   append_be(k, static_cast<std::uint32_t>(max_side), 4);
@@ -598,6 +599,20 @@ std::optional<Suggestion> LmdbStore::suggestion(std::string_view model, std::uin
     const auto v = txn.get(impl_->suggestions, suggestion_key(model, task));
     if (!v) return std::nullopt;
     return decode_suggestion(*v);
+  });
+}
+
+CaptionClaim LmdbStore::claim_caption_work(std::string_view model, const std::vector<std::uint64_t>& candidates,
+                                           std::string_view worker, std::int64_t lease_ms, std::size_t count) {
+  return impl_->env.write([&](lmdb::Txn& txn) {
+    return lmdb::claim_caption_work(txn, {impl_->suggestions, impl_->caption_claims}, model, candidates, worker,
+                                    now_ms(), lease_ms, count);
+  });
+}
+
+void LmdbStore::release_caption_work(std::string_view model, std::string_view worker) {
+  impl_->env.write([&](lmdb::Txn& txn) {
+    lmdb::release_caption_work(txn, {impl_->suggestions, impl_->caption_claims}, model, worker);
   });
 }
 

@@ -459,6 +459,17 @@ std::optional<Suggestion> OutboxStore::suggestion(std::string_view model, std::u
   return *s;
 }
 
+// Pre-captioning (gloss predict) opens the store itself, not through an
+// outbox: these go to the server as they are, and fail while it is away.
+CaptionClaim OutboxStore::claim_caption_work(std::string_view model, const std::vector<std::uint64_t>& candidates,
+                                             std::string_view worker, std::int64_t lease_ms, std::size_t count) {
+  return remote_->claim_caption_work(model, candidates, worker, lease_ms, count);
+}
+
+void OutboxStore::release_caption_work(std::string_view model, std::string_view worker) {
+  remote_->release_caption_work(model, worker);
+}
+
 void OutboxStore::put_thumbnail(std::uint64_t task, int max_side, std::string_view bytes) {
   try_remote([&](Store& s) {
     s.put_thumbnail(task, max_side, bytes);

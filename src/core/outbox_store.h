@@ -80,6 +80,9 @@ class OutboxStore final : public Store {
   void put_suggestions(std::string_view model,
                        const std::vector<std::pair<std::uint64_t, Suggestion>>& suggestions) override;
   std::optional<Suggestion> suggestion(std::string_view model, std::uint64_t task) const override;
+  CaptionClaim claim_caption_work(std::string_view model, const std::vector<std::uint64_t>& candidates,
+                                  std::string_view worker, std::int64_t lease_ms, std::size_t count) override;
+  void release_caption_work(std::string_view model, std::string_view worker) override;
   void put_thumbnail(std::uint64_t task, int max_side, std::string_view bytes) override;
   std::optional<std::string> thumbnail(std::uint64_t task, int max_side) const override;
   std::optional<std::uint64_t> known_file(const FileStamp& file) const override;

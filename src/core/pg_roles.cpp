@@ -26,6 +26,7 @@ constexpr Grant grants[] = {
     {"suggestions", "GRANT SELECT, INSERT, UPDATE ON suggestions TO gloss_annotator"},
     {"thumbnails", "GRANT SELECT, INSERT, UPDATE ON thumbnails TO gloss_annotator"},
     {"files", "GRANT SELECT, INSERT, UPDATE ON files TO gloss_annotator"},
+    {"caption_claims", "GRANT SELECT, INSERT, UPDATE, DELETE ON caption_claims TO gloss_annotator"},
 };
 
 // The tables and sequences gloss_annotator has no rights on yet, as one

@@ -122,6 +122,18 @@ const std::vector<Migration> migrations = {
                  USING (annotator = current_user) WITH CHECK (annotator = current_user))sql",
          "CREATE POLICY leases_remove_own ON leases FOR DELETE USING (annotator = current_user)",
      }},
+    // Pre-captioning split between workers (gloss predict on several
+    // machines): who captions (model, task), until when. A claim past
+    // expires_ms is free; nothing sweeps them (pg_caption_work.cpp).
+    {3,
+     {
+         R"sql(CREATE TABLE caption_claims (
+            model text NOT NULL,
+            task bigint NOT NULL,
+            worker text NOT NULL,
+            expires_ms bigint NOT NULL,
+            PRIMARY KEY (model, task)))sql",
+     }},
 };
 
 std::string where(Connection& conn) { return "database " + conn.database() + " (" + conn.server() + ")"; }

@@ -5,7 +5,8 @@
 // gloss refuses a database a newer one has upgraded.
 //
 // Version 1 (tables and what keeps them consistent), 2 (row-level security
-// on answers and leases): see pg_schema.cpp; the grants are in pg_roles.cpp.
+// on answers and leases), 3 (caption_claims: gloss predict on several
+// machines): see pg_schema.cpp; the grants are in pg_roles.cpp.
 #pragma once
 
 #include "core/error.h"
@@ -14,7 +15,7 @@
 namespace gloss::pg {
 
 // The schema version this gloss creates and understands.
-inline constexpr int schema_version = 2;
+inline constexpr int schema_version = 3;
 
 // The database was set up by a newer gloss.
 class SchemaTooNew : public StoreError {

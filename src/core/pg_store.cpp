@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "core/pg.h"
+#include "core/pg_caption_work.h"
 #include "core/pg_claims.h"
 #include "core/pg_pool.h"
 #include "core/pg_roles.h"
@@ -410,6 +412,23 @@ std::optional<Suggestion> PgStore::suggestion(std::string_view model, std::uint6
     if (r.rows() == 0) return std::nullopt;
     return decode_suggestion(r.bytes(0, 0));
   });
+}
+
+CaptionClaim PgStore::claim_caption_work(std::string_view model, const std::vector<std::uint64_t>& candidates,
+                                         std::string_view worker, std::int64_t lease_ms, std::size_t count) {
+  if (lease_ms < 1) throw UserError("a caption work lease must last at least a millisecond");
+  // One statement may not claim a task twice: repeats are dropped, the first kept.
+  std::vector<std::uint64_t> once;
+  std::set<std::uint64_t> seen;
+  for (const std::uint64_t t : candidates)
+    if (seen.insert(t).second) once.push_back(t);
+  return pool_->run([&](pg::Connection& c) {
+    return pg::claim_caption_work(c, model, once, worker, lease_ms, clamp_to_bigint(count));
+  });
+}
+
+void PgStore::release_caption_work(std::string_view model, std::string_view worker) {
+  pool_->run([&](pg::Connection& c) { pg::release_caption_work(c, model, worker); });
 }
 
 void PgStore::put_thumbnail(std::uint64_t task, int max_side, std::string_view bytes) {

@@ -64,6 +64,16 @@ struct ImportResult {
   std::uint64_t answers_kept = 0;  // that annotator had answered it already: existing answer kept
 };
 
+// What claim_caption_work found among its candidates.
+struct CaptionClaim {
+  // Claimed for the worker now, in the candidates' order: caption these.
+  std::vector<std::uint64_t> claimed;
+  // Already have a suggestion from the model: nothing to do for them.
+  std::vector<std::uint64_t> cached;
+  // The rest were held by another worker's unexpired claim, or left for a
+  // later call once `count` were claimed.
+};
+
 // How a dataset's tasks are handed out.
 struct Routing {
   int overlap = 1;                   // different annotators per task
@@ -161,6 +171,20 @@ class Store {
   virtual void put_suggestions(std::string_view model,
                                const std::vector<std::pair<std::uint64_t, Suggestion>>& suggestions) = 0;
   virtual std::optional<Suggestion> suggestion(std::string_view model, std::uint64_t task) const = 0;
+
+  // ---- caption work: pre-captioning split between processes (gloss predict
+  // on several machines). A claim holds one (model, task) for one worker
+  // until it expires; a claim past its time is free at the next call, so a
+  // worker that dies leaves its tasks to the others after the lease.
+  // Of `candidates`, in order: the ones with a suggestion from `model` are
+  // reported cached; of the others, those with no unexpired claim by another
+  // worker are claimed for `worker` until now + lease_ms (renewed where the
+  // worker held them already), at most `count`. One transaction: two workers
+  // claiming at once never get the same task.
+  virtual CaptionClaim claim_caption_work(std::string_view model, const std::vector<std::uint64_t>& candidates,
+                                          std::string_view worker, std::int64_t lease_ms, std::size_t count) = 0;
+  // Ends the worker's claims on the model's tasks (it is done or gives up).
+  virtual void release_caption_work(std::string_view model, std::string_view worker) = 0;
 
   // ---- thumbnail cache, keyed by (task hash, longest side)
   virtual void put_thumbnail(std::uint64_t task, int max_side, std::string_view bytes) = 0;

@@ -85,6 +85,7 @@ int run_caption_window(Store& store, const CaptionWindowOptions& o) {
   {
     AheadOptions ahead_options;
     ahead_options.ahead = o.ahead;
+    ahead_options.image_roots = o.image_roots;
     if (const int side = Window::largest_monitor_side(); side > 0) ahead_options.display_side = side;
     std::vector<Captioner*> models;
     for (Captioner* m : {o.captioner, o.compare_b})

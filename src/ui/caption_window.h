@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/background_scan.h"
+#include "core/image_roots.h"
 #include "core/store.h"
 #include "core/captioner.h"
 
@@ -24,6 +25,7 @@ struct CaptionWindowOptions {
   std::function<void()> on_window_ready;
   std::string model_label;
   std::uint64_t ahead = 32;
+  ImageRoots image_roots;  // where the tasks' images are on this workstation
   std::filesystem::path replay;      // empty: interactive
   std::filesystem::path screenshot;  // written when quitting
   std::filesystem::path keymap;

@@ -1,4 +1,5 @@
 #include "core/lmdb_store.h"
+#include "caption_work_contract.h"
 #include "store_contract.h"
 #include "test_util.h"
 
@@ -15,6 +16,8 @@ StoreMaker lmdb_maker() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Lmdb, StoreContract, ::testing::Values(lmdb_maker()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Lmdb, CaptionWorkContract, ::testing::Values(lmdb_maker()),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

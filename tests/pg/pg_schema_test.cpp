@@ -22,8 +22,9 @@ TEST(Schema, FreshDatabaseGetsTheCurrentVersion) {
   EXPECT_EQ(pg::stored_schema_version(conn), 0);
   EXPECT_EQ(pg::migrate(conn), 0) << "found nothing";
   EXPECT_EQ(pg::stored_schema_version(conn), pg::schema_version);
-  EXPECT_EQ(tables(conn), (std::vector<std::string>{"answers", "dataset_counts", "datasets", "files", "gloss_schema",
-                                                    "items", "leases", "suggestions", "tasks", "thumbnails"}));
+  EXPECT_EQ(tables(conn), (std::vector<std::string>{"answers", "caption_claims", "dataset_counts", "datasets", "files",
+                                                    "gloss_schema", "items", "leases", "suggestions", "tasks",
+                                                    "thumbnails"}));
   EXPECT_EQ(conn.exec("SELECT count(*) FROM gloss_schema").int64(0, 0), 1);
 }
 
@@ -86,6 +87,21 @@ TEST(Schema, NewerSchemaIsRefused) {
     EXPECT_TRUE(test::contains(e.what(), expected)) << e.what();
   }
   EXPECT_EQ(pg::stored_schema_version(conn), pg::schema_version + 4) << "left as it was";
+}
+
+// A database a gloss of schema version 1 set up gets the caption claims of
+// version 3 (gloss predict on several machines), its data kept.
+TEST(Schema, VersionOneGetsCaptionClaims) {
+  test::PgDatabase db;
+  pg::Connection conn(db.uri());
+  pg::migrate(conn);
+  conn.exec("DROP TABLE caption_claims");
+  conn.exec("UPDATE gloss_schema SET version = 1");
+  conn.exec("INSERT INTO datasets (name, created_ms) VALUES ($1, $2)", "photos", std::int64_t{1234});
+  EXPECT_EQ(pg::migrate(conn), 1);
+  EXPECT_EQ(pg::stored_schema_version(conn), pg::schema_version);
+  EXPECT_EQ(conn.exec("SELECT count(*) FROM caption_claims").int64(0, 0), 0);
+  EXPECT_EQ(conn.exec("SELECT count(*) FROM datasets").int64(0, 0), 1) << "the data is kept";
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The store contract (tests/core/store_contract.h) on PostgreSQL: each test
 // gets a PgStore over a fresh database of the fixture's server.
 #include "core/pg_store.h"
+#include "core/caption_work_contract.h"
 #include "core/store_contract.h"
 #include "pg/pg_test_util.h"
 
@@ -20,6 +21,8 @@ StoreMaker pg_maker() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Pg, StoreContract, ::testing::Values(pg_maker()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Pg, CaptionWorkContract, ::testing::Values(pg_maker()),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -1,0 +1,23 @@
+// Two gloss predicts at once on one PostgreSQL database (two workstations
+// pre-captioning the same folder) split the work: every image is captioned
+// once across the two, both end with the whole source cached.
+#include "app/two_predicts.h"
+#include "pg/pg_test_util.h"
+
+namespace gloss {
+namespace {
+
+TEST(PgPredict, TwoPredictsOnOneDatabaseCaptionEachImageOnce) {
+  test::PgDatabase db;
+  test::TempDir dir;
+  constexpr int kImages = 160;
+  test::write_predict_scenes(dir / "images", kImages);
+  const std::string gloss = "'" GLOSS_BINARY "' --db '" + db.uri() + "'";
+  const auto [a, b] = test::two_predicts(dir.path(), gloss, "--batch 4 --threads 1");
+  test::expect_split_once(dir.path(), a, b, kImages);
+  const auto again = test::run_command(dir.path(), gloss + " predict images --threads 1");
+  EXPECT_TRUE(test::contains(again.output, "160 images, 160 already captioned, 0 to caption")) << again.output;
+}
+
+}  // namespace
+}  // namespace gloss
