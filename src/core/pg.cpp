@@ -259,7 +259,12 @@ std::string Result::bytes(int row, int column) const {
 // ---- Connection
 
 Connection::Connection(const std::string& conninfo) : conninfo_(conninfo), server_(redact_uri(conninfo)) {
-  conn_ = PQconnectdb(conninfo_.c_str());
+  // A server that never answers (a host down, packets dropped) would keep
+  // libpq waiting for ever: 10 s, unless the URI says otherwise (its values
+  // come after, and win).
+  const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {kDefaultConnectTimeout, conninfo_.c_str(), nullptr};
+  conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (!conn_) throw CannotConnect(server_, "out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string reason = one_line(PQerrorMessage(conn_));

@@ -146,6 +146,10 @@ struct Notification {
 
 enum class Isolation { read_committed, repeatable_read, serializable };
 
+// Seconds libpq waits for a server to answer a connection, unless the URI
+// sets connect_timeout.
+inline constexpr const char* kDefaultConnectTimeout = "10";
+
 class Connection {
  public:
   // Connects; throws CannotConnect "cannot connect to PostgreSQL at <redacted>: <libpq's reason>".

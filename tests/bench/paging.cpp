@@ -72,6 +72,9 @@ struct Options {
   bool drop_caches = false;
   int ahead = 32;
   int photos_mp = 0;  // > 0: page through camera JPEGs of this many megapixels instead of synthetic scenes
+  // Non-empty: each paging scenario's store is a fresh PostgreSQL database on
+  // the server whose Unix socket is in this folder (as the superuser postgres).
+  std::string pg_socket;
 };
 
 double now_s() {
@@ -295,8 +298,16 @@ std::vector<PagingResult> run_paging(const Options& o) {
                             std::to_string(o.images) + "-" + std::to_string(std::min(o.tasks, o.images)) + "-" +
                             (s.jumps ? "jumps-" : "pace-") + std::to_string(std::lround(s.pace_s * 1000)) + "ms";
     ++k;
-    const fs::path db = o.work / (tag + "-db");
+    fs::path db = o.work / (tag + "-db");
     fs::remove_all(db);  // a cold suggestion cache for every scenario
+    const std::string pg_name = "gloss_bench_" + std::to_string(k);
+    if (!o.pg_socket.empty()) {
+      db = "postgresql:///" + pg_name + "?host=" + o.pg_socket + "&user=postgres";
+      const fs::path psql_log = o.work / "psql.log";
+      for (const std::string& sql : {"DROP DATABASE IF EXISTS " + pg_name, "CREATE DATABASE " + pg_name})
+        if (run({"psql", "-h", o.pg_socket, "-U", "postgres", "-d", "postgres", "-qc", sql}, psql_log) != 0)
+          fail("psql " + sql, psql_log);
+    }
     const fs::path script = o.work / (tag + ".replay"), log = o.work / (tag + ".jsonl"), out = o.work / (tag + ".out");
     std::ofstream(script) << make_script(s, o.images, std::min(o.tasks, o.images), 7 + k);
     fs::remove(log), fs::remove(out);
@@ -314,8 +325,9 @@ std::vector<PagingResult> run_paging(const Options& o) {
 
 void print_paging(const Options& o, const std::vector<PagingResult>& rs) {
   const std::string what = o.photos_mp > 0 ? std::to_string(o.photos_mp) + " MP camera JPEGs" : "synthetic 64 px images";
-  std::printf("\n## Paging: %d %s, bundled model, --ahead %d, %d tasks per scenario\n\n", o.images, what.c_str(),
-              o.ahead, std::min(o.tasks, o.images));
+  std::printf("\n## Paging: %d %s, bundled model, --ahead %d, %d tasks per scenario, store: %s\n\n", o.images,
+              what.c_str(), o.ahead, std::min(o.tasks, o.images),
+              o.pg_socket.empty() ? "LMDB" : "PostgreSQL (local socket), through the outbox");
   std::printf("| scenario | moves (next/jump) | stalls | Enter refused | key→image next p50 / p99 / max ms | "
               "key→image jump p50 / p99 / max ms | frame p50 / p99 ms | frame interval p50 / p99 ms | "
               "ready ahead min / p10 / p50 | VmHWM MB | wall s |\n");
@@ -554,13 +566,15 @@ int main(int argc, char** argv) {
     else if (a == "--drop-caches") o.drop_caches = true;
     else if (a == "--keep") keep = true;
     else if (a == "--photos") o.photos_mp = std::stoi(next());
+    else if (a == "--pg-socket") o.pg_socket = next();
     else if (a == "--full") o.images = 2000, o.tasks = 2000, o.big_tasks = 100000, o.page = 10000, o.drop_caches = true;
     else {
       std::puts(
           "gloss_bench_paging [--gloss PATH] [--work DIR] [--model M] [--images 200] [--tasks 90]\n"
           "                   [--paces 1.0,0.5] [--jump-pace 1.0] [--no-jumps] [--ahead 32] [--skip-paging]\n"
           "                   [--skip-open] [--big-tasks 10000] [--page 1000] [--page-wait 20] [--repeat 3]\n"
-          "                   [--drop-caches] [--keep] [--full] [--photos MP]\n"
+          "                   [--drop-caches] [--keep] [--full] [--photos MP] [--pg-socket DIR]\n"
+          "--pg-socket DIR: each paging scenario on a fresh PostgreSQL database (server socket in DIR, user postgres).\n"
           "--photos MP: page through IMAGES camera JPEGs of MP megapixels (a real photo) instead of synthetic scenes.\n"
           "--full: 2,000 images and tasks per paging scenario, 100,000 tasks, 10,000 pages, --drop-caches.");
       return a == "--help" || a == "-h" ? 0 : 2;

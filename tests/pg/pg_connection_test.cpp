@@ -1,5 +1,7 @@
 // pg::Connection against the test server: parameters, errors, transactions,
 // LISTEN/NOTIFY, a lost connection.
+#include <libpq-fe.h>
+
 #include <barrier>
 #include <limits>
 #include <thread>
@@ -109,6 +111,23 @@ TEST(Connection, TextWithANulByteIsRefusedNotCut) {
   } catch (const pg::Error& e) {
     EXPECT_TRUE(test::contains(e.what(), "NUL")) << e.what();
   }
+}
+
+TEST(Connection, WaitsTenSecondsForAServerUnlessTheUriSays) {
+  test::PgDatabase db;
+  const auto timeout_of = [](const pg::Connection& conn) {
+    std::string found;
+    PQconninfoOption* options = PQconninfo(conn.raw());
+    for (PQconninfoOption* o = options; o && o->keyword; ++o)
+      if (std::string(o->keyword) == "connect_timeout" && o->val) found = o->val;
+    PQconninfoFree(options);
+    return found;
+  };
+  pg::Connection plain(db.uri());
+  EXPECT_EQ(timeout_of(plain), "10");
+  pg::Connection told(db.uri() + "&connect_timeout=3");
+  EXPECT_EQ(timeout_of(told), "3");
+  EXPECT_EQ(told.database(), db.name()) << "the URI's other values still apply";
 }
 
 TEST(Connection, ConnectErrorNamesTheServerWithoutPassword) {

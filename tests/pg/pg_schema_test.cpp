@@ -91,16 +91,17 @@ TEST(Schema, NewerSchemaIsRefused) {
 
 // A database a gloss of schema version 1 set up gets the caption claims of
 // version 3 (gloss predict on several machines), its data kept.
-TEST(Schema, VersionOneGetsCaptionClaims) {
+// A database of the first gloss on PostgreSQL gets row-level security and
+// caption_claims, and keeps its data.
+TEST(Schema, VersionOneIsUpgraded) {
   test::PgDatabase db;
   pg::Connection conn(db.uri());
-  pg::migrate(conn);
-  conn.exec("DROP TABLE caption_claims");
-  conn.exec("UPDATE gloss_schema SET version = 1");
+  ASSERT_EQ(pg::migrate(conn, 1), 0);
   conn.exec("INSERT INTO datasets (name, created_ms) VALUES ($1, $2)", "photos", std::int64_t{1234});
   EXPECT_EQ(pg::migrate(conn), 1);
   EXPECT_EQ(pg::stored_schema_version(conn), pg::schema_version);
   EXPECT_EQ(conn.exec("SELECT count(*) FROM caption_claims").int64(0, 0), 0);
+  EXPECT_TRUE(conn.exec("SELECT relrowsecurity FROM pg_class WHERE oid = 'answers'::regclass").boolean(0, 0));
   EXPECT_EQ(conn.exec("SELECT count(*) FROM datasets").int64(0, 0), 1) << "the data is kept";
 }
 
