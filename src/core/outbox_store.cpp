@@ -72,29 +72,44 @@ DatasetInfo dataset_from(const json& j) {
 
 }  // namespace
 
+// Two LMDB environments: `env` holds what must survive a crash (the ops not
+// yet sent, and this annotator's answers), synced at every commit; `cache`
+// holds copies of what the server said (tasks, items, suggestions,
+// datasets, claims), not synced: a power cut may lose its last entries,
+// which the server has anyway, and the window does not wait for a disk
+// flush each time it caches a task (about one per move).
 struct OutboxStore::Local {
   explicit Local(const fs::path& dir)
       : env({dir, 16u << 20, true, 16}),
+        cache({dir / "cache", 64u << 20, false, 16}),
         ops(env.open_db("ops")),
         pending(env.open_db("pending")),
         answers(env.open_db("answers")),
-        tasks(env.open_db("tasks")),
-        items(env.open_db("items")),
-        suggestions(env.open_db("suggestions")),
-        datasets(env.open_db("datasets")),
-        claims(env.open_db("claims")) {}
+        tasks(cache.open_db("tasks")),
+        items(cache.open_db("items")),
+        suggestions(cache.open_db("suggestions")),
+        datasets(cache.open_db("datasets")),
+        claims(cache.open_db("claims")) {}
 
-  std::optional<std::string> get(MDB_dbi dbi, const std::string& key) const {
-    return env.read([&](lmdb::Txn& txn) -> std::optional<std::string> {
+  // get/put: `env` (answers); cached/cache_put: `cache` (the rest). A dbi
+  // is a handle within its environment only.
+  std::optional<std::string> get(MDB_dbi dbi, const std::string& key) const { return read(env, dbi, key); }
+  void put(MDB_dbi dbi, const std::string& key, std::string_view value) { write(env, dbi, key, value); }
+  std::optional<std::string> cached(MDB_dbi dbi, const std::string& key) const { return read(cache, dbi, key); }
+  void cache_put(MDB_dbi dbi, const std::string& key, std::string_view value) { write(cache, dbi, key, value); }
+
+  static std::optional<std::string> read(const lmdb::Env& e, MDB_dbi dbi, const std::string& key) {
+    return e.read([&](lmdb::Txn& txn) -> std::optional<std::string> {
       const auto v = txn.get(dbi, key);
       return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
     });
   }
-  void put(MDB_dbi dbi, const std::string& key, std::string_view value) {
-    env.write([&](lmdb::Txn& txn) { txn.put(dbi, key, value); });
+  static void write(lmdb::Env& e, MDB_dbi dbi, const std::string& key, std::string_view value) {
+    e.write([&](lmdb::Txn& txn) { txn.put(dbi, key, value); });
   }
 
   lmdb::Env env;
+  lmdb::Env cache;
   MDB_dbi ops, pending, answers, tasks, items, suggestions, datasets, claims;
 };
 
@@ -250,13 +265,13 @@ std::uint32_t OutboxStore::dataset_id(std::string_view name) const {
 std::optional<DatasetInfo> OutboxStore::dataset(std::string_view name) const {
   if (auto d = try_remote([&](Store& s) { return s.dataset(name); })) {
     if (*d) {
-      local_->put(local_->datasets, std::string(name), bytes_of(dataset_json(**d)));
+      local_->cache_put(local_->datasets, std::string(name), bytes_of(dataset_json(**d)));
       std::lock_guard lock(ids_mutex_);
       ids_[std::string(name)] = (*d)->id;
     }
     return *d;
   }
-  const auto cached = local_->get(local_->datasets, std::string(name));
+  const auto cached = local_->cached(local_->datasets, std::string(name));
   if (!cached) throw StoreUnavailable("the server at " + remote_->location() + " is away and dataset '" +
                                       std::string(name) + "' was never opened here");
   return dataset_from(json_of(*cached));
@@ -276,19 +291,19 @@ ImportResult OutboxStore::import_records(std::string_view dataset, const std::ve
 }
 
 std::optional<Task> OutboxStore::task(std::uint64_t hash) const {
-  if (const auto cached = local_->get(local_->tasks, be64(hash))) return decode_task(*cached);
+  if (const auto cached = local_->cached(local_->tasks, be64(hash))) return decode_task(*cached);
   const auto t = try_remote([&](Store& s) { return s.task(hash); });
   if (!t || !*t) return std::nullopt;
-  local_->put(local_->tasks, be64(hash), encode(**t));
+  local_->cache_put(local_->tasks, be64(hash), encode(**t));
   return *t;
 }
 
 std::optional<std::uint64_t> OutboxStore::task_at(const DatasetInfo& d, std::uint64_t position) const {
   const std::string key = be64(d.id) + be64(position);
-  if (const auto cached = local_->get(local_->items, key)) return read_be64(*cached);
+  if (const auto cached = local_->cached(local_->items, key)) return read_be64(*cached);
   const auto hash = try_remote([&](Store& s) { return s.task_at(d, position); });
   if (!hash || !*hash) return std::nullopt;
-  local_->put(local_->items, key, be64(**hash));
+  local_->cache_put(local_->items, key, be64(**hash));
   return *hash;
 }
 
@@ -300,7 +315,7 @@ std::optional<std::uint64_t> OutboxStore::position_of(const DatasetInfo& d, std:
 std::vector<std::uint64_t> OutboxStore::tasks_at(const DatasetInfo& d, std::uint64_t first,
                                                  std::uint64_t count) const {
   if (auto hashes = try_remote([&](Store& s) { return s.tasks_at(d, first, count); })) {
-    local_->env.write([&](lmdb::Txn& txn) {
+    local_->cache.write([&](lmdb::Txn& txn) {
       for (std::size_t i = 0; i < hashes->size(); ++i)
         txn.put(local_->items, be64(d.id) + be64(first + i), be64((*hashes)[i]));
     });
@@ -308,7 +323,7 @@ std::vector<std::uint64_t> OutboxStore::tasks_at(const DatasetInfo& d, std::uint
   }
   std::vector<std::uint64_t> out;
   for (std::uint64_t p = first; p < first + count; ++p) {
-    const auto cached = local_->get(local_->items, be64(d.id) + be64(p));
+    const auto cached = local_->cached(local_->items, be64(d.id) + be64(p));
     if (!cached) break;
     out.push_back(read_be64(*cached));
   }
@@ -392,7 +407,7 @@ void OutboxStore::for_each_answer(const DatasetInfo& d,
 
 std::vector<std::uint64_t> OutboxStore::cached_claims(const DatasetInfo& d, std::string_view annotator,
                                                       std::uint64_t from) const {
-  const auto cached = local_->get(local_->claims, join(be64(d.id), annotator));
+  const auto cached = local_->cached(local_->claims, join(be64(d.id), annotator));
   if (!cached) return {};
   std::vector<std::uint64_t> claimed = json_of(*cached).get<std::vector<std::uint64_t>>();
   std::vector<std::uint64_t> after, before;
@@ -417,7 +432,7 @@ std::optional<std::uint64_t> OutboxStore::first_unanswered(const DatasetInfo& d,
 std::vector<std::uint64_t> OutboxStore::claim(const DatasetInfo& d, std::string_view annotator, std::uint64_t from,
                                               std::size_t count) {
   if (auto claimed = try_remote([&](Store& s) { return s.claim(d, annotator, from, count); })) {
-    local_->put(local_->claims, join(be64(d.id), annotator), bytes_of(json(*claimed)));
+    local_->cache_put(local_->claims, join(be64(d.id), annotator), bytes_of(json(*claimed)));
     for (std::uint64_t p : *claimed)
       if (const auto hash = task_at(d, p)) task(*hash);
     return *claimed;
@@ -441,7 +456,7 @@ void OutboxStore::release_leases(const DatasetInfo& d, std::string_view annotato
 
 void OutboxStore::put_suggestions(std::string_view model,
                                   const std::vector<std::pair<std::uint64_t, Suggestion>>& suggestions) {
-  local_->env.write([&](lmdb::Txn& txn) {
+  local_->cache.write([&](lmdb::Txn& txn) {
     for (const auto& [task, s] : suggestions) txn.put(local_->suggestions, join(model, be64(task)), encode(s));
   });
   try_remote([&](Store& s) {
@@ -452,10 +467,10 @@ void OutboxStore::put_suggestions(std::string_view model,
 
 std::optional<Suggestion> OutboxStore::suggestion(std::string_view model, std::uint64_t task) const {
   const std::string key = join(model, be64(task));
-  if (const auto cached = local_->get(local_->suggestions, key)) return decode_suggestion(*cached);
+  if (const auto cached = local_->cached(local_->suggestions, key)) return decode_suggestion(*cached);
   const auto s = try_remote([&](Store& store) { return store.suggestion(model, task); });
   if (!s || !*s) return std::nullopt;
-  local_->put(local_->suggestions, key, encode(**s));
+  local_->cache_put(local_->suggestions, key, encode(**s));
   return *s;
 }
 

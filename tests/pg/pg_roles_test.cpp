@@ -17,19 +17,8 @@
 namespace gloss {
 namespace {
 
-std::vector<Task> numbered(std::uint64_t n) {
-  std::vector<Task> out;
-  for (std::uint64_t h = 1; h <= n; ++h) out.push_back(Task{h, "/img/" + std::to_string(h) + ".png", 8, 6});
-  return out;
-}
-
-Answer answer_to(std::uint64_t task, const std::string& annotator, const std::string& caption = "x") {
-  Answer a;
-  a.task = task;
-  a.annotator = annotator;
-  a.caption = caption;
-  return a;
-}
+using test::answer_to;
+using test::numbered;
 
 // An admin role owning a fresh database, two annotators in gloss_annotator
 // and a stranger in no group; all dropped with the object.

@@ -21,19 +21,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::vector<Task> numbered(std::uint64_t n) {
-  std::vector<Task> out;
-  for (std::uint64_t h = 1; h <= n; ++h) out.push_back(Task{h, "/img/" + std::to_string(h) + ".png", 8, 6});
-  return out;
-}
-
-Answer answer_to(std::uint64_t task, const std::string& annotator, const std::string& caption = "x") {
-  Answer a;
-  a.task = task;
-  a.annotator = annotator;
-  a.caption = caption;
-  return a;
-}
+using test::answer_to;
+using test::numbered;
 
 std::int64_t count(pg::Connection& conn, const std::string& sql) { return conn.exec(sql).int64(0, 0); }
 

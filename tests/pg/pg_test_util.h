@@ -16,10 +16,12 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "core/pg.h"
+#include "core/records.h"
 #include "test_util.h"
 
 namespace gloss::test {
@@ -138,5 +140,20 @@ class PgDatabase {
   const PgServer& server_;
   std::string name_;
 };
+
+// Tasks 1..n (hash = number) at /img/N.png, 8x6.
+inline std::vector<Task> numbered(std::uint64_t n) {
+  std::vector<Task> out;
+  for (std::uint64_t h = 1; h <= n; ++h) out.push_back(Task{h, "/img/" + std::to_string(h) + ".png", 8, 6});
+  return out;
+}
+
+inline Answer answer_to(std::uint64_t task, const std::string& annotator, const std::string& caption = "x") {
+  Answer a;
+  a.task = task;
+  a.annotator = annotator;
+  a.caption = caption;
+  return a;
+}
 
 }  // namespace gloss::test
