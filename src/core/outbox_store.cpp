@@ -80,10 +80,12 @@ DatasetInfo dataset_from(const json& j) {
 // flush each time it caches a task (about one per move).
 struct OutboxStore::Local {
   explicit Local(const fs::path& dir)
-      : env({dir, 16u << 20, true, 16}),
+      : dir(dir),
+        env({dir, 16u << 20, true, 16}),
         cache({dir / "cache", 64u << 20, false, 16}),
         ops(env.open_db("ops")),
         pending(env.open_db("pending")),
+        damaged(env.open_db("damaged")),
         answers(env.open_db("answers")),
         tasks(cache.open_db("tasks")),
         items(cache.open_db("items")),
@@ -108,9 +110,11 @@ struct OutboxStore::Local {
     e.write([&](lmdb::Txn& txn) { txn.put(dbi, key, value); });
   }
 
+  fs::path dir;
   lmdb::Env env;
   lmdb::Env cache;
-  MDB_dbi ops, pending, answers, tasks, items, suggestions, datasets, claims;
+  // damaged: ops that could not be read, set aside (never sent, never lost).
+  MDB_dbi ops, pending, damaged, answers, tasks, items, suggestions, datasets, claims;
 };
 
 fs::path default_outbox_dir(const std::string& location) {
@@ -199,9 +203,18 @@ bool OutboxStore::flush() {
       online_ = true;
       return true;
     }
-    const json op = json_of(next->second);
-    const std::string dataset = op.at("dataset"), annotator = op.at("annotator");
-    const std::uint64_t task = op.at("task");
+    json op;
+    std::string dataset, annotator;
+    std::uint64_t task = 0;
+    try {
+      op = json_of(next->second);
+      dataset = op.at("dataset"), annotator = op.at("annotator");
+      task = op.at("task");
+    } catch (const json::exception& e) {
+      set_aside(next->first, next->second);
+      throw StoreError("the outbox " + local_->dir.string() + " held an entry gloss cannot read (" + e.what() +
+                       "): set aside in its 'damaged' table, not sent; the others go on");
+    }
     std::optional<StoreError> refused;
     try {
       if (op.at("kind") == "save") {
@@ -231,6 +244,13 @@ bool OutboxStore::flush() {
   }
 }
 
+void OutboxStore::set_aside(const std::string& key, const std::string& bytes) {
+  local_->env.write([&](lmdb::Txn& txn) {
+    txn.put(local_->damaged, key, bytes);
+    txn.del(local_->ops, key);
+  });
+}
+
 std::optional<Answer> OutboxStore::pending(std::string_view dataset, std::uint64_t task,
                                            std::string_view annotator) const {
   // nullopt: nothing pending. An Answer with task 0: a pending removal.
@@ -239,8 +259,13 @@ std::optional<Answer> OutboxStore::pending(std::string_view dataset, std::uint64
     if (!seq) return std::nullopt;
     const auto bytes = txn.get(local_->ops, *seq);
     if (!bytes) return std::nullopt;
-    const json op = json_of(*bytes);
-    if (op.at("kind") != "save") return Answer{};
+    json op;
+    try {
+      op = json_of(*bytes);
+      if (op.at("kind") != "save") return Answer{};
+    } catch (const json::exception&) {
+      return std::nullopt;  // set aside at the next flush
+    }
     const auto answer = op.at("answer").get_binary();
     return decode_answer(std::string(answer.begin(), answer.end()));
   });

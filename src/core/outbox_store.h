@@ -99,6 +99,8 @@ class OutboxStore final : public Store {
   // and made again under the same name is another dataset).
   std::uint32_t dataset_id(std::string_view name) const;
   std::optional<Answer> pending(std::string_view dataset, std::uint64_t task, std::string_view annotator) const;
+  // Moves an op that cannot be read out of the way, keeping its bytes.
+  void set_aside(const std::string& key, const std::string& bytes);
   std::vector<std::uint64_t> cached_claims(const DatasetInfo& dataset, std::string_view annotator,
                                            std::uint64_t from) const;
   void retry_loop();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "core/lmdb.h"
 #include "core/lmdb_store.h"
 #include "core/outbox_store.h"
 #include "test_util.h"
@@ -78,6 +79,32 @@ TEST(OutboxStore, AnAnswerTheServerRefusesIsReportedAndNotKept) {
 TEST(OutboxStore, EachServerAndDatabaseHasItsOwnOutbox) {
   EXPECT_NE(default_outbox_dir("postgresql:///a?host=/tmp/x"), default_outbox_dir("postgresql:///b?host=/tmp/x"));
   EXPECT_EQ(default_outbox_dir("postgresql:///a").parent_path().filename(), "outbox");
+}
+
+// An entry the outbox cannot read (a disk fault, a bug of an older gloss) is
+// set aside with a message, never a crash, and the outbox goes on.
+TEST(OutboxStore, AnUnreadableEntryIsSetAsideNotACrash) {
+  test::TempDir dir;
+  {
+    auto server = std::make_unique<LmdbStore>(StoreOptions{dir / "server"});
+    server->add_tasks("d", {Task{1, "/img/1.png", 8, 8}});
+    OutboxStore outbox(std::move(server), dir / "outbox");
+  }
+  {
+    lmdb::Env env({dir / "outbox", 16u << 20, true, 16});
+    const MDB_dbi ops = env.open_db("ops");
+    env.write([&](lmdb::Txn& txn) { txn.put(ops, std::string("\0\0\0\0\0\0\0\x01", 8), "\xEF\xEF not an op"); });
+  }
+  auto server = std::make_unique<LmdbStore>(StoreOptions{dir / "server"});
+  LmdbStore* remote = server.get();
+  OutboxStore outbox(std::move(server), dir / "outbox");  // its first flush meets the entry
+  EXPECT_EQ(outbox.waiting(), 0u) << "set aside";
+  Answer a;
+  a.task = 1;
+  a.annotator = "ann";
+  a.caption = "one";
+  outbox.save_answer("d", a);
+  EXPECT_EQ(remote->answer(remote->require_dataset("d"), 1, "ann")->caption, "one");
 }
 
 }  // namespace
