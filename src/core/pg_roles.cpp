@@ -1,5 +1,6 @@
 #include "core/pg_roles.h"
 
+#include <cstdint>
 #include <string_view>
 
 namespace gloss::pg {
@@ -28,6 +29,9 @@ constexpr Grant grants[] = {
     {"files", "GRANT SELECT, INSERT, UPDATE ON files TO gloss_annotator"},
     {"caption_claims", "GRANT SELECT, INSERT, UPDATE, DELETE ON caption_claims TO gloss_annotator"},
 };
+
+// pg_advisory_xact_lock key of the grants: "glossgrt".
+constexpr std::int64_t grant_lock = 0x676c6f7373677274;
 
 // The tables and sequences gloss_annotator has no rights on yet, as one
 // text array parameter.
@@ -64,6 +68,9 @@ bool grant_annotator_group(Connection& conn) {
   if (!r.boolean(0, 0) || !r.boolean(0, 1)) return false;
   if (r.int64(0, 2) == 0) return true;
   conn.transaction([](Connection& c) {
+    // Two workstations of the admin granting at once would update the same
+    // catalog rows ("tuple concurrently updated"): one at a time.
+    c.exec("SELECT pg_advisory_xact_lock($1)", grant_lock);
     // Only what the schema has: an older one lacks the newer tables.
     for (const Grant& g : grants)
       if (c.exec("SELECT to_regclass($1) IS NOT NULL", g.table).boolean(0, 0)) c.exec(g.statement);
