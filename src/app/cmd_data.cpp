@@ -45,7 +45,7 @@ std::string AppContext::annotator_name(const Store& store) const {
 
 void add_annotator_option(CLI::App* command, AppContext& ctx) {
   command->add_option("--annotator", ctx.annotator,
-                      "Who answers: answers are kept per annotator (default: $GLOSS_ANNOTATOR, else the login name)");
+                      "Who answers: answers are kept per annotator (default: $GLOSS_ANNOTATOR, else the login name; on a team's PostgreSQL database, the role you log in as)");
 }
 
 ImageRoots AppContext::image_roots() const {
