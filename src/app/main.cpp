@@ -16,11 +16,22 @@ namespace {
 // loads, before main. With two torch threads on two busy cores that makes
 // captioning and training up to 10x slower, so the commands that run the
 // model restart once with passive waiting unless the user chose a policy.
+// The subcommand: the first argument that is neither an option nor --db's
+// value (`gloss --db DIR predict ...`); nullptr when there is none.
+const char* subcommand(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--db") == 0) ++i;
+    else if (argv[i][0] != '-') return argv[i];
+  }
+  return nullptr;
+}
+
 void restart_with_passive_openmp(int argc, char** argv) {
-  if (argc < 2 || std::getenv("OMP_WAIT_POLICY")) return;
+  const char* given = subcommand(argc, argv);
+  if (!given || std::getenv("OMP_WAIT_POLICY")) return;
   static const char* const kModelCommands[] = {"train", "eval", "predict", "caption", "errors", "compare"};
   for (const char* command : kModelCommands)
-    if (std::strcmp(argv[1], command) == 0) {
+    if (std::strcmp(given, command) == 0) {
       setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
       execv("/proc/self/exe", argv);
       return;  // exec failed: carry on with the default policy

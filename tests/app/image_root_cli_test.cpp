@@ -14,9 +14,7 @@ namespace fs = std::filesystem;
 using test::CommandResult;
 using test::contains;
 
-CommandResult gloss(const test::TempDir& dir, const std::string& args) {
-  return test::run_command(dir.path(), "OMP_WAIT_POLICY=PASSIVE '" GLOSS_BINARY "' --db db " + args);
-}
+CommandResult gloss(const test::TempDir& dir, const std::string& args) { return test::run_gloss(dir.path(), args); }
 
 // Scenes with their captions in dataset d, added from there/; then there/
 // is moved to here/ (another workstation's mount point).

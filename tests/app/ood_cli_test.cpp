@@ -19,9 +19,7 @@ namespace fs = std::filesystem;
 using test::CommandResult;
 using test::contains;
 
-CommandResult gloss(const test::TempDir& dir, const std::string& args) {
-  return test::run_command(dir.path(), "OMP_WAIT_POLICY=PASSIVE '" GLOSS_BINARY "' --db db " + args);
-}
+CommandResult gloss(const test::TempDir& dir, const std::string& args) { return test::run_gloss(dir.path(), args); }
 
 // image file name -> its line of predict --out
 std::map<std::string, nlohmann::json> predictions(const fs::path& file) {
