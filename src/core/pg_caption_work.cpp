@@ -8,7 +8,17 @@
 // has its captioner's claim (the worker releases only after its suggestions
 // are committed), so it is not taken either. Nothing sweeps expired claims:
 // the next claim of the task overwrites them, release deletes the rest.
+//
+// One race is left to a second statement: a worker that claims, captions and
+// releases a task while our statement runs (its claim came after our
+// snapshot and was gone before our insert) leaves nothing for the insert to
+// meet, and its suggestion is newer than our snapshot. The second statement,
+// in the same transaction with a snapshot of its own, sees that suggestion:
+// such a task is reported cached and our claim of it dropped.
 #include "core/pg_caption_work.h"
+
+#include <algorithm>
+#include <set>
 
 namespace gloss::pg {
 namespace {
@@ -42,15 +52,30 @@ ORDER BY c.ord)sql";
 
 CaptionClaim claim_caption_work(Connection& conn, std::string_view model, const std::vector<std::uint64_t>& candidates,
                                 std::string_view worker, std::int64_t lease_ms, std::int64_t count) {
-  CaptionClaim out;
-  if (candidates.empty()) return out;
+  if (candidates.empty()) return {};
   std::vector<std::int64_t> tasks;
   tasks.reserve(candidates.size());
   for (const std::uint64_t t : candidates) tasks.push_back(as_bigint(t));
-  const Result r = conn.exec(claim_sql, model, bigint_array(tasks), worker, lease_ms, count);
-  for (int row = 0; row < r.rows(); ++row)
-    (r.boolean(row, 1) ? out.cached : out.claimed).push_back(from_bigint(r.int64(row, 0)));
-  return out;
+  return conn.transaction([&](Connection& c) {
+    CaptionClaim got;
+    const Result r = c.exec(claim_sql, model, bigint_array(tasks), worker, lease_ms, count);
+    for (int row = 0; row < r.rows(); ++row)
+      (r.boolean(row, 1) ? got.cached : got.claimed).push_back(from_bigint(r.int64(row, 0)));
+    if (got.claimed.empty()) return got;
+    std::vector<std::int64_t> claimed;
+    for (const std::uint64_t t : got.claimed) claimed.push_back(as_bigint(t));
+    const Result done = c.exec(
+        "DELETE FROM caption_claims k USING suggestions s "
+        "WHERE k.model = $1 AND k.worker = $2 AND k.task = ANY($3::bigint[]) AND s.model = k.model AND s.task = k.task "
+        "RETURNING k.task",
+        model, worker, bigint_array(claimed));
+    if (done.rows() == 0) return got;
+    std::set<std::uint64_t> meanwhile;
+    for (int row = 0; row < done.rows(); ++row) meanwhile.insert(from_bigint(done.int64(row, 0)));
+    std::erase_if(got.claimed, [&](std::uint64_t t) { return meanwhile.count(t) > 0; });
+    got.cached.insert(got.cached.end(), meanwhile.begin(), meanwhile.end());
+    return got;
+  });
 }
 
 void release_caption_work(Connection& conn, std::string_view model, std::string_view worker) {
