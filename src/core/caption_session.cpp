@@ -171,6 +171,7 @@ void CaptionSession::save_and_next(Answer a, std::int64_t now) {
   given_.push_back({a, position_, answer_});
   refresh_dataset();
   const auto next = claim_next(position_ + 1 < dataset_.size ? position_ + 1 : 0);
+  refresh_dataset();  // a claim that found nothing ahead may have read the counts again
   all_answered_ = !next;
   // Nothing left: review onwards when all is done, but stay on the answer
   // just given while the open tasks are someone else's.

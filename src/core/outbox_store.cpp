@@ -132,39 +132,68 @@ OutboxStore::OutboxStore(std::unique_ptr<Store> remote, const fs::path& outbox_d
   fs::create_directories(outbox_dir, ec);
   if (ec) throw UserError("cannot create the outbox folder " + outbox_dir.string() + ": " + ec.message());
   local_ = std::make_unique<Local>(outbox_dir);
-  try {
-    flush();  // what a killed session left
-  } catch (const StoreError& e) {
-    std::fprintf(stderr, "gloss: %s\n", e.what());
-  }
-  retry_thread_ = std::thread([this] { retry_loop(); });
+  flush_reporting();  // what a killed session left
+  sender_ = std::thread([this] { send_loop(); });
 }
 
 OutboxStore::~OutboxStore() {
   {
-    std::lock_guard lock(stop_mutex_);
+    std::lock_guard lock(wake_mutex_);
     stopping_ = true;
   }
-  stop_cv_.notify_all();
-  retry_thread_.join();
-  try {
-    flush();
-  } catch (const StoreError&) {
-    // Left in the outbox: the next session sends it.
-  }
+  wake_.notify_all();
+  sender_.join();
+  flush_reporting();  // what is left stays in the outbox: the next session sends it
 }
 
-void OutboxStore::retry_loop() {
-  std::unique_lock lock(stop_mutex_);
-  while (!stop_cv_.wait_for(lock, retry_every_, [&] { return stopping_; })) {
+void OutboxStore::post(const std::function<void(Work&)>& add) {
+  {
+    std::lock_guard lock(wake_mutex_);
+    add(work_);
+  }
+  wake_.notify_all();
+}
+
+// Wakes for work the window posted, and every retry_every_ to look for the
+// server (offline) and read the datasets' counts again.
+void OutboxStore::send_loop() {
+  std::unique_lock lock(wake_mutex_);
+  for (;;) {
+    wake_.wait_for(lock, retry_every_,
+                   [&] { return stopping_ || work_.send || work_.claim || work_.renew; });
+    if (stopping_) return;
+    const Work work = std::exchange(work_, Work{});
     lock.unlock();
-    try {
-      if (!online_ || waiting() > 0) flush();
-    } catch (const StoreError& e) {
-      std::fprintf(stderr, "gloss: %s\n", e.what());
+    if (!online_ || waiting() > 0) flush_reporting();
+    if (online_) {
+      try {
+        if (work.renew) renew_now(work.renew->first, work.renew->second);
+        if (work.claim) claim_ahead_now(*work.claim);
+        refresh_datasets();
+      } catch (const StoreError& e) {
+        std::fprintf(stderr, "gloss: %s\n", e.what());
+      }
     }
     lock.lock();
   }
+}
+
+// A refusal is kept for the status bar as well as said on the terminal: the
+// window that saved the answer has moved on.
+void OutboxStore::flush_reporting() {
+  try {
+    flush();
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "gloss: %s\n", e.what());
+    std::lock_guard lock(refused_mutex_);
+    ++refused_.count;
+    refused_.last = e.what();
+  }
+}
+
+OutboxStore::Refusals OutboxStore::refusals() const {
+  std::lock_guard lock(refused_mutex_);
+  return refused_;
 }
 
 template <class F>
@@ -271,6 +300,26 @@ std::optional<Answer> OutboxStore::pending(std::string_view dataset, std::uint64
   });
 }
 
+// Only where nothing is kept yet: an answer saved here meanwhile (by the
+// window, while the sender read the server) is newer than what was read.
+void OutboxStore::remember_answer(std::uint32_t dataset_id, std::string_view annotator, std::uint64_t task,
+                                  const std::string& record) const {
+  const std::string key = cached_answer_key(dataset_id, annotator, task);
+  local_->env.write([&](lmdb::Txn& txn) {
+    if (!txn.get(local_->answers, key)) txn.put(local_->answers, key, record);
+  });
+}
+
+void OutboxStore::remember_unanswered(std::uint32_t dataset_id, std::string_view annotator,
+                                      const std::vector<std::uint64_t>& tasks) const {
+  local_->env.write([&](lmdb::Txn& txn) {
+    for (std::uint64_t task : tasks) {
+      const std::string key = cached_answer_key(dataset_id, annotator, task);
+      if (!txn.get(local_->answers, key)) txn.put(local_->answers, key, "");
+    }
+  });
+}
+
 std::string OutboxStore::location() const { return remote_->location(); }
 
 std::optional<std::string> OutboxStore::required_annotator() const { return remote_->required_annotator(); }
@@ -287,32 +336,70 @@ std::uint32_t OutboxStore::dataset_id(std::string_view name) const {
   return require_dataset(name).id;
 }
 
-std::optional<DatasetInfo> OutboxStore::dataset(std::string_view name) const {
-  if (auto d = try_remote([&](Store& s) { return s.dataset(name); })) {
-    if (*d) {
-      local_->cache_put(local_->datasets, std::string(name), bytes_of(dataset_json(**d)));
-      std::lock_guard lock(ids_mutex_);
-      ids_[std::string(name)] = (*d)->id;
-    }
-    return *d;
+std::optional<std::optional<DatasetInfo>> OutboxStore::read_dataset(std::string_view name) const {
+  auto d = try_remote([&](Store& s) { return s.dataset(name); });
+  if (!d) return std::nullopt;
+  std::lock_guard lock(ids_mutex_);
+  if (!*d) {
+    datasets_.erase(std::string(name));
+    return d;
   }
+  local_->cache_put(local_->datasets, std::string(name), bytes_of(dataset_json(**d)));
+  ids_[std::string(name)] = (*d)->id;
+  datasets_[std::string(name)] = **d;
+  return d;
+}
+
+void OutboxStore::refresh_datasets() {
+  std::vector<std::string> names;
+  {
+    std::lock_guard lock(ids_mutex_);
+    for (const auto& [name, d] : datasets_) names.push_back(name);
+  }
+  for (const auto& name : names) read_dataset(name);
+}
+
+// Once read, a dataset is the sender's to keep fresh: the window asks for
+// it at every move and a few times a second while a folder is indexed.
+std::optional<DatasetInfo> OutboxStore::dataset(std::string_view name) const {
+  if (online_) {
+    std::lock_guard lock(ids_mutex_);
+    if (const auto it = datasets_.find(std::string(name)); it != datasets_.end()) return it->second;
+  }
+  if (auto d = read_dataset(name)) return *d;
   const auto cached = local_->cached(local_->datasets, std::string(name));
   if (!cached) throw StoreUnavailable("the server at " + remote_->location() + " is away and dataset '" +
                                       std::string(name) + "' was never opened here");
   return dataset_from(json_of(*cached));
 }
 
-DatasetInfo OutboxStore::ensure_dataset(std::string_view name) { return remote_->ensure_dataset(name); }
-DatasetInfo OutboxStore::set_routing(std::string_view name, const Routing& routing) {
-  return remote_->set_routing(name, routing);
+// These change a dataset: it is read again at once (on the caller's thread:
+// the folder scan's, for add_tasks) rather than at the sender's next round.
+DatasetInfo OutboxStore::ensure_dataset(std::string_view name) {
+  DatasetInfo d = remote_->ensure_dataset(name);
+  read_dataset(name);
+  return d;
 }
-bool OutboxStore::drop_dataset(std::string_view name) { return remote_->drop_dataset(name); }
+DatasetInfo OutboxStore::set_routing(std::string_view name, const Routing& routing) {
+  DatasetInfo d = remote_->set_routing(name, routing);
+  read_dataset(name);
+  return d;
+}
+bool OutboxStore::drop_dataset(std::string_view name) {
+  const bool dropped = remote_->drop_dataset(name);
+  read_dataset(name);
+  return dropped;
+}
 AddResult OutboxStore::add_tasks(std::string_view dataset, const std::vector<Task>& tasks,
                                  const std::vector<FileStamp>& read) {
-  return remote_->add_tasks(dataset, tasks, read);
+  AddResult added = remote_->add_tasks(dataset, tasks, read);
+  read_dataset(dataset);
+  return added;
 }
 ImportResult OutboxStore::import_records(std::string_view dataset, const std::vector<ImportRecord>& records) {
-  return remote_->import_records(dataset, records);
+  ImportResult imported = remote_->import_records(dataset, records);
+  read_dataset(dataset);
+  return imported;
 }
 
 std::optional<Task> OutboxStore::task(std::uint64_t hash) const {
@@ -369,7 +456,7 @@ void OutboxStore::save_answer(std::string_view dataset, const Answer& answer) {
     txn.put(local_->pending, answer_key(dataset, a.annotator, a.task), be64(seq));
     txn.put(local_->answers, cached_answer_key(id, a.annotator, a.task), record);
   });
-  if (online_) flush();  // durable locally already: offline, it waits
+  post([](Work& w) { w.send = true; });  // durable here already: the sender takes it on
 }
 
 bool OutboxStore::remove_answer(std::string_view dataset, std::uint64_t task, std::string_view annotator) {
@@ -384,7 +471,7 @@ bool OutboxStore::remove_answer(std::string_view dataset, std::uint64_t task, st
     txn.put(local_->pending, answer_key(dataset, annotator, task), be64(seq));
     txn.put(local_->answers, cached_answer_key(id, annotator, task), "");
   });
-  if (online_) flush();
+  post([](Work& w) { w.send = true; });
   return had;
 }
 
@@ -404,7 +491,7 @@ std::optional<Answer> OutboxStore::answer(const DatasetInfo& d, std::uint64_t ta
   };
   if (const auto cached = local_->get(local_->answers, key)) return from_cache(*cached);
   if (auto a = try_remote([&](Store& s) { return s.answer(d, task, annotator); })) {
-    local_->put(local_->answers, key, *a ? encode(**a) : std::string());
+    remember_answer(d.id, annotator, task, *a ? encode(**a) : std::string());
     return *a;
   }
   return std::nullopt;
@@ -445,34 +532,100 @@ std::vector<std::uint64_t> OutboxStore::cached_claims(const DatasetInfo& d, std:
   return after;
 }
 
+// The nothing-left check (every few seconds). A task the server offers
+// but that was answered here, not sent yet, is not free: the sender is
+// sending it, and the next check asks again.
 std::optional<std::uint64_t> OutboxStore::first_unanswered(const DatasetInfo& d, std::uint64_t from,
                                                            std::string_view annotator) const {
-  if (auto p = try_remote([&](Store& s) { return s.first_unanswered(d, from, annotator); })) return *p;
+  if (auto p = try_remote([&](Store& s) { return s.first_unanswered(d, from, annotator); })) {
+    if (!*p) return std::nullopt;
+    const auto hash = task_at(d, **p);
+    if (const auto sent_later = hash ? pending(d.name, *hash, annotator) : std::nullopt; sent_later && sent_later->task)
+      return std::nullopt;
+    return *p;
+  }
   const auto claimed = cached_claims(d, annotator, from);
   if (claimed.empty()) return std::nullopt;
   return claimed.front();
 }
 
-// Online the claim also reads the claimed tasks, so they can be shown offline.
+std::optional<std::vector<std::uint64_t>> OutboxStore::claim_from_server(const DatasetInfo& d,
+                                                                         std::string_view annotator,
+                                                                         std::uint64_t from, std::size_t count) {
+  auto claimed = try_remote([&](Store& s) { return s.claim(d, annotator, from, count); });
+  if (!claimed) return std::nullopt;
+  const std::string key = join(be64(d.id), annotator);
+  local_->cache_put(local_->claims, key, bytes_of(json(*claimed)));
+  live_claims_.insert(key);
+  // Read now so that the window finds them here, and offline too. The
+  // server handed them out as not answered by this annotator.
+  std::vector<std::uint64_t> hashes;
+  for (std::uint64_t p : *claimed) {
+    const auto hash = task_at(d, p);
+    if (!hash) continue;
+    task(*hash);
+    hashes.push_back(*hash);
+  }
+  remember_unanswered(d.id, annotator, hashes);
+  return claimed;
+}
+
+// From the tasks claimed ahead when there are some; the server is asked at
+// once only for the first claim of this process and when none is left, and
+// by the sender, in the background, when fewer than half are left.
 std::vector<std::uint64_t> OutboxStore::claim(const DatasetInfo& d, std::string_view annotator, std::uint64_t from,
                                               std::size_t count) {
-  if (auto claimed = try_remote([&](Store& s) { return s.claim(d, annotator, from, count); })) {
-    local_->cache_put(local_->claims, join(be64(d.id), annotator), bytes_of(json(*claimed)));
-    for (std::uint64_t p : *claimed)
-      if (const auto hash = task_at(d, p)) task(*hash);
-    return *claimed;
+  const std::string key = join(be64(d.id), annotator);
+  bool live = false;
+  {
+    std::lock_guard lock(claim_mutex_);
+    live = live_claims_.count(key) > 0;
   }
-  return cached_claims(d, annotator, from);
+  if (live) {
+    auto ahead = cached_claims(d, annotator, from);
+    if (!ahead.empty()) {
+      if (ahead.size() * 2 < count)
+        post([&](Work& w) { w.claim = ClaimAhead{d, std::string(annotator), from, count}; });
+      if (ahead.size() > count) ahead.resize(count);
+      return ahead;
+    }
+  }
+  if (online_ && waiting() > 0) flush_reporting();  // so the server does not hand back what was answered here
+  {
+    std::lock_guard lock(claim_mutex_);
+    if (claim_from_server(d, annotator, from, count)) read_dataset(d.name);
+  }
+  auto claimed = cached_claims(d, annotator, from);
+  if (claimed.size() > count) claimed.resize(count);
+  return claimed;
+}
+
+void OutboxStore::claim_ahead_now(const ClaimAhead& c) {
+  std::lock_guard lock(claim_mutex_);
+  // Released since it was asked for: a claim now would lease them again.
+  if (live_claims_.count(join(be64(c.dataset.id), c.annotator)) == 0) return;
+  claim_from_server(c.dataset, c.annotator, c.from, c.count);
 }
 
 void OutboxStore::renew_leases(const DatasetInfo& d, std::string_view annotator) {
+  post([&](Work& w) { w.renew.emplace(d, std::string(annotator)); });
+}
+
+void OutboxStore::renew_now(const DatasetInfo& d, const std::string& annotator) {
+  std::lock_guard lock(claim_mutex_);
+  if (live_claims_.count(join(be64(d.id), annotator)) == 0) return;
   try_remote([&](Store& s) {
     s.renew_leases(d, annotator);
     return true;
   });
 }
 
+// The answers still here go first: a task released before its answer
+// reached the server would be handed to someone else.
 void OutboxStore::release_leases(const DatasetInfo& d, std::string_view annotator) {
+  if (online_ && waiting() > 0) flush_reporting();
+  std::lock_guard lock(claim_mutex_);
+  live_claims_.erase(join(be64(d.id), annotator));
   try_remote([&](Store& s) {
     s.release_leases(d, annotator);
     return true;

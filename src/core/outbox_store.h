@@ -1,22 +1,33 @@
 // A shared store (PostgreSQL) seen through a local outbox, for the windows:
-// every answer is first written durably to a small LMDB on this workstation,
-// then sent on. While the server is away (StoreUnavailable) answers wait in
-// the outbox, the session goes on with the tasks it had claimed and the
-// images it had seen, and a background thread sends the outbox in order when
-// the server is back. A kill -9 loses nothing reported saved: the next
-// OutboxStore on the same folder sends what was left.
+// every answer is written durably to a small LMDB on this workstation and
+// the sender thread takes it to the server from there, so a move in the
+// window never waits on the network. While the server is away
+// (StoreUnavailable) answers wait in the outbox, the session goes on with the
+// tasks it had claimed and the images it had seen, and the sender sends the
+// outbox in order when the server is back. A kill -9 loses nothing reported
+// saved: the next OutboxStore on the same folder sends what was left.
+//
+// Claims run ahead of the cursor: the first claim of a dataset asks the
+// server, later ones are answered from the tasks already claimed (less the
+// ones answered here, sent or not), and the sender claims more when fewer
+// than half are left. Only when none is left does a claim wait for the
+// server. Heartbeats go through the sender too.
 //
 // Reads go to the server and are remembered locally (tasks, positions,
-// suggestions, datasets, the last claims) so they can be answered offline.
-// Whole-dataset reads (for_each_answer) need the server.
+// suggestions, datasets, the last claims) so they can be answered offline;
+// a dataset's counts are read again by the sender after each answer it
+// sends and every few seconds. Whole-dataset reads (for_each_answer) need
+// the server.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "core/store.h"
@@ -37,7 +48,15 @@ class OutboxStore final : public Store {
   // Answers (and undos) not yet on the server.
   std::uint64_t waiting() const;
   // Sends what waits, oldest first; true when nothing is left waiting.
+  // Throws the server's refusal of an answer, after setting it aside.
   bool flush();
+  // Answers the server refused for good (the image left the dataset, the
+  // role may not write them): how many, and the last refusal's words.
+  struct Refusals {
+    std::uint64_t count = 0;
+    std::string last;
+  };
+  Refusals refusals() const;
 
   std::string location() const override;
   std::optional<std::string> required_annotator() const override;
@@ -103,19 +122,59 @@ class OutboxStore final : public Store {
   void set_aside(const std::string& key, const std::string& bytes);
   std::vector<std::uint64_t> cached_claims(const DatasetInfo& dataset, std::string_view annotator,
                                            std::uint64_t from) const;
-  void retry_loop();
+  // Claims on the server and keeps the claim, with the claimed tasks read
+  // (for offline) and marked unanswered by the annotator; nullopt offline.
+  std::optional<std::vector<std::uint64_t>> claim_from_server(const DatasetInfo& dataset, std::string_view annotator,
+                                                              std::uint64_t from, std::size_t count);
+  // The dataset read from the server into the caches (inner nullopt: there
+  // is no such dataset); nullopt offline.
+  std::optional<std::optional<DatasetInfo>> read_dataset(std::string_view name) const;
+  void remember_answer(std::uint32_t dataset_id, std::string_view annotator, std::uint64_t task,
+                       const std::string& record) const;
+  void remember_unanswered(std::uint32_t dataset_id, std::string_view annotator,
+                           const std::vector<std::uint64_t>& tasks) const;
+  void send_loop();
+  void flush_reporting();
+  void refresh_datasets();
+
+  // What the window asked of the sender since it last looked.
+  struct ClaimAhead {
+    DatasetInfo dataset;
+    std::string annotator;
+    std::uint64_t from = 0;
+    std::size_t count = 0;
+  };
+  struct Work {
+    bool send = false;
+    std::optional<ClaimAhead> claim;
+    std::optional<std::pair<DatasetInfo, std::string>> renew;
+  };
+  void post(const std::function<void(Work&)>& add);
+  void claim_ahead_now(const ClaimAhead& claim);
+  void renew_now(const DatasetInfo& dataset, const std::string& annotator);
 
   std::unique_ptr<Store> remote_;
   std::unique_ptr<Local> local_;
   mutable std::mutex ids_mutex_;
   mutable std::map<std::string, std::uint32_t> ids_;
+  // Datasets as the server last said (by name), kept fresh by the sender.
+  mutable std::map<std::string, DatasetInfo> datasets_;
   mutable std::atomic<bool> online_{true};
   std::mutex flush_mutex_;  // one flush at a time, in order
+  mutable std::mutex refused_mutex_;
+  Refusals refused_;
+  // Held while claiming, renewing or releasing on the server, so that a
+  // claim ahead the sender had begun cannot lease tasks again after the
+  // window released them. live_claims_: dataset id 0x00 annotator of the
+  // claims made on the server by this process and not released.
+  std::mutex claim_mutex_;
+  std::set<std::string> live_claims_;
   std::chrono::milliseconds retry_every_;
-  std::mutex stop_mutex_;
-  std::condition_variable stop_cv_;
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
   bool stopping_ = false;
-  std::thread retry_thread_;
+  Work work_;
+  std::thread sender_;
 };
 
 // Where a workstation keeps the outbox of a database store:

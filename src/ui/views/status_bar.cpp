@@ -29,6 +29,12 @@ void draw_scan_status(const BackgroundScanStatus& scan, float gap) {
 // Offline: answers are safe on this machine and go to the server when it is
 // back. Online with answers still waiting: they are on their way.
 void draw_outbox_status(const OutboxStore& outbox, float gap) {
+  if (const auto refused = outbox.refusals(); refused.count > 0) {
+    ImGui::SameLine(0, gap);
+    ImGui::TextColored(theme::deleted, "the server refused %s answer%s", format_count(refused.count).c_str(),
+                       refused.count == 1 ? "" : "s");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", refused.last.c_str());
+  }
   const std::uint64_t waiting = outbox.waiting();
   if (outbox.online() && waiting == 0) return;
   ImGui::SameLine(0, gap);
