@@ -131,9 +131,11 @@ int run_db_in(const AppContext& ctx, const std::string& dataset, const fs::path&
     }
   }
   const ImportResult r = store->import_records(dataset, plan.records);
+  const std::uint64_t reviews = import_reviews(*store, dataset, plan.records);
   std::printf("imported %zu records into '%s': %llu tasks added, %llu answers saved",
               plan.records.size(), dataset.c_str(), static_cast<unsigned long long>(r.tasks.added),
               static_cast<unsigned long long>(r.answers_saved));
+  if (reviews) std::printf(", %llu reviews saved", static_cast<unsigned long long>(reviews));
   if (r.answers_kept)
     std::printf(", %llu answers kept as they were (task already answered in '%s')",
                 static_cast<unsigned long long>(r.answers_kept), dataset.c_str());

@@ -77,7 +77,10 @@ int run_train(const AppContext& ctx, TrainArgs& a) {
     const CaptionData data = load_caption_data(ctx, d);
     std::printf("training data: %s\n", data.description.c_str());
     for (const auto& item : data.items)
-      for (const auto& ref : item.references) pairs.push_back({roots.map(item.image.string()), ref});
+      for (const auto& ref : item.references) {
+        pairs.push_back({roots.map(item.image.string()), ref});
+        if (item.reviewed) break;  // the lead's caption only
+      }
   }
   TrainOptions o = a.options;
   o.out = a.out;

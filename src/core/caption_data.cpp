@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/final_captions.h"
 
 namespace gloss {
 namespace fs = std::filesystem;
@@ -61,18 +62,16 @@ CaptionData load_caption_file(const fs::path& file) {
 CaptionData load_caption_dataset(const Store& store, const std::string& name) {
   const DatasetInfo dataset = store.require_dataset(name);
   CaptionData data;
-  store.for_each_answer(dataset, [&](std::uint64_t, const Answer& a) {
-    if (a.answer != AnswerKind::accept) return true;
-    const auto task = store.task(a.task);
-    if (!task) return true;
-    CaptionedImage item{task->path, {a.caption}, task->hash};
-    if (a.extra.contains("references") && a.extra["references"].is_array())
-      for (std::size_t i = 1; i < a.extra["references"].size(); ++i)
-        item.references.push_back(a.extra["references"][i].get<std::string>());
-    data.items.push_back(std::move(item));
-    return true;
+  std::size_t reviewed = 0;
+  for_each_final_captions(store, dataset, [&](const FinalCaptions& f) {
+    const auto task = store.task(f.task);
+    if (!task) return;
+    data.items.push_back({task->path, f.references(), task->hash, f.review.has_value()});
+    reviewed += f.review ? 1 : 0;
   });
-  data.description = "dataset '" + name + "' (" + std::to_string(data.items.size()) + " accepted answers)";
+  data.description = "dataset '" + name + "' (" + std::to_string(data.items.size()) + " images with an accepted caption";
+  if (reviewed > 0) data.description += ", " + std::to_string(reviewed) + " settled by review";
+  data.description += ")";
   return data;
 }
 

@@ -17,6 +17,9 @@ struct CaptionedImage {
   std::filesystem::path image;
   std::vector<std::string> references;  // at least one
   std::uint64_t task = 0;               // from a dataset: the task's content hash (0 from a file)
+  // A lead settled the caption (gloss review): references.front() is the
+  // one to train on; the others stay references for evaluation.
+  bool reviewed = false;
 };
 
 struct CaptionData {

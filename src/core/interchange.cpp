@@ -11,6 +11,7 @@
 #include "core/diff.h"
 #include "core/image.h"
 #include "core/error.h"
+#include "core/final_captions.h"
 #include "core/hash.h"
 
 namespace gloss {
@@ -170,6 +171,24 @@ Answer answer_from(const json& j, std::uint64_t task, const ImportOptions& optio
   return a;
 }
 
+// A review line (to_jsonl_review_record): the lead's final caption.
+Review review_from(const json& j, std::uint64_t task, const ImportOptions& options) {
+  const json& r = j.at("_review");
+  if (!r.is_object()) throw UserError("\"_review\" must be an object");
+  Review v;
+  v.task = task;
+  v.reviewer = field<std::string>(j, "_annotator_id", options.annotator);
+  if (v.reviewer.empty()) v.reviewer = default_annotator();
+  const std::string verdict = field<std::string>(r, "verdict", "");
+  const auto parsed = parse_review_verdict(verdict);
+  if (!parsed) throw UserError("\"_review\".\"verdict\" must be picked, edited or sent-back, not \"" + verdict + "\"");
+  v.verdict = *parsed;
+  v.from = field<std::string>(r, "from", "");
+  v.reviewed_ms = field<std::int64_t>(r, "reviewed_ms", 0);
+  if (v.settled()) v.caption = field<std::string>(j, "caption", "");
+  return v;
+}
+
 // A line with any answer field is an answer; a bare {"image": ...} is a task.
 bool wants_answer(const json& j) {
   for (const char* f : {"caption", "answer", "orig_caption", "categories"})
@@ -219,7 +238,8 @@ ImportPlan read_jsonl(const fs::path& file, const ImportOptions& options) {
     if (!r.ok()) { plan.problems.push_back({where, r.problem.message(), l.number}); continue; }
     try {
       ImportRecord rec{r.task, std::nullopt};
-      if (wants_answer(l.j)) rec.answer = answer_from(l.j, r.task.hash, options);
+      if (l.j.contains("_review")) rec.review = review_from(l.j, r.task.hash, options);
+      else if (wants_answer(l.j)) rec.answer = answer_from(l.j, r.task.hash, options);
       plan.records.push_back(std::move(rec));
     } catch (const UserError& e) {
       plan.problems.push_back({where, e.what(), l.number});
@@ -308,6 +328,27 @@ ImportPlan read_import_file(const fs::path& file, const ImportOptions& options) 
   return read_coco(file, doc, options);
 }
 
+// As Prodigy's review recipe writes its reviewed examples: the final
+// caption under the reviewer's _annotator_id, _view_id "review"; gloss
+// adds "_review" (verdict, whose answer, when), which db-in reads back.
+json to_jsonl_review_record(const Task& task, const Review& r, bool embed_image, const ImageRoots& roots) {
+  json j = json::object();
+  j["image"] = task.path;
+  if (embed_image)
+    j["image"] = "data:" + mime_for_extension(fs::path(task.path).extension().string()) + ";base64," +
+                 base64_encode(read_task_image(task, roots));
+  j["width"] = task.width;
+  j["height"] = task.height;
+  j["caption"] = r.caption;
+  j["answer"] = r.settled() ? "accept" : "ignore";
+  j["_input_hash"] = input_hash32(task.hash);
+  j["_annotator_id"] = r.reviewer;
+  j["_view_id"] = "review";
+  j["_timestamp"] = r.reviewed_ms / 1000;
+  j["_review"] = {{"verdict", to_string(r.verdict)}, {"from", r.from}, {"reviewed_ms", r.reviewed_ms}};
+  return j;
+}
+
 json to_jsonl_record(const Task& task, const Answer& a, bool embed_image, const ImageRoots& roots) {
   json j = a.extra.is_object() ? a.extra : json::object();
   j["image"] = task.path;
@@ -357,29 +398,42 @@ ExportResult export_dataset(const Store& store, const DatasetInfo& dataset, Expo
       ++result.records;
       return true;
     });
+    // Then the leads' reviews, one line each, after every answer they settle.
+    store.for_each_review(dataset, [&](std::uint64_t, const Review& r) {
+      out << to_jsonl_review_record(task_of(r.task), r, embed_images, roots)
+                 .dump(-1, ' ', false, json::error_handler_t::replace)
+          << '\n';
+      ++result.records;
+      return true;
+    });
     return result;
   }
+  // One image per task: the reviewed caption first where a lead settled it,
+  // then every annotator's accepted caption and the other references an
+  // imported COCO file had for this image.
   json images = json::array(), annotations = json::array();
-  store.for_each_answer(dataset, [&](std::uint64_t position, const Answer& a) {
-    if (a.answer != AnswerKind::accept) return true;
-    const Task t = task_of(a.task);
-    const std::int64_t image_id = static_cast<std::int64_t>(position) + 1;
+  for_each_final_captions(store, dataset, [&](const FinalCaptions& f) {
+    const Task t = task_of(f.task);
+    const std::int64_t image_id = static_cast<std::int64_t>(f.position) + 1;
     images.push_back({{"id", image_id}, {"file_name", t.path}, {"width", t.width}, {"height", t.height}});
-    // The (possibly corrected) caption first, then the other references an
-    // imported COCO file had for this image.
-    std::vector<std::string> captions = {a.caption};
-    if (a.extra.contains("references") && a.extra["references"].is_array())
-      for (std::size_t i = 1; i < a.extra["references"].size(); ++i)
-        captions.push_back(a.extra["references"][i].get<std::string>());
-    for (const auto& c : captions)
+    for (const auto& c : f.references())
       annotations.push_back({{"id", annotations.size() + 1}, {"image_id", image_id}, {"caption", c}});
     ++result.records;
-    return true;
   });
   json doc = {{"info", {{"description", "gloss dataset " + dataset.name}}},
               {"images", images}, {"annotations", annotations}};
   out << doc.dump(1, ' ', false, json::error_handler_t::replace) << '\n';
   return result;
+}
+
+std::uint64_t import_reviews(Store& store, std::string_view dataset, const std::vector<ImportRecord>& records) {
+  std::uint64_t saved = 0;
+  for (const ImportRecord& r : records)
+    if (r.review) {
+      store.save_review(dataset, *r.review);
+      ++saved;
+    }
+  return saved;
 }
 
 }  // namespace gloss

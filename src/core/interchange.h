@@ -66,6 +66,14 @@ ImportRecord parse_jsonl_record(const nlohmann::json& j, const std::filesystem::
 nlohmann::json to_jsonl_record(const Task& task, const Answer& answer, bool embed_image = false,
                                const ImageRoots& roots = {});
 
+// The JSONL line of a lead's review (gloss review), read back by db-in.
+nlohmann::json to_jsonl_review_record(const Task& task, const Review& review, bool embed_image = false,
+                                      const ImageRoots& roots = {});
+
+// Saves the review lines of imported records (after import_records put
+// their tasks in); returns how many.
+std::uint64_t import_reviews(Store& store, std::string_view dataset, const std::vector<ImportRecord>& records);
+
 enum class ExportFormat { jsonl, coco };
 struct ExportResult {
   std::size_t records = 0;

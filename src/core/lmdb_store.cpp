@@ -17,6 +17,8 @@
 //   caption_claims  model id | 0x00 | u64 task hash -> who pre-captions it, until when
 //                (lmdb_caption_work.h; a new table, not a new schema: an older
 //                gloss never reads it)
+//   reviews      u32 dataset id | u64 position -> review record (gloss review; a new
+//                table, not a new schema, like caption_claims)
 //   thumbnails   u64 task hash | u32 longest side -> pixels
 //   files        absolute path -> u64 size | i64 mtime ns | u64 inode | u64 content hash
 #include "core/lmdb_store.h"
@@ -115,7 +117,8 @@ struct LmdbStore::Impl {
         files(env.open_db("files")),
         unanswered(env.open_db("unanswered")),
         leases(env.open_db("leases")),
-        caption_claims(env.open_db("caption_claims")) {
+        caption_claims(env.open_db("caption_claims")),
+        reviews(env.open_db("reviews")) {
     env.write([&](lmdb::Txn& txn) {
       const auto schema = txn.get(meta, "schema");
       if (schema && *schema == kSchema) return;
@@ -343,7 +346,7 @@ struct LmdbStore::Impl {
 
   lmdb::Env env;
   MDB_dbi meta, datasets, items, item_pos, answers, tasks, suggestions, thumbnails, files, unanswered, leases,
-      caption_claims;
+      caption_claims, reviews;
 };
 
 LmdbStore::LmdbStore(const StoreOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -389,7 +392,8 @@ bool LmdbStore::drop_dataset(std::string_view name) {
     const auto d = impl_->find(txn, name);
     if (!d) return false;
     const std::string prefix = u32_key(d->id);
-    for (MDB_dbi dbi : {impl_->items, impl_->item_pos, impl_->answers, impl_->unanswered, impl_->leases})
+    for (MDB_dbi dbi : {impl_->items, impl_->item_pos, impl_->answers, impl_->unanswered, impl_->leases,
+                        impl_->reviews})
       impl_->delete_range(txn, dbi, prefix);
     txn.del(impl_->datasets, name);
     return true;
@@ -525,6 +529,44 @@ void LmdbStore::for_each_answer(const DatasetInfo& d,
       a.annotator = std::string(c.key().substr(kPositionKey));
       if (!visit(read_be(c.key(), 4, 8), a)) break;
     }
+    return 0;
+  });
+}
+
+void LmdbStore::save_review(std::string_view dataset, const Review& review) {
+  impl_->env.write([&](lmdb::Txn& txn) {
+    const DatasetInfo d = impl_->require(txn, dataset);
+    const auto pos = impl_->position(txn, d, review.task);
+    if (!pos) throw UserError("task " + hash_hex(review.task) + " is not in dataset '" + d.name + "'");
+    txn.put(impl_->reviews, ds_key(d.id, *pos), encode(review));
+  });
+}
+
+bool LmdbStore::remove_review(std::string_view dataset, std::uint64_t task) {
+  return impl_->env.write([&](lmdb::Txn& txn) {
+    const DatasetInfo d = impl_->require(txn, dataset);
+    const auto pos = impl_->position(txn, d, task);
+    return pos && txn.del(impl_->reviews, ds_key(d.id, *pos));
+  });
+}
+
+std::optional<Review> LmdbStore::review(const DatasetInfo& d, std::uint64_t task) const {
+  return impl_->env.read([&](lmdb::Txn& txn) -> std::optional<Review> {
+    const auto pos = impl_->position(txn, d, task);
+    if (!pos) return std::nullopt;
+    const auto bytes = txn.get(impl_->reviews, ds_key(d.id, *pos));
+    if (!bytes) return std::nullopt;
+    return decode_review(*bytes);
+  });
+}
+
+void LmdbStore::for_each_review(const DatasetInfo& d,
+                                const std::function<bool(std::uint64_t, const Review&)>& visit) const {
+  impl_->env.read([&](lmdb::Txn& txn) {
+    lmdb::Cursor c(txn, impl_->reviews);
+    const std::string prefix = u32_key(d.id);
+    for (bool ok = c.seek(prefix); ok && has_prefix(c.key(), prefix); ok = c.next())
+      if (!visit(read_be(c.key(), 4, 8), decode_review(c.value()))) break;
     return 0;
   });
 }

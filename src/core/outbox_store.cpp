@@ -1,7 +1,10 @@
 // Layout of the outbox folder (one LMDB environment, keys as below, integers
 // big-endian):
-//   ops          u64 sequence -> msgpack {kind: "save"|"remove", dataset, id, annotator, task, answer}
-//   pending      dataset 0x00 annotator 0x00 u64 task -> u64 sequence of its latest op
+//   ops          u64 sequence -> msgpack {kind: "save"|"remove"|"review"|"unreview", dataset, id,
+//                annotator (the reviewer, for reviews), task, answer | review}
+//   pending      dataset 0x00 annotator 0x00 u64 task -> u64 sequence of its latest answer op
+//   pending_reviews  dataset 0x00 u64 task -> u64 sequence of its latest review op
+//   reviews      u64 dataset id | u64 task -> review record, or "" for none (saved here)
 //   answers      u64 dataset id | annotator 0x00 u64 task -> answer record, or "" for none
 //                (as last read or saved here)
 //   tasks        u64 task hash -> task record
@@ -87,6 +90,8 @@ struct OutboxStore::Local {
         pending(env.open_db("pending")),
         damaged(env.open_db("damaged")),
         answers(env.open_db("answers")),
+        pending_reviews(env.open_db("pending_reviews")),
+        reviews(env.open_db("reviews")),
         tasks(cache.open_db("tasks")),
         items(cache.open_db("items")),
         suggestions(cache.open_db("suggestions")),
@@ -114,7 +119,7 @@ struct OutboxStore::Local {
   lmdb::Env env;
   lmdb::Env cache;
   // damaged: ops that could not be read, set aside (never sent, never lost).
-  MDB_dbi ops, pending, damaged, answers, tasks, items, suggestions, datasets, claims;
+  MDB_dbi ops, pending, damaged, answers, pending_reviews, reviews, tasks, items, suggestions, datasets, claims;
 };
 
 fs::path default_outbox_dir(const std::string& location) {
@@ -245,10 +250,17 @@ bool OutboxStore::flush() {
                        "): set aside in its 'damaged' table, not sent; the others go on");
     }
     std::optional<StoreError> refused;
+    const std::string kind = op.value("kind", "");
+    const bool is_review = kind == "review" || kind == "unreview";
     try {
-      if (op.at("kind") == "save") {
+      if (kind == "save") {
         const auto bytes = op.at("answer").get_binary();
         remote_->save_answer(dataset, decode_answer(std::string(bytes.begin(), bytes.end())));
+      } else if (kind == "review") {
+        const auto bytes = op.at("review").get_binary();
+        remote_->save_review(dataset, decode_review(std::string(bytes.begin(), bytes.end())));
+      } else if (kind == "unreview") {
+        remote_->remove_review(dataset, task);
       } else {
         remote_->remove_answer(dataset, task, annotator);
       }
@@ -263,11 +275,13 @@ bool OutboxStore::flush() {
     online_ = true;
     local_->env.write([&](lmdb::Txn& txn) {
       txn.del(local_->ops, next->first);
-      const std::string key = answer_key(dataset, annotator, task);
-      const auto seq = txn.get(local_->pending, key);
-      if (seq && *seq == next->first) txn.del(local_->pending, key);
+      const MDB_dbi pending = is_review ? local_->pending_reviews : local_->pending;
+      const std::string key = is_review ? join(dataset, be64(task)) : answer_key(dataset, annotator, task);
+      const auto seq = txn.get(pending, key);
+      if (seq && *seq == next->first) txn.del(pending, key);
       // What the server refused is not what it holds: read it again.
-      if (refused) txn.del(local_->answers, cached_answer_key(op.value("id", 0u), annotator, task));
+      if (refused && is_review) txn.del(local_->reviews, be64(op.value("id", 0u)) + be64(task));
+      else if (refused) txn.del(local_->answers, cached_answer_key(op.value("id", 0u), annotator, task));
     });
     if (refused) throw *refused;
   }
@@ -318,6 +332,63 @@ void OutboxStore::remember_unanswered(std::uint32_t dataset_id, std::string_view
       if (!txn.get(local_->answers, key)) txn.put(local_->answers, key, "");
     }
   });
+}
+
+// A review waits in the outbox like an answer and is sent in the same order.
+void OutboxStore::queue_review(std::string_view dataset, std::uint64_t task, const std::optional<Review>& review) {
+  const std::uint32_t id = dataset_id(dataset);
+  const std::string record = review ? encode(*review) : std::string();
+  local_->env.write([&](lmdb::Txn& txn) {
+    lmdb::Cursor c(txn, local_->ops);
+    const std::uint64_t seq = c.last() ? read_be64(c.key()) + 1 : 1;
+    json op = {{"kind", review ? "review" : "unreview"},
+               {"dataset", dataset},
+               {"id", id},
+               {"annotator", review ? review->reviewer : std::string()},
+               {"task", task}};
+    if (review) op["review"] = json::binary(std::vector<std::uint8_t>(record.begin(), record.end()));
+    txn.put(local_->ops, be64(seq), bytes_of(op));
+    txn.put(local_->pending_reviews, join(dataset, be64(task)), be64(seq));
+    txn.put(local_->reviews, be64(id) + be64(task), record);
+  });
+  post([](Work& w) { w.send = true; });
+}
+
+void OutboxStore::save_review(std::string_view dataset, const Review& review) {
+  Review r = review;
+  if (r.reviewer.empty()) r.reviewer = default_annotator();
+  queue_review(dataset, r.task, r);
+}
+
+bool OutboxStore::remove_review(std::string_view dataset, std::uint64_t task) {
+  const bool had = review(require_dataset(dataset), task).has_value();
+  queue_review(dataset, task, std::nullopt);
+  return had;
+}
+
+// Reviews not sent yet are as saved here; the others are the server's
+// (another lead may have settled the task since), or as last read offline.
+std::optional<Review> OutboxStore::review(const DatasetInfo& d, std::uint64_t task) const {
+  const std::string key = be64(d.id) + be64(task);
+  const bool waiting_here = local_->env.read(
+      [&](lmdb::Txn& txn) { return txn.get(local_->pending_reviews, join(d.name, be64(task))).has_value(); });
+  if (!waiting_here) {
+    if (auto r = try_remote([&](Store& s) { return s.review(d, task); })) {
+      local_->put(local_->reviews, key, *r ? encode(**r) : std::string());
+      return *r;
+    }
+  }
+  const auto kept = local_->get(local_->reviews, key);
+  if (!kept || kept->empty()) return std::nullopt;
+  return decode_review(*kept);
+}
+
+void OutboxStore::for_each_review(const DatasetInfo& d,
+                                  const std::function<bool(std::uint64_t, const Review&)>& visit) const {
+  if (!online_)
+    throw StoreUnavailable("the server at " + remote_->location() +
+                           " is away: the dataset's reviews come back with it");
+  remote_->for_each_review(d, visit);
 }
 
 std::string OutboxStore::location() const { return remote_->location(); }

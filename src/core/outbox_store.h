@@ -88,6 +88,12 @@ class OutboxStore final : public Store {
   void for_each_answer(const DatasetInfo& dataset,
                        const std::function<bool(std::uint64_t, const Answer&)>& visit) const override;
 
+  void save_review(std::string_view dataset, const Review& review) override;
+  bool remove_review(std::string_view dataset, std::uint64_t task) override;
+  std::optional<Review> review(const DatasetInfo& dataset, std::uint64_t task) const override;
+  void for_each_review(const DatasetInfo& dataset,
+                       const std::function<bool(std::uint64_t, const Review&)>& visit) const override;
+
   std::optional<std::uint64_t> first_unanswered(const DatasetInfo& dataset, std::uint64_t from,
                                                 std::string_view annotator) const override;
   std::vector<std::uint64_t> claim(const DatasetInfo& dataset, std::string_view annotator,
@@ -131,6 +137,8 @@ class OutboxStore final : public Store {
   std::optional<std::optional<DatasetInfo>> read_dataset(std::string_view name) const;
   void remember_answer(std::uint32_t dataset_id, std::string_view annotator, std::uint64_t task,
                        const std::string& record) const;
+  // Writes the review (or, nullopt, its removal) to the outbox for the sender.
+  void queue_review(std::string_view dataset, std::uint64_t task, const std::optional<Review>& review);
   void remember_unanswered(std::uint32_t dataset_id, std::string_view annotator,
                            const std::vector<std::uint64_t>& tasks) const;
   void send_loop();

@@ -1,6 +1,7 @@
 #include "core/pg_roles.h"
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace gloss::pg {
@@ -10,12 +11,12 @@ namespace {
 // leases, where the policies limit it to the annotator's own rows; UPDATE
 // on datasets only of size (appending images), so routing stays the
 // admin's. No TRUNCATE, REFERENCES or TRIGGER. A table added to the schema
-// gets its line here.
+// gets its line here, and in reviewer_grants when reviewers write it.
 struct Grant {
   std::string_view table;
   std::string_view statement;
 };
-constexpr Grant grants[] = {
+constexpr Grant annotator_grants[] = {
     {"gloss_schema", "GRANT SELECT ON gloss_schema TO gloss_annotator"},
     {"datasets", "GRANT SELECT, INSERT, UPDATE (size) ON datasets TO gloss_annotator"},
     {"datasets_id_seq", "GRANT USAGE ON SEQUENCE datasets_id_seq TO gloss_annotator"},
@@ -28,20 +29,58 @@ constexpr Grant grants[] = {
     {"thumbnails", "GRANT SELECT, INSERT, UPDATE ON thumbnails TO gloss_annotator"},
     {"files", "GRANT SELECT, INSERT, UPDATE ON files TO gloss_annotator"},
     {"caption_claims", "GRANT SELECT, INSERT, UPDATE, DELETE ON caption_claims TO gloss_annotator"},
+    {"reviews", "GRANT SELECT ON reviews TO gloss_annotator"},
 };
+
+// A reviewer (gloss review) is also an annotator (member of both groups):
+// this group adds only writing reviews, under their own name (policies).
+constexpr Grant reviewer_grants[] = {
+    {"reviews", "GRANT SELECT, INSERT, UPDATE, DELETE ON reviews TO gloss_reviewer"},
+};
+
+struct Group {
+  std::string_view name;
+  std::span<const Grant> grants;
+};
+constexpr Group groups[] = {{"gloss_annotator", annotator_grants}, {"gloss_reviewer", reviewer_grants}};
 
 // pg_advisory_xact_lock key of the grants: "glossgrt".
 constexpr std::int64_t grant_lock = 0x676c6f7373677274;
 
-// The tables and sequences gloss_annotator has no rights on yet, as one
-// text array parameter.
-std::string grant_targets() {
+// The group's tables and sequences, as one text array parameter.
+std::string grant_targets(const Group& group) {
   std::string list = "{";
-  for (const Grant& g : grants) {
+  for (const Grant& g : group.grants) {
     if (list.size() > 1) list += ",";
     list += g.table;
   }
   return list + "}";
+}
+
+// Grants what the group lacks; false when the group does not exist or this
+// role is not the admin.
+bool grant_group(Connection& conn, const Group& group) {
+  // Sequences and tables alike: USAGE on a sequence, SELECT on a table
+  // (every table grants it), and any grant gives the role an ACL entry.
+  const Result r = conn.exec(R"sql(
+      SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $2),
+             pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'answers'::regclass), 'USAGE'),
+             (SELECT count(*) FROM pg_class c, unnest($1::text[]) t(name)
+              WHERE c.oid = to_regclass(t.name)
+                AND NOT EXISTS (SELECT FROM aclexplode(c.relacl) a
+                                WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = $2))))sql",
+      grant_targets(group), group.name);
+  if (!r.boolean(0, 0) || !r.boolean(0, 1)) return false;
+  if (r.int64(0, 2) == 0) return true;
+  conn.transaction([&](Connection& c) {
+    // Two workstations of the admin granting at once would update the same
+    // catalog rows ("tuple concurrently updated"): one at a time.
+    c.exec("SELECT pg_advisory_xact_lock($1)", grant_lock);
+    // Only what the schema has: an older one lacks the newer tables.
+    for (const Grant& g : group.grants)
+      if (c.exec("SELECT to_regclass($1) IS NOT NULL", g.table).boolean(0, 0)) c.exec(g.statement);
+  });
+  return true;
 }
 
 }  // namespace
@@ -55,27 +94,12 @@ Role current_role(Connection& conn) {
 }
 
 bool grant_annotator_group(Connection& conn) {
-  // Sequences and tables alike: USAGE on a sequence, SELECT on a table
-  // (every table grants it), and any grant gives the role an ACL entry.
-  const Result r = conn.exec(R"sql(
-      SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = 'gloss_annotator'),
-             pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'answers'::regclass), 'USAGE'),
-             (SELECT count(*) FROM pg_class c, unnest($1::text[]) t(name)
-              WHERE c.oid = to_regclass(t.name)
-                AND NOT EXISTS (SELECT FROM aclexplode(c.relacl) a
-                                WHERE a.grantee = (SELECT oid FROM pg_roles WHERE rolname = 'gloss_annotator'))))sql",
-      grant_targets());
-  if (!r.boolean(0, 0) || !r.boolean(0, 1)) return false;
-  if (r.int64(0, 2) == 0) return true;
-  conn.transaction([](Connection& c) {
-    // Two workstations of the admin granting at once would update the same
-    // catalog rows ("tuple concurrently updated"): one at a time.
-    c.exec("SELECT pg_advisory_xact_lock($1)", grant_lock);
-    // Only what the schema has: an older one lacks the newer tables.
-    for (const Grant& g : grants)
-      if (c.exec("SELECT to_regclass($1) IS NOT NULL", g.table).boolean(0, 0)) c.exec(g.statement);
-  });
-  return true;
+  bool annotators = false;
+  for (const Group& g : groups) {
+    const bool granted = grant_group(conn, g);
+    if (g.name == "gloss_annotator") annotators = granted;
+  }
+  return annotators;
 }
 
 std::string refusal_message(const std::string& role, const std::string& server_said) {

@@ -134,6 +134,26 @@ const std::vector<Migration> migrations = {
             expires_ms bigint NOT NULL,
             PRIMARY KEY (model, task)))sql",
      }},
+    // A lead's final word on an item (gloss review), next to its answers.
+    // Anyone may read them; a reviewer (group gloss_reviewer, pg_roles.cpp)
+    // writes them under their own name and may replace or withdraw another
+    // reviewer's: leads settle a task together.
+    {4,
+     {
+         R"sql(CREATE TABLE reviews (
+            dataset integer NOT NULL,
+            position bigint NOT NULL,
+            reviewer text COLLATE "C" NOT NULL,
+            record bytea NOT NULL,
+            reviewed_ms bigint NOT NULL,
+            PRIMARY KEY (dataset, position),
+            FOREIGN KEY (dataset, position) REFERENCES items ON DELETE CASCADE))sql",
+         "ALTER TABLE reviews ENABLE ROW LEVEL SECURITY",
+         "CREATE POLICY reviews_read ON reviews FOR SELECT USING (true)",
+         "CREATE POLICY reviews_add_own ON reviews FOR INSERT WITH CHECK (reviewer = current_user)",
+         "CREATE POLICY reviews_change ON reviews FOR UPDATE USING (true) WITH CHECK (reviewer = current_user)",
+         "CREATE POLICY reviews_remove ON reviews FOR DELETE USING (true)",
+     }},
 };
 
 std::string where(Connection& conn) { return "database " + conn.database() + " (" + conn.server() + ")"; }

@@ -13,6 +13,7 @@
 #include "core/pg_caption_work.h"
 #include "core/pg_claims.h"
 #include "core/pg_pool.h"
+#include "core/pg_reviews.h"
 #include "core/pg_roles.h"
 #include "core/pg_schema.h"
 #include "core/pg_writes.h"
@@ -336,6 +337,34 @@ void PgStore::for_each_answer(const DatasetInfo& d,
     if (page.size() < static_cast<std::size_t>(kPage)) return;
     after_position = page.back().first;
     after_annotator = page.back().second.annotator;
+  }
+}
+
+// ---- reviews
+
+void PgStore::save_review(std::string_view dataset, const Review& review) {
+  pool_->run([&](pg::Connection& c) { pg::save_review(c, dataset, review); });
+}
+
+bool PgStore::remove_review(std::string_view dataset, std::uint64_t task) {
+  return pool_->run([&](pg::Connection& c) { return pg::remove_review(c, dataset, task); });
+}
+
+std::optional<Review> PgStore::review(const DatasetInfo& d, std::uint64_t task) const {
+  return pool_->run([&](pg::Connection& c) { return pg::review(c, static_cast<int>(d.id), task); });
+}
+
+void PgStore::for_each_review(const DatasetInfo& d,
+                              const std::function<bool(std::uint64_t, const Review&)>& visit) const {
+  constexpr int kPage = 1000;
+  std::int64_t after = -1;
+  for (;;) {
+    const auto page =
+        pool_->run([&](pg::Connection& c) { return pg::reviews_after(c, static_cast<int>(d.id), after, kPage); });
+    for (const auto& [position, r] : page)
+      if (!visit(position, r)) return;
+    if (page.size() < static_cast<std::size_t>(kPage)) return;
+    after = static_cast<std::int64_t>(page.back().first);
   }
 }
 

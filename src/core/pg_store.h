@@ -69,6 +69,12 @@ class PgStore final : public Store {
   void for_each_answer(const DatasetInfo& dataset,
                        const std::function<bool(std::uint64_t, const Answer&)>& visit) const override;
 
+  void save_review(std::string_view dataset, const Review& review) override;
+  bool remove_review(std::string_view dataset, std::uint64_t task) override;
+  std::optional<Review> review(const DatasetInfo& dataset, std::uint64_t task) const override;
+  void for_each_review(const DatasetInfo& dataset,
+                       const std::function<bool(std::uint64_t, const Review&)>& visit) const override;
+
   std::optional<std::uint64_t> first_unanswered(const DatasetInfo& dataset, std::uint64_t from,
                                                 std::string_view annotator) const override;
   std::vector<std::uint64_t> claim(const DatasetInfo& dataset, std::string_view annotator,

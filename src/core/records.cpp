@@ -44,6 +44,21 @@ std::optional<CompareChoice> parse_compare_choice(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(ReviewVerdict verdict) {
+  switch (verdict) {
+    case ReviewVerdict::picked: return "picked";
+    case ReviewVerdict::edited: return "edited";
+    case ReviewVerdict::sent_back: return "sent-back";
+  }
+  return "picked";
+}
+
+std::optional<ReviewVerdict> parse_review_verdict(std::string_view text) {
+  for (ReviewVerdict v : {ReviewVerdict::picked, ReviewVerdict::edited, ReviewVerdict::sent_back})
+    if (to_string(v) == text) return v;
+  return std::nullopt;
+}
+
 std::int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -457,6 +472,30 @@ Suggestion decode_suggestion(std::string_view bytes) {
   }
   r.finish();
   return s;
+}
+
+// Reviews are few (one per task a lead settles): msgpack, like the first
+// records, rather than the packed binary of answers.
+std::string encode(const Review& r) {
+  const json j = {{"task", r.task},    {"reviewer", r.reviewer}, {"at", r.reviewed_ms},
+                  {"verdict", to_string(r.verdict)}, {"from", r.from}, {"caption", r.caption}};
+  const auto bytes = json::to_msgpack(j);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+Review decode_review(std::string_view bytes) {
+  return decode_fields(bytes, "review", [](const json& j) {
+    Review r;
+    r.task = j.at("task").get<std::uint64_t>();
+    r.reviewer = j.at("reviewer").get<std::string>();
+    r.reviewed_ms = j.at("at").get<std::int64_t>();
+    const auto verdict = parse_review_verdict(j.at("verdict").get<std::string>());
+    if (!verdict) throw StoreError("corrupt review record in the store: unknown verdict");
+    r.verdict = *verdict;
+    r.from = j.at("from").get<std::string>();
+    r.caption = j.at("caption").get<std::string>();
+    return r;
+  });
 }
 
 }  // namespace gloss

@@ -73,6 +73,29 @@ struct Answer {
   bool changed() const { return caption != orig_caption; }
 };
 
+// How a lead settled a task that several annotators answered (gloss review).
+enum class ReviewVerdict {
+  picked,     // one annotator's caption, as it is
+  edited,     // a caption written from one of them (or from scratch)
+  sent_back,  // none will do: the task goes to one more annotator
+};
+std::string_view to_string(ReviewVerdict verdict);  // "picked", "edited", "sent-back"
+std::optional<ReviewVerdict> parse_review_verdict(std::string_view text);
+
+// The final word on a task, kept next to its answers (never replacing
+// them): at most one per task and dataset, the latest.
+struct Review {
+  std::uint64_t task = 0;
+  std::string reviewer;
+  std::int64_t reviewed_ms = 0;
+  ReviewVerdict verdict = ReviewVerdict::picked;
+  std::string from;     // picked/edited: whose answer it was picked or edited from; empty if written anew
+  std::string caption;  // the final caption; empty when sent back
+  bool operator==(const Review&) const = default;
+  // The caption exports, training and evaluation use for the task.
+  bool settled() const { return verdict != ReviewVerdict::sent_back; }
+};
+
 struct Suggestion {
   std::string caption;
   std::vector<std::int64_t> tokens;
@@ -122,5 +145,7 @@ std::string encode(const Suggestion& suggestion);
 Task decode_task(std::string_view bytes);
 Answer decode_answer(std::string_view bytes);
 Suggestion decode_suggestion(std::string_view bytes);
+std::string encode(const Review& review);
+Review decode_review(std::string_view bytes);
 
 }  // namespace gloss

@@ -56,6 +56,9 @@ struct AddResult {
 struct ImportRecord {
   Task task;
   std::optional<Answer> answer;
+  // A review line of a JSONL export ("_review"): saved with save_review
+  // after the records are imported (import_reviews), never as an answer.
+  std::optional<Review> review;
 };
 
 struct ImportResult {
@@ -145,6 +148,17 @@ class Store {
   // name within a position). Stop early by returning false.
   virtual void for_each_answer(const DatasetInfo& dataset,
                                const std::function<bool(std::uint64_t position, const Answer&)>& visit) const = 0;
+
+  // ---- reviews (gloss review): a lead's final word on a task, at most one
+  // per task and dataset; saving again replaces it. Durable when it returns.
+  // Throws UserError if the task is not in the dataset.
+  virtual void save_review(std::string_view dataset, const Review& review) = 0;
+  // Takes the task's review back (undo). False if it had none.
+  virtual bool remove_review(std::string_view dataset, std::uint64_t task) = 0;
+  virtual std::optional<Review> review(const DatasetInfo& dataset, std::uint64_t task) const = 0;
+  // Visits every review in position order. Stop early by returning false.
+  virtual void for_each_review(const DatasetInfo& dataset,
+                               const std::function<bool(std::uint64_t position, const Review&)>& visit) const = 0;
 
   // ---- routing: which tasks an annotator is handed
   // First position >= from (wrapping around) that `annotator` may be handed:

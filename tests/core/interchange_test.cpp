@@ -1,5 +1,6 @@
 #include "core/lmdb_store.h"
 #include "core/interchange.h"
+#include "core/caption_data.h"
 
 #include <sstream>
 
@@ -106,6 +107,59 @@ TEST_F(Interchange, ImportKeepsExistingAnswers) {
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0]["caption"], "kept");
   EXPECT_EQ(records[1]["caption"], "new");
+}
+
+// Several annotators and a lead: COCO gives each image once, the reviewed
+// caption first and every annotator's accepted caption as references;
+// training data says which caption the lead settled; JSONL carries the
+// review as its own line, which db-in reads back as a review.
+TEST_F(Interchange, ExportsUseTheReviewedCaption) {
+  test::write_text(dir / "in.jsonl",
+                   R"({"image": "img/0.png", "caption": "a red circle", "_annotator_id": "ann"})" "\n"
+                   R"({"image": "img/0.png", "caption": "one red circle", "_annotator_id": "bob"})" "\n"
+                   R"({"image": "img/1.png", "caption": "two squares", "_annotator_id": "ann"})" "\n"
+                   R"({"image": "img/1.png", "caption": "a square", "answer": "reject", "_annotator_id": "bob"})" "\n"
+                   R"({"image": "img/2.png", "caption": "a dot", "_annotator_id": "ann"})" "\n");
+  LmdbStore store({dir / "db"});
+  store.import_records("ds", read_import_file(dir / "in.jsonl", {}).records);
+  const DatasetInfo d = store.require_dataset("ds");
+  Review edited{*store.task_at(d, 0), "lead", 5000, ReviewVerdict::edited, "bob", "one small red circle"};
+  Review back{*store.task_at(d, 2), "lead", 6000, ReviewVerdict::sent_back, "", ""};
+  store.save_review("ds", edited);
+  store.save_review("ds", back);
+
+  std::ostringstream out;
+  export_dataset(store, d, ExportFormat::coco, out);
+  const json coco = json::parse(out.str());
+  ASSERT_EQ(coco["images"].size(), 3u) << "one image per task, however many answers";
+  std::vector<std::pair<int, std::string>> captions;
+  for (const auto& a : coco["annotations"]) captions.emplace_back(a["image_id"].get<int>(), a["caption"].get<std::string>());
+  EXPECT_EQ(captions, (std::vector<std::pair<int, std::string>>{{1, "one small red circle"}, {1, "a red circle"},
+                                                                {1, "one red circle"}, {2, "two squares"},
+                                                                {3, "a dot"}}));
+
+  const CaptionData data = load_caption_dataset(store, "ds");
+  ASSERT_EQ(data.items.size(), 3u);
+  EXPECT_TRUE(data.items[0].reviewed);
+  EXPECT_EQ(data.items[0].references.front(), "one small red circle");
+  EXPECT_FALSE(data.items[2].reviewed) << "sent back: not settled";
+
+  const auto lines = parse_lines(export_jsonl(store, "ds"));
+  ASSERT_EQ(lines.size(), 7u);
+  EXPECT_EQ(lines[5]["_view_id"], "review");
+  EXPECT_EQ(lines[5]["caption"], "one small red circle");
+  EXPECT_EQ(lines[5]["_review"]["verdict"], "edited");
+  EXPECT_EQ(lines[6]["_review"]["verdict"], "sent-back");
+  test::write_text(dir / "out.jsonl", export_jsonl(store, "ds"));
+  LmdbStore other({dir / "db2"});
+  const ImportPlan plan = read_import_file(dir / "out.jsonl", {});
+  ASSERT_TRUE(plan.problems.empty()) << plan.problems.front().message();
+  const ImportResult r = other.import_records("ds", plan.records);
+  EXPECT_EQ(r.answers_saved, 5u) << "review lines are not answers";
+  EXPECT_EQ(import_reviews(other, "ds", plan.records), 2u);
+  const DatasetInfo d2 = other.require_dataset("ds");
+  EXPECT_EQ(other.review(d2, edited.task), edited);
+  EXPECT_EQ(other.review(d2, back.task)->verdict, ReviewVerdict::sent_back);
 }
 
 TEST_F(Interchange, CocoRoundTripKeepsEveryReference) {

@@ -113,6 +113,22 @@ TEST(OutboxStore, TheDatasetsCountsFollowTheAnswersSent) {
   EXPECT_EQ(f.outbox->require_dataset("d").answered, 1u);
 }
 
+// A review waits in the outbox like an answer: read back at once, sent
+// by the sender, and its withdrawal too.
+TEST(OutboxStore, ReviewsGoThroughTheOutbox) {
+  OutboxFixture f;
+  const DatasetInfo d = f.outbox->require_dataset("d");
+  const Review r{3, "lead", 1000, ReviewVerdict::edited, "ann", "three dots"};
+  f.outbox->save_review("d", r);
+  EXPECT_EQ(f.outbox->review(d, 3), r) << "at once, sent or not";
+  ASSERT_TRUE(sent(*f.outbox));
+  EXPECT_EQ(f.remote->review(d, 3), r);
+  EXPECT_TRUE(f.outbox->remove_review("d", 3));
+  EXPECT_FALSE(f.outbox->review(d, 3));
+  ASSERT_TRUE(sent(*f.outbox));
+  EXPECT_FALSE(f.remote->review(d, 3));
+}
+
 TEST(OutboxStore, ClaimsAndReadsAreTheServers) {
   OutboxFixture f;
   const DatasetInfo d = f.outbox->require_dataset("d");

@@ -643,4 +643,54 @@ TEST_P(StoreContract, ThreadsSharingTheStoreNeverExceedTheOverlap) {
   EXPECT_EQ(after.answered, 60u);
 }
 
+// A lead's review: one per task, replaced by the next, taken back by
+// undo, kept across a reopen and gone with its dataset; the answers stay.
+TEST_P(StoreContract, ReviewsSettleATaskNextToItsAnswers) {
+  DatasetInfo d = dataset(3, 2);
+  answer(0, "ann", "a cat");
+  answer(0, "bob", "a small cat");
+  EXPECT_FALSE(store->review(d, 1));
+  Review r;
+  r.task = 1;
+  r.reviewer = "lead";
+  r.reviewed_ms = 1000;
+  r.verdict = ReviewVerdict::picked;
+  r.from = "bob";
+  r.caption = "a small cat";
+  store->save_review("d", r);
+  EXPECT_EQ(store->review(d, 1), r);
+  r.verdict = ReviewVerdict::edited;
+  r.caption = "a small black cat";
+  r.reviewed_ms = 2000;
+  store->save_review("d", r);
+  Review back;
+  back.task = 3;
+  back.reviewer = "lead";
+  back.verdict = ReviewVerdict::sent_back;
+  store->save_review("d", back);
+  reopen();
+  d = store->require_dataset("d");
+  EXPECT_EQ(store->review(d, 1), r);
+  std::vector<std::pair<std::uint64_t, Review>> seen;
+  store->for_each_review(d, [&](std::uint64_t p, const Review& v) {
+    seen.emplace_back(p, v);
+    return true;
+  });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].first, 0u);
+  EXPECT_EQ(seen[0].second, r);
+  EXPECT_EQ(seen[1].first, 2u);
+  EXPECT_FALSE(seen[1].second.settled());
+  EXPECT_EQ(store->answers_at(d, 0).size(), 2u) << "a review never replaces the answers";
+  EXPECT_TRUE(store->remove_review("d", 1));
+  EXPECT_FALSE(store->remove_review("d", 1));
+  EXPECT_FALSE(store->review(d, 1));
+  Review stray = r;
+  stray.task = 99;
+  EXPECT_THROW(store->save_review("d", stray), UserError);
+  ASSERT_TRUE(store->drop_dataset("d"));
+  d = dataset(3, 2);
+  EXPECT_FALSE(store->review(d, 3)) << "a dataset made again under the same name starts without reviews";
+}
+
 }  // namespace gloss::test

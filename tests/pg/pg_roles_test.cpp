@@ -33,14 +33,17 @@ class Team {
     ann = "ann" + suffix;
     bob = "bob" + suffix;
     stranger = "stranger" + suffix;
+    lead = "lead" + suffix;
     pg::Connection su(server().uri());
     // Tests in other processes may be making it at the same moment.
-    su.exec(R"sql(DO $$ BEGIN CREATE ROLE gloss_annotator NOLOGIN;
+    for (const char* group : {"gloss_annotator", "gloss_reviewer"})
+      su.exec(std::string(R"sql(DO $$ BEGIN CREATE ROLE )sql") + group + R"sql( NOLOGIN;
                   EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$)sql");
     su.exec("CREATE ROLE " + admin + " LOGIN");
     su.exec("CREATE ROLE " + ann + " LOGIN IN ROLE gloss_annotator");
     su.exec("CREATE ROLE " + bob + " LOGIN IN ROLE gloss_annotator");
     su.exec("CREATE ROLE " + stranger + " LOGIN");
+    su.exec("CREATE ROLE " + lead + " LOGIN IN ROLE gloss_annotator, gloss_reviewer");
     db.emplace();
     su.exec("ALTER DATABASE " + db->name() + " OWNER TO " + admin);
   }
@@ -48,7 +51,7 @@ class Team {
     db.reset();
     try {
       pg::Connection su(server().uri());
-      for (const std::string& role : {admin, ann, bob, stranger}) su.exec("DROP ROLE IF EXISTS " + role);
+      for (const std::string& role : {admin, ann, bob, stranger, lead}) su.exec("DROP ROLE IF EXISTS " + role);
     } catch (const std::exception& e) {
       ADD_FAILURE() << "could not drop the test roles: " << e.what();
     }
@@ -61,7 +64,7 @@ class Team {
   }
   static const test::PgServer& server() { return test::PgServer::fixture(); }
 
-  std::string admin, ann, bob, stranger;
+  std::string admin, ann, bob, stranger, lead;  // lead: an annotator who also reviews
   std::optional<test::PgDatabase> db;
 };
 
@@ -293,6 +296,34 @@ TEST(PgRoles, CommandsNameTheRoleAndWhoMay) {
   const test::CommandResult stats = gloss(team.admin, "stats d");
   EXPECT_EQ(stats.code, 0) << stats.output;
   EXPECT_EQ(count(team, "SELECT count(*) FROM datasets WHERE overlap = 2"), 1);
+}
+
+// Reviews (schema 4): every annotator reads them; only members of
+// gloss_reviewer write them, under their own name; one lead may replace
+// another's review of a task.
+TEST(PgRoles, OnlyReviewersSettleTasksAndOnlyAsThemselves) {
+  Team team;
+  set_up_dataset(team);
+  PgStore ann(team.uri(team.ann)), lead(team.uri(team.lead));
+  ann.save_answer("d", answer_to(1, team.ann, "ann's"));
+  Review r{1, team.lead, 1000, ReviewVerdict::picked, team.ann, "ann's"};
+  lead.save_review("d", r);
+  const DatasetInfo d = ann.require_dataset("d");
+  EXPECT_EQ(ann.review(d, 1), r) << "everyone reads reviews";
+  Review mine = r;
+  mine.reviewer = team.ann;
+  EXPECT_THROW(ann.save_review("d", mine), PermissionDenied);
+  EXPECT_THROW(ann.remove_review("d", 1), PermissionDenied);
+  Review spoofed = r;
+  spoofed.reviewer = team.bob;
+  spoofed.task = 2;
+  EXPECT_THROW(lead.save_review("d", spoofed), PermissionDenied) << "a review names the role that writes it";
+  pg::Connection raw(team.uri(team.ann));
+  EXPECT_EQ(refusal(raw, "DELETE FROM reviews"), "42501");
+  EXPECT_EQ(refusal(raw, "UPDATE reviews SET reviewer = current_user"), "42501");
+  EXPECT_EQ(count(team, "SELECT count(*) FROM reviews"), 1);
+  EXPECT_TRUE(lead.remove_review("d", 1));
+  EXPECT_FALSE(ann.review(d, 1));
 }
 
 }  // namespace
