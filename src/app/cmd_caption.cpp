@@ -13,6 +13,7 @@
 #include "ui/bench_log.h"
 #include "model/background_captioner.h"
 #include "model/captioner.h"
+#include "ui/caption_mode.h"
 #include "ui/caption_window.h"
 
 namespace gloss {
@@ -127,17 +128,17 @@ int run_caption(const AppContext& ctx, const CaptionArgs& a) {
   ui::CaptionWindowOptions o;
   o.image_roots = ctx.image_roots();
   o.startup_notice = model_problem.empty() ? "" : "No suggestions: the model could not be loaded (" + model_problem + ")";
-  o.unlike_training_notice =
+  o.mode = ui::caption_mode(
       is_bundled_model(a.model)
           ? "The bundled model was trained on synthetic scenes of coloured shapes; most of these images look nothing "
             "like them, so its suggestions are guesses (greyed, not pre-filled). For photos, use --model with a "
             "captioner that knows them: docs/models.md"
           : "Most of these images look nothing like the images this model was trained on, so its suggestions are "
-            "guesses (greyed, not pre-filled)";
+            "guesses (greyed, not pre-filled)");
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.annotator = annotator;
-  o.captioner = model.get();
+  if (model) o.models = {model.get()};
   if (auto* loading = dynamic_cast<BackgroundCaptioner*>(model.get()))
     o.on_window_ready = [loading] { loading->start_loading(); };
   // A sidecar is the suggestion where there is one, unless a model was

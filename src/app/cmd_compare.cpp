@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "model/captioner.h"
 #include "ui/caption_window.h"
+#include "ui/compare_mode.h"
 
 namespace gloss {
 namespace {
@@ -77,10 +78,8 @@ int run_compare(const AppContext& ctx, const CompareArgs& a) {
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.annotator = ctx.annotator_name(*store);
-  o.captioner = model_a.get();
-  o.compare_b = model_b.get();
-  o.compare_seed = seed;
-  o.show_identical = a.show_identical;
+  o.mode = ui::compare_mode(CompareOptions{model_a->id(), model_b->id(), seed, a.show_identical});
+  o.models = {model_a.get(), model_b.get()};
   o.model_label = "comparing A " + model_a->id().substr(0, 8) + " with B " + model_b->id().substr(0, 8) + " · blind";
   o.ahead = a.ahead;
   o.replay = a.replay;

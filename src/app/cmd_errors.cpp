@@ -10,6 +10,7 @@
 #include "core/error_pass.h"
 #include "model/captioner.h"
 #include "ui/caption_window.h"
+#include "ui/errors_mode.h"
 
 namespace gloss {
 namespace {
@@ -56,8 +57,7 @@ int run_errors(const AppContext& ctx, const ErrorsArgs& a) {
   o.replay = a.replay;
   o.screenshot = a.screenshot;
   o.keymap = a.keymap;
-  o.errors_from = a.from;
-  o.labels = labels;
+  o.mode = ui::errors_mode(a.from, labels);
   return ui::run_caption_window(*store, o);
 }
 

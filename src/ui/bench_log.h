@@ -13,7 +13,7 @@
 //   {"ev":"first_image","t":...,"pos":N,"task":"hex"}  first frame that drew any image
 //   {"ev":"frame","n":N,"t0":...,"t1":...,"idle_ms":...,"drawn":"hex"|null,"pos":N,
 //    "build_ms":B,"render_ms":R,"swap_ms":S,"ready_ahead":R,"queue":Q}
-//        t0 after poll, t1 after swap; build: Window::begin_frame + CaptionApp::frame
+//        t0 after poll, t1 after swap; build: Window::begin_frame + WindowShell::frame
 //        (replayed actions run in there), render: ImGui::Render
 //        and the GL calls, swap: glfwSwapBuffers (llvmpipe rasterises here)
 //   {"ev":"exit","t":...,"stalls":S,"frames":N,"vmhwm_kb":K,"maxrss_kb":K,"vmrss_kb":K}
@@ -36,7 +36,7 @@ void dispatch(std::string_view action);
 void moved(std::uint64_t position, std::uint64_t task, bool stall);
 void drawn(std::uint64_t task);
 void frame_begin();
-void frame_built();   // CaptionApp::frame returned: views built, nothing rendered yet
+void frame_built();   // WindowShell::frame returned: views built, nothing rendered yet
 void before_swap();   // ImGui rendered into GL, just before the buffer swap
 void frame_end(std::uint64_t position, const AheadStatus& status);
 void close(std::uint64_t stalls);

@@ -1,6 +1,7 @@
-// Entry point of the window of `gloss caption`, `gloss errors` and `gloss compare`: runs until the annotator quits
-// (Ctrl+Q, closing the window, SIGINT/SIGTERM or the replay's "quit") and
-// prints the session summary to standard output.
+// Entry point of the window of `gloss caption`, `gloss errors` and `gloss
+// compare` (the mode: caption_mode.h, errors_mode.h, compare_mode.h): runs
+// until the annotator quits (Ctrl+Q, closing the window, SIGINT/SIGTERM or the
+// replay's "quit") and prints the mode's summary to standard output.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "core/image_roots.h"
 #include "core/store.h"
 #include "core/captioner.h"
+#include "ui/mode.h"
 
 namespace gloss::ui {
 
@@ -20,7 +22,11 @@ struct CaptionWindowOptions {
   std::string dataset;
   std::string session_name;
   std::string annotator;  // empty: default_annotator()
-  Captioner* captioner = nullptr;  // null: manual captioning
+  // What the window is for: caption_mode(), errors_mode() or compare_mode().
+  ModeChoice mode;
+  // The models the worker captions each image with (compare: A, then B);
+  // none: manual captioning.
+  std::vector<Captioner*> models;
   // Called once the window is up (e.g. to start loading the model then).
   std::function<void()> on_window_ready;
   std::string model_label;
@@ -29,22 +35,10 @@ struct CaptionWindowOptions {
   std::filesystem::path replay;      // empty: interactive
   std::filesystem::path screenshot;  // written when quitting
   std::filesystem::path keymap;
-  // gloss errors: analyse the corrections of this dataset (its tasks already
-  // added to `dataset`) with these categories; empty for captioning.
-  std::string errors_from;
-  std::vector<std::string> labels;
-  // gloss compare: `captioner` is model A, this is model B; the two captions
-  // are judged blind (sides from compare_seed).
-  Captioner* compare_b = nullptr;
-  std::uint64_t compare_seed = 0;
-  bool show_identical = false;
   // Pre-fill an image's sidecar caption (stored by gloss add) where there
-  // is one, before the model's suggestion. Captioning only.
+  // is one, before the model's suggestion (gloss caption).
   bool sidecar_suggestions = false;
   std::string startup_notice;  // shown over the first image (e.g. why there is no model)
-  // Shown once when most of the first images are unlike the model's
-  // training images (gloss caption words it for the bundled model).
-  std::string unlike_training_notice;
   // The folder still being indexed (gloss caption): the dataset grows while
   // the window is open, and the status bar and gallery say how far it is.
   const BackgroundScan* scan = nullptr;

@@ -1,4 +1,4 @@
-// CaptionApp's side of --replay: one step per frame, run before the views so
+// WindowShell's side of --replay: one step per frame, run before the views so
 // typed characters reach the caption box in the same frame.
 #include <imgui.h>
 
@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "ui/caption_app.h"
+#include "ui/window_shell.h"
 
 namespace gloss::ui {
 namespace {
@@ -27,7 +27,7 @@ std::string code_points(const std::u32string& chars) {
 }  // namespace
 
 // expect-glyphs: one line on stderr the tests read, with the atlas's figures.
-void CaptionApp::report_glyphs(const ReplayStep& step) {
+void WindowShell::report_glyphs(const ReplayStep& step) {
   const FontAtlas& atlas = window_.font_atlas();
   const std::u32string missing = atlas.missing(step.text);
   const AtlasStats& st = atlas.stats();
@@ -39,7 +39,7 @@ void CaptionApp::report_glyphs(const ReplayStep& step) {
                  st.build_ms, st.builds);
 }
 
-void CaptionApp::step_replay() {
+void WindowShell::step_replay() {
   if (window_.input_pending()) return;
   if (replay_hold_frames_ > 0) {
     --replay_hold_frames_;
@@ -68,9 +68,7 @@ void CaptionApp::step_replay() {
     case ReplayStep::action: dispatch(step.act); break;
     case ReplayStep::wait_ms: done = waited * 1000 >= step.ms; break;
     case ReplayStep::wait_suggestion:
-      done = (compare_ ? compare_->state() != ComparePass::State::waiting
-                       : session_.suggestion_state() != SuggestionState::waiting) ||
-             gave_up(waited, 120, step, "still no suggestion");
+      done = !mode_.waiting_for_suggestion() || gave_up(waited, 120, step, "still no suggestion");
       break;
     case ReplayStep::wait_idle:
       // Indexing is background work too: a script that pages through the

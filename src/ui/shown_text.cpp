@@ -1,11 +1,11 @@
 // Which characters the window is about to show, read from the state (the
 // session, the passes, the view state), never from ImGui: the font atlas
 // builds their glyphs between frames, before they are drawn (issue 13).
-#include "ui/caption_app.h"
+#include "ui/window_shell.h"
 
 namespace gloss::ui {
 
-void CaptionApp::cover_shown_text() {
+void WindowShell::cover_shown_text() {
   FontAtlas& atlas = window_.font_atlas();
   atlas.want(session_.dataset_name());
   atlas.want(session_.task().path);  // the header shows the file name; the folder's script comes with it
@@ -17,20 +17,12 @@ void CaptionApp::cover_shown_text() {
   atlas.want(view_.notice);
   atlas.want(view_.jump_problem);
   atlas.want(options_.model_label);
-  if (compare_) {
-    atlas.want(compare_->caption(Side::left));
-    atlas.want(compare_->caption(Side::right));
-    atlas.want(compare_->edit_text());
-  }
-  if (errors_) {
-    for (const std::string& label : errors_->labels()) atlas.want(label);
-    if (const auto& a = errors_->source_answer()) atlas.want(a->caption), atlas.want(a->orig_caption);
-  }
+  mode_.cover_shown_text(atlas);
 }
 
 // What the worker delivers is what the next images will show: taking it in
 // as it arrives batches a page's worth of new characters into one rebuild.
-void CaptionApp::cover_delivered_text(const AheadResult& r) {
+void WindowShell::cover_delivered_text(const AheadResult& r) {
   FontAtlas& atlas = window_.font_atlas();
   atlas.want(r.caption.caption);
   atlas.want(r.error);

@@ -345,7 +345,7 @@ void print_paging(const Options& o, const std::vector<PagingResult>& rs) {
   }
   std::printf("\nWhere the time goes (p50 / p99 ms): the action itself (dispatch to the cursor's move: the answer's "
               "fsynced commit, the next task's lookup), then the frame: building it (ImGui::NewFrame and "
-              "CaptionApp::frame: the action runs in there too), ImGui::Render and the GL calls, the buffer swap (llvmpipe rasterises there).\n\n");
+              "WindowShell::frame: the action runs in there too), ImGui::Render and the GL calls, the buffer swap (llvmpipe rasterises there).\n\n");
   std::printf("| scenario | action (save + open) | frame: build | frame: render | frame: swap |\n|---|---|---|---|---|\n");
   for (const auto& r : rs)
     std::printf("| %s | %s / %s | %s / %s | %s / %s | %s / %s |\n", r.s.name.c_str(), fmt(pct(r.save_ms, 50), 2).c_str(),

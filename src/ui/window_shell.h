@@ -1,27 +1,25 @@
-// The caption window's controller: owns the view state, feeds the session
-// with what the background worker delivers, draws the views, and turns key
-// chords, view intents and replay steps into session actions. UI thread only.
+// What every window mode shares (caption, errors, compare): the frame's
+// plumbing, the worker's results, image and detail requests, the moves, the
+// gallery, help, jump and zoom keys, notices, the replay, the summary on quit
+// and screenshots. What differs between the modes is the Mode's (mode.h); the
+// shell has no branch per mode. UI thread only.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "core/ahead_scheduler.h"
 #include "core/background_scan.h"
 #include "core/caption_session.h"
-#include "core/outbox_store.h"
-#include "core/category_stats.h"
-#include "core/compare_pass.h"
-#include "core/error_pass.h"
 #include "core/keymap.h"
-#include "core/unlike_training_watch.h"
-#include "core/ahead_scheduler.h"
+#include "core/outbox_store.h"
 #include "ui/detail_texture.h"
 #include "ui/image_renderer.h"
+#include "ui/mode.h"
 #include "ui/replay.h"
 #include "ui/texture_cache.h"
 #include "ui/views/views.h"
@@ -29,22 +27,15 @@
 
 namespace gloss::ui {
 
-struct CaptionAppOptions {
+struct WindowShellOptions {
   Keymap keymap = Keymap::defaults();
   std::vector<ReplayStep> replay;
   bool replaying = false;
   std::filesystem::path final_screenshot;  // --screenshot: written when quitting
   std::string model_label;
   std::string startup_notice;
-  // Said once, when most of the first suggestions are flagged unlike the
-  // model's training images (UnlikeTrainingWatch); empty: never.
-  std::string unlike_training_notice;
   std::uint64_t ahead = 32;
   double summary_seconds = 1.6;  // how long the summary stays up on quit (not under --replay)
-  // The errors window (gloss errors): answers are category ticks, not the box.
-  ErrorPass* errors = nullptr;
-  // The compare window (gloss compare): two captions judged blind.
-  ComparePass* compare = nullptr;
   // gloss caption on a folder still being indexed: followed a few times a second.
   const BackgroundScan* scan = nullptr;
   // A team store seen through a local outbox: the status bar says when it is
@@ -52,10 +43,10 @@ struct CaptionAppOptions {
   const OutboxStore* outbox = nullptr;
 };
 
-class CaptionApp {
+class WindowShell {
  public:
-  CaptionApp(Store& store, CaptionSession& session, AheadScheduler& ahead, Window& window,
-             TextureCache& images, TextureCache& thumbs, ImageRenderer& renderer, CaptionAppOptions options);
+  WindowShell(Store& store, CaptionSession& session, AheadScheduler& ahead, Window& window, TextureCache& images,
+              TextureCache& thumbs, ImageRenderer& renderer, Mode& mode, WindowShellOptions options);
 
   void start();
   // One frame between Window::begin_frame and end_frame. Returns the path to
@@ -68,30 +59,33 @@ class CaptionApp {
   // The open image has been drawn at least once (start-up is over).
   bool image_shown() const { return view_.image_drawn; }
 
+  // ---- for the modes
+  // "Ctrl+R" or "PageDown / Alt+Right": the keys bound to an action.
+  std::string keys(Action action) const;
+  // A short message over the image for `seconds`.
+  void notice(const std::string& text, double seconds = 3.5);
+  // After an answer: says so when nothing is left for this annotator.
+  void tell_if_nothing_left();
+  // Reopens the session's last answer (Ctrl+Z once the box has no edits).
+  void undo_answer();
+
  private:
   void drain_results();
   void follow_scan();
   void draw(Intents& out);
+  void draw_notice(const ViewContext& c, ImVec2 body_min, float side_w, float gap);
   void apply(const Intents& in);
   void handle_chord(const Chord& chord);
   void dispatch(Action action);
   void dispatch_unguarded(Action action);
   void dispatch_gallery(Action action);
-  // compare_actions.cpp; true when the action was the compare window's to handle.
-  bool dispatch_compare(Action action);
-  bool text_box_has_keys(const Chord& chord) const;
+  void dispatch_common(Action action);
   void after_move(std::uint64_t before, std::uint64_t generation_before);
   void update_peek();
   void update_detail(const std::optional<ImageRegion>& wanted);
   void drop_detail();
-  void notice(const std::string& text);
-  void tell_unlike_training();
-  void toggle_histogram();
   std::string nothing_left_text(bool at_start) const;
   void watch_for_freed_work();
-  void apply_team_answers();
-  void count_guess(std::uint64_t task);
-  void count_guess(std::uint64_t task, const Answer* answer);
   void step_replay();
   void report_glyphs(const ReplayStep& step);
   // shown_text.cpp: the characters about to be drawn, for the font atlas.
@@ -110,7 +104,8 @@ class CaptionApp {
   TextureCache& images_;
   TextureCache& thumbs_;
   ImageRenderer& renderer_;
-  CaptionAppOptions options_;
+  Mode& mode_;
+  WindowShellOptions options_;
   ViewState view_;
   std::unordered_map<std::uint64_t, std::string> failures_;  // task -> why it cannot be read
   // task -> why the model gave no caption (yet), until one arrives
@@ -123,15 +118,6 @@ class CaptionApp {
   double quit_at_ = 0;
   int quit_frames_ = 0;
   bool finished_ = false;
-  ErrorPass* errors_ = nullptr;
-  ComparePass* compare_ = nullptr;
-  // The errors and compare windows: everyone's answers, live.
-  std::unique_ptr<TeamAnswers> team_;
-  // Caption window: the classifier's guesses for this dataset's corrections,
-  // counted when the histogram is first shown and kept up to date after that.
-  CategoryCounter guesses_;
-  bool guesses_loaded_ = false;
-  UnlikeTrainingWatch unlike_watch_;
 
   // The folder scan as last read (follow_scan), and whether its end was told.
   std::optional<BackgroundScanStatus> scan_;
