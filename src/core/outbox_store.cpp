@@ -638,6 +638,7 @@ std::optional<std::vector<std::uint64_t>> OutboxStore::claim_from_server(const D
     hashes.push_back(*hash);
   }
   remember_unanswered(d.id, annotator, hashes);
+  read_suggestions(hashes);
   return claimed;
 }
 
@@ -703,11 +704,42 @@ void OutboxStore::release_leases(const DatasetInfo& d, std::string_view annotato
   });
 }
 
+// The suggestions of the tasks just claimed, for every model (and the
+// sidecar captions) the window asked about: read here, off the window's
+// thread, so that opening one of them does not ask the server. A task the
+// server has none for is remembered as such until the next claim reads it
+// again (or one is computed here).
+void OutboxStore::read_suggestions(const std::vector<std::uint64_t>& tasks) const {
+  std::vector<std::string> models;
+  {
+    std::lock_guard lock(suggestions_mutex_);
+    models.assign(models_asked_.begin(), models_asked_.end());
+  }
+  for (const std::string& model : models)
+    for (std::uint64_t task : tasks) {
+      const std::string key = join(model, be64(task));
+      if (local_->cached(local_->suggestions, key)) continue;
+      const auto s = try_remote([&](Store& store) { return store.suggestion(model, task); });
+      if (!s) return;  // offline
+      std::lock_guard lock(suggestions_mutex_);
+      if (*s) {
+        local_->cache_put(local_->suggestions, key, encode(**s));
+        absent_.erase(key);
+      } else {
+        absent_.insert(key);
+      }
+    }
+}
+
 void OutboxStore::put_suggestions(std::string_view model,
                                   const std::vector<std::pair<std::uint64_t, Suggestion>>& suggestions) {
   local_->cache.write([&](lmdb::Txn& txn) {
     for (const auto& [task, s] : suggestions) txn.put(local_->suggestions, join(model, be64(task)), encode(s));
   });
+  {
+    std::lock_guard lock(suggestions_mutex_);
+    for (const auto& [task, s] : suggestions) absent_.erase(join(model, be64(task)));
+  }
   try_remote([&](Store& s) {
     s.put_suggestions(model, suggestions);
     return true;
@@ -717,6 +749,11 @@ void OutboxStore::put_suggestions(std::string_view model,
 std::optional<Suggestion> OutboxStore::suggestion(std::string_view model, std::uint64_t task) const {
   const std::string key = join(model, be64(task));
   if (const auto cached = local_->cached(local_->suggestions, key)) return decode_suggestion(*cached);
+  {
+    std::lock_guard lock(suggestions_mutex_);
+    models_asked_.insert(std::string(model));
+    if (absent_.count(key)) return std::nullopt;
+  }
   const auto s = try_remote([&](Store& store) { return store.suggestion(model, task); });
   if (!s || !*s) return std::nullopt;
   local_->cache_put(local_->suggestions, key, encode(**s));

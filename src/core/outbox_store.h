@@ -13,6 +13,10 @@
 // than half are left. Only when none is left does a claim wait for the
 // server. Heartbeats go through the sender too.
 //
+// The claimed tasks are read in the same background step, with their
+// suggestions for every model the window asked about (and sidecar
+// captions), so that opening one asks the server nothing.
+//
 // Reads go to the server and are remembered locally (tasks, positions,
 // suggestions, datasets, the last claims) so they can be answered offline;
 // a dataset's counts are read again by the sender after each answer it
@@ -139,6 +143,7 @@ class OutboxStore final : public Store {
                        const std::string& record) const;
   // Writes the review (or, nullopt, its removal) to the outbox for the sender.
   void queue_review(std::string_view dataset, std::uint64_t task, const std::optional<Review>& review);
+  void read_suggestions(const std::vector<std::uint64_t>& tasks) const;
   void remember_unanswered(std::uint32_t dataset_id, std::string_view annotator,
                            const std::vector<std::uint64_t>& tasks) const;
   void send_loop();
@@ -167,6 +172,11 @@ class OutboxStore final : public Store {
   mutable std::map<std::string, std::uint32_t> ids_;
   // Datasets as the server last said (by name), kept fresh by the sender.
   mutable std::map<std::string, DatasetInfo> datasets_;
+  // Models (and "sidecar") the window asked suggestions of, and (model,
+  // task) keys the server had none for when the tasks were claimed.
+  mutable std::mutex suggestions_mutex_;
+  mutable std::set<std::string> models_asked_;
+  mutable std::set<std::string> absent_;
   mutable std::atomic<bool> online_{true};
   std::mutex flush_mutex_;  // one flush at a time, in order
   mutable std::mutex refused_mutex_;

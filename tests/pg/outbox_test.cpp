@@ -87,6 +87,40 @@ TEST(Outbox, TheServerStoppedForTenSecondsLosesNoAnswer) {
   EXPECT_EQ(direct->require_dataset("d").answered, 40u);
 }
 
+// A move asks the server nothing: the tasks claimed ahead come with their
+// suggestions, read in the background. With the server away the next
+// tasks still open with the model's caption in the box.
+TEST(Outbox, ClaimedTasksOpenWithTheirSuggestionsWhileTheServerIsAway) {
+  auto server = test::PgServer::start_private();
+  test::PgDatabase db(*server);
+  {
+    auto direct = open_store(db.uri());
+    add_tasks(*direct, 40);
+    std::vector<std::pair<std::uint64_t, Suggestion>> all;
+    for (std::uint64_t h = 1; h <= 40; ++h) all.push_back({h, Suggestion{"caption " + std::to_string(h), {}, 0.f, 0.9f, 1}});
+    direct->put_suggestions("m", all);
+  }
+  test::TempDir dir;
+  OutboxStore store(open_store(db.uri()), dir / "outbox", 200ms);
+  CaptionSession session(store, "d", "s", "m");
+  session.set_annotator("ann");
+  session.open_first_unanswered(now_ms());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(session.suggestion_state(), SuggestionState::ready) << "position " << session.position();
+    session.accept(now_ms());
+  }
+  ASSERT_TRUE(wait_until([&] { return store.waiting() == 0; }, 10s));
+  std::this_thread::sleep_for(1s);  // the claim ahead, fewer than half being left
+  server->halt();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(session.suggestion_state(), SuggestionState::ready) << "position " << session.position();
+    EXPECT_EQ(session.box(), "caption " + std::to_string(session.task().hash));
+    session.accept(now_ms());
+  }
+  server->resume();
+  ASSERT_TRUE(wait_until([&] { return store.waiting() == 0; }, 20s));
+}
+
 std::uint64_t read_progress(const std::filesystem::path& file) {
   std::ifstream in(file);
   std::uint64_t n = 0;
