@@ -187,6 +187,16 @@ std::optional<double> mean_pairwise_wer(const std::vector<std::string>& captions
   return pairwise_wer(captions).mean();
 }
 
+bool wants_another_answer(const DatasetInfo& dataset, int wanted, const std::vector<Answer>& answers) {
+  if (!dataset.more_if_wer_above || wanted >= dataset.max_overlap) return false;
+  if (answers.size() < static_cast<std::size_t>(wanted)) return false;
+  std::vector<std::string> captions;
+  for (const Answer& a : answers)
+    if (!a.surplus && a.answer == AnswerKind::accept) captions.push_back(a.caption);
+  const auto wer = mean_pairwise_wer(captions);
+  return wer && *wer > *dataset.more_if_wer_above;
+}
+
 bool categorised(const Answer& a) {
   return a.answer == AnswerKind::accept && (!a.categories.empty() || a.extra.contains("guess"));
 }

@@ -65,6 +65,12 @@ WerSum pairwise_wer(const std::vector<std::string>& captions);
 // than two. What adaptive overlap compares with its threshold.
 std::optional<double> mean_pairwise_wer(const std::vector<std::string>& captions);
 
+// Adaptive overlap (Routing in store.h): whether a task that wants `wanted`
+// answers should want one more. Yes when the dataset has it on, `wanted` is
+// below max_overlap, the task has `wanted` answers or more, and the mean
+// pairwise WER of its non-surplus accepted captions is above the threshold.
+bool wants_another_answer(const DatasetInfo& dataset, int wanted, const std::vector<Answer>& answers);
+
 struct AnnotatorAgreement {
   std::string annotator;
   std::size_t tasks = 0;  // their captions of tasks someone else captioned too

@@ -28,6 +28,8 @@ constexpr Grant grants[] = {
     {"thumbnails", "GRANT SELECT, INSERT, UPDATE ON thumbnails TO gloss_annotator"},
     {"files", "GRANT SELECT, INSERT, UPDATE ON files TO gloss_annotator"},
     {"caption_claims", "GRANT SELECT, INSERT, UPDATE, DELETE ON caption_claims TO gloss_annotator"},
+    // Raised by the annotator whose answer shows a disagreement; never lowered.
+    {"item_wanted", "GRANT SELECT, INSERT, UPDATE ON item_wanted TO gloss_annotator"},
 };
 
 // pg_advisory_xact_lock key of the grants: "glossgrt".
