@@ -126,11 +126,13 @@ void apply_adaptive(const RoutingArgs& args, Routing& routing) {
 void set_routing(const AppContext& ctx, const std::string& dataset, const RoutingArgs& args) {
   if (!args.given()) return;
   auto store = ctx.open_store();
-  const DatasetInfo before = store->ensure_dataset(dataset);
+  // Checked before anything is written: a refused option leaves no new dataset behind.
+  const DatasetInfo before = store->dataset(dataset).value_or(DatasetInfo{});
   Routing routing{before.overlap, before.lease_ms, before.more_if_wer_above, before.max_overlap};
   if (args.overlap > 0) routing.overlap = args.overlap;
   if (!args.lease.empty()) routing.lease_ms = parse_duration_ms(args.lease);
   apply_adaptive(args, routing);
+  check_routing(routing);
   const DatasetInfo d = store->set_routing(dataset, routing);
   std::printf("'%s': each task goes to %d annotator%s; a handed-out task stays reserved for %s\n", dataset.c_str(),
               d.overlap, d.overlap == 1 ? "" : "s", format_duration_ms(d.lease_ms).c_str());
@@ -138,6 +140,9 @@ void set_routing(const AppContext& ctx, const std::string& dataset, const Routin
     std::printf("'%s': a task whose captions disagree (mean pairwise WER above %g) goes to one more annotator, "
                 "up to %d\n",
                 dataset.c_str(), *d.more_if_wer_above, d.max_overlap);
+  else if (before.more_if_wer_above)
+    std::printf("'%s': adaptive overlap is off (tasks it gave another annotator still want their answer)\n",
+                dataset.c_str());
 }
 
 // Streamed and resumable: a killed add leaves every batch it committed, and

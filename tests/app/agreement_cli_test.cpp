@@ -1,5 +1,6 @@
 // gloss agreement on a dataset whose tasks several annotators answered
-// (imported with db-in), and the line gloss stats adds about it.
+// (imported with db-in), the line gloss stats adds about it, and add's
+// adaptive overlap options.
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -72,6 +73,31 @@ TEST(AgreementCli, ADatasetWithoutOverlapOrNoDatasetSaysSo) {
   const CommandResult missing = gloss(dir, "agreement nosuch");
   EXPECT_EQ(missing.code, 1);
   EXPECT_TRUE(contains(missing.output, "no dataset named 'nosuch'")) << missing.output;
+}
+
+TEST(AgreementCli, AddSetsAdaptiveOverlapAndRefusesWhatCannotWork) {
+  test::TempDir dir;
+  test::write_test_png(dir / "imgs/one.png", 1);
+  const CommandResult on = gloss(dir, "add birds imgs --overlap 2 --more-if-wer-above 0.5");
+  ASSERT_EQ(on.code, 0) << on.output;
+  EXPECT_TRUE(contains(on.output, "a task whose captions disagree (mean pairwise WER above 0.5) goes to one more "
+                                  "annotator, up to 3"))
+      << on.output;
+  const CommandResult capped = gloss(dir, "add birds imgs --max-overlap 5");
+  EXPECT_TRUE(contains(capped.output, "up to 5")) << capped.output;
+  const CommandResult low = gloss(dir, "add birds imgs --max-overlap 2");
+  EXPECT_EQ(low.code, 1);
+  EXPECT_TRUE(contains(low.output, "must be above the overlap (2): give --max-overlap 3 or more")) << low.output;
+  const CommandResult bad = gloss(dir, "add birds imgs --more-if-wer-above lots");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_TRUE(contains(bad.output, "--more-if-wer-above lots: give a word error rate such as 0.5")) << bad.output;
+  const CommandResult alone = gloss(dir, "add fresh imgs --max-overlap 3");
+  EXPECT_EQ(alone.code, 1);
+  EXPECT_TRUE(contains(alone.output, "give --more-if-wer-above WER with it")) << alone.output;
+  EXPECT_FALSE(contains(gloss(dir, "datasets").output, "fresh")) << "a refused option leaves no dataset behind";
+  const CommandResult off = gloss(dir, "add birds imgs --more-if-wer-above off");
+  EXPECT_EQ(off.code, 0) << off.output;
+  EXPECT_TRUE(contains(off.output, "adaptive overlap is off")) << off.output;
 }
 
 }  // namespace
