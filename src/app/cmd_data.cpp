@@ -84,17 +84,65 @@ SourceScan scan_with_store(const fs::path& source, Store& store) {
 
 namespace {
 
-// --overlap / --lease of add: only what was given changes.
-void set_routing(const AppContext& ctx, const std::string& dataset, int overlap, const std::string& lease) {
-  if (overlap == 0 && lease.empty()) return;
+// What add's routing options asked for; empty / 0: unchanged.
+struct RoutingArgs {
+  int overlap = 0;              // 0: unchanged (1 for a new dataset)
+  std::string lease;            // empty: unchanged (30m for a new dataset)
+  std::string more_if_wer;      // a WER, or "off"; empty: unchanged (off for a new dataset)
+  int max_overlap = 0;          // 0: unchanged (overlap + 1 when adaptive overlap is turned on)
+  bool given() const { return overlap || !lease.empty() || !more_if_wer.empty() || max_overlap; }
+};
+
+std::optional<double> parse_wer_threshold(const std::string& text) {
+  if (text == "off") return std::nullopt;
+  std::size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || !(value >= 0))
+    throw UserError("--more-if-wer-above " + text + ": give a word error rate such as 0.5 (0 or more), or off");
+  return value;
+}
+
+// Adaptive overlap from the flags over what the dataset had.
+void apply_adaptive(const RoutingArgs& args, Routing& routing) {
+  if (!args.more_if_wer.empty()) {
+    const bool was_on = routing.more_if_wer_above.has_value();
+    routing.more_if_wer_above = parse_wer_threshold(args.more_if_wer);
+    if (!routing.more_if_wer_above) routing.max_overlap = 0;
+    else if (!was_on || routing.max_overlap <= routing.overlap) routing.max_overlap = routing.overlap + 1;
+  }
+  if (args.max_overlap) {
+    if (!routing.more_if_wer_above)
+      throw UserError("--max-overlap caps adaptive overlap: give --more-if-wer-above WER with it");
+    routing.max_overlap = args.max_overlap;
+  }
+}
+
+// --overlap / --lease / --more-if-wer-above / --max-overlap of add: only what was given changes.
+void set_routing(const AppContext& ctx, const std::string& dataset, const RoutingArgs& args) {
+  if (!args.given()) return;
   auto store = ctx.open_store();
-  const DatasetInfo before = store->ensure_dataset(dataset);
-  Routing routing{before.overlap, before.lease_ms};
-  if (overlap > 0) routing.overlap = overlap;
-  if (!lease.empty()) routing.lease_ms = parse_duration_ms(lease);
+  // Checked before anything is written: a refused option leaves no new dataset behind.
+  const DatasetInfo before = store->dataset(dataset).value_or(DatasetInfo{});
+  Routing routing{before.overlap, before.lease_ms, before.more_if_wer_above, before.max_overlap};
+  if (args.overlap > 0) routing.overlap = args.overlap;
+  if (!args.lease.empty()) routing.lease_ms = parse_duration_ms(args.lease);
+  apply_adaptive(args, routing);
+  check_routing(routing);
   const DatasetInfo d = store->set_routing(dataset, routing);
   std::printf("'%s': each task goes to %d annotator%s; a handed-out task stays reserved for %s\n", dataset.c_str(),
               d.overlap, d.overlap == 1 ? "" : "s", format_duration_ms(d.lease_ms).c_str());
+  if (d.more_if_wer_above)
+    std::printf("'%s': a task whose captions disagree (mean pairwise WER above %g) goes to one more annotator, "
+                "up to %d\n",
+                dataset.c_str(), *d.more_if_wer_above, d.max_overlap);
+  else if (before.more_if_wer_above)
+    std::printf("'%s': adaptive overlap is off (tasks it gave another annotator still want their answer)\n",
+                dataset.c_str());
 }
 
 // Streamed and resumable: a killed add leaves every batch it committed, and
@@ -216,8 +264,7 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   struct Args {
     std::string dataset, source, format = "jsonl", output, answer = "accept", session, images, embed = "path";
     std::string sidecar_ext = ".txt";
-    int overlap = 0;    // 0: unchanged (1 for a new dataset)
-    std::string lease;  // empty: unchanged (30m for a new dataset)
+    RoutingArgs routing;
     bool skip_bad = false, yes = false, next_to_images = false;
   };
   auto a = std::make_shared<Args>();
@@ -227,13 +274,20 @@ void register_data_commands(CLI::App& app, AppContext& ctx) {
   add->add_option("SOURCE", a->source, "Folder of images or .jsonl file")->required();
   add->add_option("--sidecar-ext", a->sidecar_ext,
                   "Caption file beside each image, pre-filled as its suggestion (default .txt: photo.png + photo.txt)");
-  add->add_option("--overlap", a->overlap, "How many different annotators answer each task (default 1)")
+  add->add_option("--overlap", a->routing.overlap, "How many different annotators answer each task (default 1)")
       ->check(CLI::Range(1, 1000));
-  add->add_option("--lease", a->lease,
+  add->add_option("--lease", a->routing.lease,
                   "How long a task handed to an annotator stays reserved for them: 30m (default), 90s, 2h");
+  add->add_option("--more-if-wer-above", a->routing.more_if_wer,
+                  "Adaptive overlap: a task whose answers' captions disagree by more than this mean pairwise word "
+                  "error rate (e.g. 0.5) goes to one more annotator, up to --max-overlap; off turns it off "
+                  "(default: off)");
+  add->add_option("--max-overlap", a->routing.max_overlap,
+                  "With --more-if-wer-above: the most annotators a task goes to (default: --overlap + 1)")
+      ->check(CLI::Range(2, 1000));
   add->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
-      set_routing(ctx, a->dataset, a->overlap, a->lease);
+      set_routing(ctx, a->dataset, a->routing);
       return run_add(ctx, a->dataset, a->source, sidecar_extension(a->sidecar_ext));
     };
   });

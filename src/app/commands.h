@@ -49,6 +49,7 @@ void add_annotator_option(CLI::App* command, AppContext& ctx);
 void add_image_root_option(CLI::App* command, AppContext& ctx);
 
 void register_data_commands(CLI::App& app, AppContext& ctx);
+void register_agreement_command(CLI::App& app, AppContext& ctx);  // cmd_agreement.cpp, after stats
 void register_model_commands(CLI::App& app, AppContext& ctx);
 void register_calibrate_command(CLI::App& app, AppContext& ctx);  // cmd_calibrate.cpp, after train
 void register_predict_command(CLI::App& app, AppContext& ctx);    // cmd_predict.cpp, after eval

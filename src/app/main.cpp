@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
                  "Store: an LMDB folder, or a PostgreSQL URI such as postgresql:///gloss?host=/run/postgresql\n"
                  "(default: $GLOSS_DB, else ./gloss-data)");
   gloss::register_data_commands(app, ctx);
+  gloss::register_agreement_command(app, ctx);
   gloss::register_model_commands(app, ctx);
   gloss::register_version_command(app, ctx);
 #ifdef GLOSS_WITH_UI

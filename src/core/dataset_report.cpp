@@ -1,12 +1,52 @@
 #include "core/dataset_report.h"
 
+#include <cstdio>
+
 namespace gloss {
+namespace {
+
+// Counts the tasks with several answers and their captions' pairwise WER, a
+// task at a time (answers come in position order).
+class OverlapTally {
+ public:
+  void add(std::uint64_t position, const Answer& a) {
+    if (answers_ > 0 && position != position_) flush();
+    position_ = position;
+    ++answers_;
+    if (a.answer == AnswerKind::accept) captions_.push_back(a.caption);
+  }
+  void finish(DatasetReport& report) {
+    flush();
+    report.overlapping = overlapping_;
+    report.caption_pairs = pairs_;
+  }
+
+ private:
+  void flush() {
+    if (answers_ >= 2) {
+      ++overlapping_;
+      pairs_.add(pairwise_wer(captions_));
+    }
+    answers_ = 0;
+    captions_.clear();
+  }
+
+  std::uint64_t position_ = 0;
+  std::size_t answers_ = 0;
+  std::vector<std::string> captions_;
+  std::uint64_t overlapping_ = 0;
+  WerSum pairs_;
+};
+
+}  // namespace
 
 DatasetReport dataset_report(const Store& store, const DatasetInfo& dataset) {
   DatasetReport report{{dataset, {}}, {}, {}};
   CategoryTally categories;
   CompareTallies comparisons;
-  store.for_each_answer(dataset, [&](std::uint64_t, const Answer& a) {
+  OverlapTally overlap;
+  store.for_each_answer(dataset, [&](std::uint64_t position, const Answer& a) {
+    overlap.add(position, a);
     report.stats.counts.add(a);
     categories.add(a);
     comparisons.add(a);
@@ -14,6 +54,7 @@ DatasetReport dataset_report(const Store& store, const DatasetInfo& dataset) {
     report.surplus += a.surplus;
     return true;
   });
+  overlap.finish(report);
   report.categories = categories.finish();
   report.comparisons = comparisons.finish();
   return report;
@@ -42,9 +83,22 @@ std::string format_team(const DatasetReport& report) {
   return out;
 }
 
+// One line pointing to gloss agreement; "" when no task has two answers.
+std::string format_overlap(const DatasetReport& report) {
+  if (report.overlapping == 0) return "";
+  char figure[128] = "no two accepted captions to compare";
+  if (const auto wer = report.caption_pairs.mean())
+    std::snprintf(figure, sizeof figure, "mean pairwise WER of their captions %.2f", *wer);
+  char line[512];
+  std::snprintf(line, sizeof line, "  overlap          %llu task%s with 2+ answers; %s (gloss agreement %s for more)\n",
+                static_cast<unsigned long long>(report.overlapping), report.overlapping == 1 ? "" : "s", figure,
+                report.stats.dataset.name.c_str());
+  return line;
+}
+
 std::string format_dataset_report(const DatasetReport& report) {
-  return format_stats(report.stats) + format_team(report) + format_category_stats(report.categories) +
-         format_compare_stats(report.comparisons);
+  return format_stats(report.stats) + format_team(report) + format_overlap(report) +
+         format_category_stats(report.categories) + format_compare_stats(report.comparisons);
 }
 
 }  // namespace gloss

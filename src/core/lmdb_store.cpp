@@ -12,6 +12,10 @@
 //   unanswered   u32 dataset id | u64 position -> "" for every position with fewer
 //                answers than the dataset's overlap, so the next task is one seek
 //   leases       u32 dataset id | u64 position | annotator -> i64 expiry (ms)
+//   wanted       u32 dataset id | u64 position -> u32 answers the task wants, where
+//                adaptive overlap raised it above the dataset's overlap (a new
+//                table, not a new schema: an older gloss hands such a task to
+//                no one more, as before)
 //   tasks        u64 task hash -> task record
 //   suggestions  model id | 0x00 | u64 task hash -> suggestion record
 //   caption_claims  model id | 0x00 | u64 task hash -> who pre-captions it, until when
@@ -25,6 +29,7 @@
 
 #include <algorithm>
 
+#include "core/agreement.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/lmdb.h"
@@ -68,13 +73,14 @@ bool has_prefix(std::string_view key, std::string_view prefix) {
 }
 
 std::string encode_dataset(const DatasetInfo& d) {
-  const auto bytes = json::to_msgpack({{"id", d.id},
-                                       {"size", d.size},
-                                       {"answered", d.answered},
-                                       {"answers", d.answers},
-                                       {"created", d.created_ms},
-                                       {"overlap", d.overlap},
-                                       {"lease", d.lease_ms}});
+  json j = {{"id", d.id},           {"size", d.size},       {"answered", d.answered},
+            {"answers", d.answers}, {"created", d.created_ms}, {"overlap", d.overlap},
+            {"lease", d.lease_ms}};
+  if (d.more_if_wer_above) {
+    j["more_if_wer"] = *d.more_if_wer_above;
+    j["max_overlap"] = d.max_overlap;
+  }
+  const auto bytes = json::to_msgpack(j);
   return std::string(bytes.begin(), bytes.end());
 }
 
@@ -90,6 +96,10 @@ DatasetInfo decode_dataset(std::string_view name, std::string_view bytes) {
     d.created_ms = j.at("created").get<std::int64_t>();
     d.overlap = j.value("overlap", 1);
     d.lease_ms = j.value("lease", d.lease_ms);
+    if (j.contains("more_if_wer")) {
+      d.more_if_wer_above = j.at("more_if_wer").get<double>();
+      d.max_overlap = j.at("max_overlap").get<int>();
+    }
     return d;
   } catch (const json::exception& e) {
     throw StoreError("corrupt dataset record '" + std::string(name) + "': " + e.what());
@@ -118,7 +128,8 @@ struct LmdbStore::Impl {
         unanswered(env.open_db("unanswered")),
         leases(env.open_db("leases")),
         caption_claims(env.open_db("caption_claims")),
-        reviews(env.open_db("reviews")) {
+        reviews(env.open_db("reviews")),
+        wanted(env.open_db("wanted")) {
     env.write([&](lmdb::Txn& txn) {
       const auto schema = txn.get(meta, "schema");
       if (schema && *schema == kSchema) return;
@@ -175,7 +186,7 @@ struct LmdbStore::Impl {
     for (std::uint64_t p = 0; p < d.size; ++p) {
       const std::uint64_t n = answer_count(txn, d, p);
       d.answers += n;
-      if (n >= static_cast<std::uint64_t>(d.overlap)) ++d.answered;
+      if (n >= needed(txn, d, p)) ++d.answered;
       else txn.put(unanswered, ds_key(d.id, p), "");
     }
   }
@@ -254,6 +265,39 @@ struct LmdbStore::Impl {
     return n;
   }
 
+  // The answers position p wants: the overlap, or more where adaptive
+  // overlap raised it.
+  std::uint64_t needed(const lmdb::Txn& txn, const DatasetInfo& d, std::uint64_t p) const {
+    const auto v = txn.get(wanted, ds_key(d.id, p));
+    const std::uint64_t raised = v ? read_be(*v, 0, 4) : 0;
+    return std::max(static_cast<std::uint64_t>(d.overlap), raised);
+  }
+
+  std::vector<Answer> answers_in(const lmdb::Txn& txn, const DatasetInfo& d, std::uint64_t p) const {
+    std::vector<Answer> out;
+    const std::string prefix = ds_key(d.id, p);
+    lmdb::Cursor c(txn, answers);
+    for (bool ok = c.seek(prefix); ok && has_prefix(c.key(), prefix); ok = c.next()) {
+      out.push_back(decode_answer(c.value()));
+      out.back().annotator = std::string(c.key().substr(kPositionKey));
+    }
+    return out;
+  }
+
+  // Adaptive overlap: position p wants one more answer when its captions
+  // disagree (wants_another_answer); it is open again if it was done.
+  void want_more_if_disagreeing(lmdb::Txn& txn, DatasetInfo& d, std::uint64_t p) const {
+    if (!d.more_if_wer_above) return;
+    const std::uint64_t now = needed(txn, d, p);
+    const std::vector<Answer> all = answers_in(txn, d, p);
+    if (!wants_another_answer(d, static_cast<int>(now), all)) return;
+    txn.put(wanted, ds_key(d.id, p), u32_key(static_cast<std::uint32_t>(now + 1)));
+    if (all.size() == now) {
+      --d.answered;
+      txn.put(unanswered, ds_key(d.id, p), "");
+    }
+  }
+
   // Unexpired leases on position p held by anyone but `annotator`.
   std::uint64_t leased_by_others(const lmdb::Txn& txn, const DatasetInfo& d, std::uint64_t p,
                                  std::string_view annotator, std::int64_t now) const {
@@ -268,8 +312,7 @@ struct LmdbStore::Impl {
   bool may_hand(const lmdb::Txn& txn, const DatasetInfo& d, std::uint64_t p, std::string_view annotator,
                 std::int64_t now) const {
     if (txn.get(answers, annotator_key(d.id, p, annotator))) return false;
-    return answer_count(txn, d, p) + leased_by_others(txn, d, p, annotator, now) <
-           static_cast<std::uint64_t>(d.overlap);
+    return answer_count(txn, d, p) + leased_by_others(txn, d, p, annotator, now) < needed(txn, d, p);
   }
 
   // Open positions the annotator may be handed, from `from` to the end and
@@ -299,14 +342,14 @@ struct LmdbStore::Impl {
     const std::string key = annotator_key(d.id, *pos, a.annotator);
     const auto before = txn.get(answers, key);
     const std::uint64_t count = answer_count(txn, d, *pos);
-    const std::uint64_t overlap = static_cast<std::uint64_t>(d.overlap);
+    const std::uint64_t wants = needed(txn, d, *pos);
     if (before) a.surplus = decode_answer(*before).surplus;
-    else a.surplus = count >= overlap;
+    else a.surplus = count >= wants;
     txn.put(answers, key, encode(a));
     txn.del(leases, key);
     if (before) return;
     ++d.answers;
-    if (count + 1 == overlap) {
+    if (count + 1 == wants) {
       ++d.answered;
       txn.del(unanswered, ds_key(d.id, *pos));
     }
@@ -346,7 +389,7 @@ struct LmdbStore::Impl {
 
   lmdb::Env env;
   MDB_dbi meta, datasets, items, item_pos, answers, tasks, suggestions, thumbnails, files, unanswered, leases,
-      caption_claims, reviews;
+      caption_claims, reviews, wanted;
 };
 
 LmdbStore::LmdbStore(const StoreOptions& options) : impl_(std::make_unique<Impl>(options)) {}
@@ -374,13 +417,14 @@ DatasetInfo LmdbStore::ensure_dataset(std::string_view name) {
 }
 
 DatasetInfo LmdbStore::set_routing(std::string_view name, const Routing& routing) {
-  if (routing.overlap < 1) throw UserError("the overlap must be at least 1 (annotators per task)");
-  if (routing.lease_ms < 1000) throw UserError("a lease must last at least one second");
+  check_routing(routing);
   return impl_->env.write([&](lmdb::Txn& txn) {
     DatasetInfo d = impl_->ensure(txn, name);
     const bool rebuild = d.overlap != routing.overlap;
     d.overlap = routing.overlap;
     d.lease_ms = routing.lease_ms;
+    d.more_if_wer_above = routing.more_if_wer_above;
+    d.max_overlap = routing.more_if_wer_above ? routing.max_overlap : 0;
     if (rebuild) impl_->rebuild_index(txn, d);
     txn.put(impl_->datasets, d.name, encode_dataset(d));
     return d;
@@ -393,7 +437,7 @@ bool LmdbStore::drop_dataset(std::string_view name) {
     if (!d) return false;
     const std::string prefix = u32_key(d->id);
     for (MDB_dbi dbi : {impl_->items, impl_->item_pos, impl_->answers, impl_->unanswered, impl_->leases,
-                        impl_->reviews})
+                        impl_->reviews, impl_->wanted})
       impl_->delete_range(txn, dbi, prefix);
     txn.del(impl_->datasets, name);
     return true;
@@ -470,6 +514,7 @@ void LmdbStore::save_answer(std::string_view dataset, const Answer& answer) {
   impl_->env.write([&](lmdb::Txn& txn) {
     DatasetInfo d = impl_->require(txn, dataset);
     impl_->put_answer(txn, d, answer);
+    if (const auto pos = impl_->position(txn, d, answer.task)) impl_->want_more_if_disagreeing(txn, d, *pos);
     txn.put(impl_->datasets, d.name, encode_dataset(d));
   });
 }
@@ -480,7 +525,7 @@ bool LmdbStore::remove_answer(std::string_view dataset, std::uint64_t task, std:
     const auto pos = impl_->position(txn, d, task);
     if (!pos || !txn.del(impl_->answers, annotator_key(d.id, *pos, annotator))) return false;
     --d.answers;
-    if (impl_->answer_count(txn, d, *pos) + 1 == static_cast<std::uint64_t>(d.overlap)) {
+    if (impl_->answer_count(txn, d, *pos) + 1 == impl_->needed(txn, d, *pos)) {
       txn.put(impl_->unanswered, ds_key(d.id, *pos), "");
       --d.answered;
     }
@@ -507,16 +552,7 @@ std::optional<Answer> LmdbStore::answer_at(const DatasetInfo& d, std::uint64_t p
 }
 
 std::vector<Answer> LmdbStore::answers_at(const DatasetInfo& d, std::uint64_t position) const {
-  return impl_->env.read([&](lmdb::Txn& txn) {
-    std::vector<Answer> out;
-    const std::string prefix = ds_key(d.id, position);
-    lmdb::Cursor c(txn, impl_->answers);
-    for (bool ok = c.seek(prefix); ok && has_prefix(c.key(), prefix); ok = c.next()) {
-      out.push_back(decode_answer(c.value()));
-      out.back().annotator = std::string(c.key().substr(kPositionKey));
-    }
-    return out;
-  });
+  return impl_->env.read([&](lmdb::Txn& txn) { return impl_->answers_in(txn, d, position); });
 }
 
 void LmdbStore::for_each_answer(const DatasetInfo& d,

@@ -17,7 +17,8 @@ namespace {
 
 // "free for $2" in dataset $1 at time $<now>: not answered by $2, and the
 // item's answers plus other annotators' unexpired leases are fewer than the
-// dataset's overlap. Both are scalar subqueries, probing the primary keys
+// dataset's overlap, or than the item's wanted where adaptive overlap
+// raised it (greatest() skips the NULL of an item without one). Both are scalar subqueries, probing the primary keys
 // for each item the scan passes: written as NOT EXISTS, the planner may turn
 // the first into an anti-join that reads every answer of $2 (41 ms a claim
 // with 100,000 answers).
@@ -31,7 +32,8 @@ std::string free_for_annotator(int now) {
                        WHERE l.dataset = i.dataset AND l.position = i.position
                          AND l.annotator <> $2::text AND l.expires_ms > )sql" +
          now_ms + R"sql()
-          < (SELECT overlap FROM datasets WHERE id = $1::integer))sql";
+          < greatest((SELECT overlap FROM datasets WHERE id = $1::integer),
+                     (SELECT wanted FROM item_wanted w WHERE w.dataset = i.dataset AND w.position = i.position)))sql";
 }
 
 // $1 dataset, $2 annotator, $3 from_position, $4 count, $5 now_ms, $6 lease_ms.

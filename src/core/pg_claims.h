@@ -22,7 +22,7 @@ namespace gloss::pg {
 // Up to `count` positions of `dataset` for `annotator`, in order from
 // `from_position` up, then from 0 on: items this annotator has not answered
 // whose answers plus unexpired leases of other annotators are fewer than the
-// dataset's overlap, and that no concurrent claim is taking (SKIP LOCKED).
+// dataset's overlap (or the item's wanted, where adaptive overlap raised it), and that no concurrent claim is taking (SKIP LOCKED).
 // The annotator's leases on them expire at now_ms + lease_ms (taken or
 // refreshed). Fewer, or none, when that is all there is.
 std::vector<std::int64_t> claim(Connection& conn, int dataset, std::string_view annotator, std::int64_t from_position,

@@ -29,6 +29,8 @@ constexpr Grant annotator_grants[] = {
     {"thumbnails", "GRANT SELECT, INSERT, UPDATE ON thumbnails TO gloss_annotator"},
     {"files", "GRANT SELECT, INSERT, UPDATE ON files TO gloss_annotator"},
     {"caption_claims", "GRANT SELECT, INSERT, UPDATE, DELETE ON caption_claims TO gloss_annotator"},
+    // Raised by the annotator whose answer shows a disagreement; never lowered.
+    {"item_wanted", "GRANT SELECT, INSERT, UPDATE ON item_wanted TO gloss_annotator"},
     {"reviews", "GRANT SELECT ON reviews TO gloss_annotator"},
 };
 

@@ -134,11 +134,29 @@ const std::vector<Migration> migrations = {
             expires_ms bigint NOT NULL,
             PRIMARY KEY (model, task)))sql",
      }},
+    // Adaptive overlap: a dataset hands a task whose captions disagree by
+    // more than more_if_wer_above (mean pairwise WER; NULL: off) to one more
+    // annotator, up to max_overlap. item_wanted holds the answers an item
+    // wants where that raised it above the overlap; whoever saves the answer
+    // that shows the disagreement writes it (pg_writes.cpp), so annotators
+    // may (grant in pg_roles.cpp). An item is done when its answers reach
+    // greatest(overlap, wanted).
+    {4,
+     {
+         "ALTER TABLE datasets ADD COLUMN more_if_wer_above double precision CHECK (more_if_wer_above >= 0)",
+         "ALTER TABLE datasets ADD COLUMN max_overlap integer NOT NULL DEFAULT 0",
+         R"sql(CREATE TABLE item_wanted (
+            dataset integer NOT NULL,
+            position bigint NOT NULL,
+            wanted integer NOT NULL CHECK (wanted >= 1),
+            PRIMARY KEY (dataset, position),
+            FOREIGN KEY (dataset, position) REFERENCES items ON DELETE CASCADE))sql",
+     }},
     // A lead's final word on an item (gloss review), next to its answers.
     // Anyone may read them; a reviewer (group gloss_reviewer, pg_roles.cpp)
     // writes them under their own name and may replace or withdraw another
     // reviewer's: leads settle a task together.
-    {4,
+    {5,
      {
          R"sql(CREATE TABLE reviews (
             dataset integer NOT NULL,

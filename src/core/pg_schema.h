@@ -6,8 +6,9 @@
 //
 // Version 1 (tables and what keeps them consistent), 2 (row-level security
 // on answers and leases), 3 (caption_claims: gloss predict on several
-// machines), 4 (reviews: gloss review): see pg_schema.cpp; the grants are
-// in pg_roles.cpp.
+// machines), 4 (adaptive overlap: the datasets' threshold and cap,
+// item_wanted), 5 (reviews: gloss review): see pg_schema.cpp; the grants
+// are in pg_roles.cpp.
 #pragma once
 
 #include "core/error.h"
@@ -16,7 +17,7 @@
 namespace gloss::pg {
 
 // The schema version this gloss creates and understands.
-inline constexpr int schema_version = 4;
+inline constexpr int schema_version = 5;
 
 // The database was set up by a newer gloss.
 class SchemaTooNew : public StoreError {

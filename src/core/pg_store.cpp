@@ -4,6 +4,7 @@
 #include "core/pg_store.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <set>
@@ -32,7 +33,8 @@ std::int64_t clamp_to_bigint(std::uint64_t v) {
 
 // A dataset with its counts (the sums of its dataset_counts rows).
 constexpr std::string_view dataset_select = R"sql(
-SELECT d.id, d.name, d.size, d.created_ms, d.overlap, d.lease_ms, c.answered, c.answers
+SELECT d.id, d.name, d.size, d.created_ms, d.overlap, d.lease_ms, c.answered, c.answers,
+       d.more_if_wer_above::text, d.max_overlap
 FROM datasets d,
      LATERAL (SELECT coalesce(sum(answered), 0)::bigint AS answered, coalesce(sum(answers), 0)::bigint AS answers
               FROM dataset_counts WHERE dataset = d.id) c)sql";
@@ -47,6 +49,10 @@ DatasetInfo dataset_from(const pg::Result& r, int row) {
   d.lease_ms = r.int64(row, 5);
   d.answered = static_cast<std::uint64_t>(r.int64(row, 6));
   d.answers = static_cast<std::uint64_t>(r.int64(row, 7));
+  if (!r.is_null(row, 8)) {
+    d.more_if_wer_above = std::stod(r.text(row, 8));
+    d.max_overlap = static_cast<int>(r.int64(row, 9));
+  }
   return d;
 }
 
@@ -171,13 +177,20 @@ DatasetInfo PgStore::ensure_dataset(std::string_view name) {
 }
 
 DatasetInfo PgStore::set_routing(std::string_view name, const Routing& routing) {
-  if (routing.overlap < 1) throw UserError("the overlap must be at least 1 (annotators per task)");
-  if (routing.lease_ms < 1000) throw UserError("a lease must last at least one second");
+  check_routing(routing);
+  // The threshold as text with every digit: the statement casts it.
+  std::optional<std::string> threshold;
+  if (routing.more_if_wer_above) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.17g", *routing.more_if_wer_above);
+    threshold = text;
+  }
   return pool_->run([&](pg::Connection& c) {
     c.transaction([&](pg::Connection& t) {
       pg::DatasetRow d = pg::lock_dataset(t, name, true);
-      t.exec("UPDATE datasets SET overlap = $2, lease_ms = $3 WHERE id = $1", d.id, routing.overlap,
-             routing.lease_ms);
+      t.exec(R"sql(UPDATE datasets SET overlap = $2, lease_ms = $3, more_if_wer_above = $4::double precision,
+                                       max_overlap = $5 WHERE id = $1)sql",
+             d.id, routing.overlap, routing.lease_ms, threshold, threshold ? routing.max_overlap : 0);
       if (d.overlap == routing.overlap) return;
       d.overlap = routing.overlap;
       pg::recount(t, d);

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/agreement.h"
 #include "core/hash.h"
 #include "core/pg_store.h"
 
@@ -26,10 +27,20 @@ std::vector<std::int64_t> bigints(const std::vector<std::uint64_t>& values) {
   return out;
 }
 
+// The answers item i wants: `overlap` (the dataset's), or the item's wanted
+// where adaptive overlap raised it (greatest() skips a NULL).
+std::string item_wants(std::string_view overlap) {
+  return "greatest(" + std::string(overlap) +
+         ", (SELECT wanted FROM item_wanted w WHERE w.dataset = i.dataset AND w.position = i.position))";
+}
+
 // $1 dataset name, $2 task. The item row, locked: every writer of the item's
-// answers waits here for the one before.
-constexpr std::string_view lock_item_sql = R"sql(
-SELECT i.dataset, i.position, i.answers, i.done FROM items i JOIN datasets d ON d.id = i.dataset
+// answers waits here for the one before. Then the answers it wants and the
+// dataset's adaptive overlap (threshold as text, NULL when off; the cap).
+const std::string lock_item_sql = R"sql(
+SELECT i.dataset, i.position, i.answers, i.done, )sql" + item_wants("d.overlap") + R"sql(,
+       d.more_if_wer_above::text, d.max_overlap
+FROM items i JOIN datasets d ON d.id = i.dataset
 WHERE d.name = $1 AND i.task = $2
 FOR UPDATE OF i)sql";
 
@@ -43,13 +54,16 @@ ON CONFLICT (dataset, shard) DO UPDATE
 // $1 dataset, $2 position, $3 annotator, $4 record, $5 saved_ms, $6 the
 // item's answers and $7 its done (0/1) as locked, $8 the NOTIFY payload, $9 channel.
 // Read after the lock, so it sees the answers and the overlap as the
-// previous writer left them. A new answer to an item that already has
-// `overlap` answers is surplus; a replaced answer keeps its surplus flag.
+// previous writer left them. A new answer to an item that already has the
+// answers it wants (`overlap` here: the dataset's, or the item's raised
+// wanted) is surplus; a replaced answer keeps its surplus flag.
 constexpr std::string_view save_sql = R"sql(
 WITH prev AS (
   SELECT 1 FROM answers WHERE dataset = $1::integer AND position = $2::bigint AND annotator = $3::text
 ), routing AS (
-  SELECT overlap FROM datasets WHERE id = $1::integer
+  SELECT greatest(overlap, (SELECT wanted FROM item_wanted WHERE dataset = $1::integer AND position = $2::bigint))
+         AS overlap
+  FROM datasets WHERE id = $1::integer
 ), saved AS (
   INSERT INTO answers (dataset, position, annotator, record, saved_ms, surplus)
   SELECT $1::integer, $2::bigint, $3::text, $4::bytea, $5::bigint, $6::integer >= overlap FROM routing
@@ -80,7 +94,9 @@ WITH gone AS (
   RETURNING 1
 ), item AS (
   UPDATE items SET answers = answers - 1,
-                   done = answers - 1 >= (SELECT overlap FROM datasets WHERE id = $1::integer)
+                   done = answers - 1 >= greatest((SELECT overlap FROM datasets WHERE id = $1::integer),
+                                                  (SELECT wanted FROM item_wanted
+                                                   WHERE dataset = $1::integer AND position = $2::bigint))
   WHERE dataset = $1::integer AND position = $2::bigint AND EXISTS (SELECT 1 FROM gone)
   RETURNING done
 ), counted AS (
@@ -90,6 +106,22 @@ WITH gone AS (
     SET answers = dataset_counts.answers + excluded.answers, answered = dataset_counts.answered + excluded.answered
 )
 SELECT pg_notify($6::text, $5::text) IS NULL FROM gone)sql";
+
+// $1 dataset, $2 position, $3 the answers the item wants now (adaptive
+// overlap raised it). An item that was done with fewer answers is open
+// again, and the dataset's answered count one less.
+constexpr std::string_view want_more_sql = R"sql(
+WITH raised AS (
+  INSERT INTO item_wanted (dataset, position, wanted) VALUES ($1::integer, $2::bigint, $3::integer)
+  ON CONFLICT (dataset, position) DO UPDATE SET wanted = excluded.wanted
+), reopened AS (
+  UPDATE items SET done = false
+  WHERE dataset = $1::integer AND position = $2::bigint AND done AND answers < $3::integer
+  RETURNING 1
+)
+INSERT INTO dataset_counts (dataset, shard, answers, answered)
+SELECT $1::integer, pg_backend_pid() % 16, 0, -1 FROM reopened
+ON CONFLICT (dataset, shard) DO UPDATE SET answered = dataset_counts.answered + excluded.answered)sql";
 
 // What listeners hear (answer_feed.h).
 std::string change_payload(std::string_view dataset, std::int64_t position, std::string_view annotator) {
@@ -112,6 +144,25 @@ std::string record_of(Answer a, const std::string& annotator) {
   a.annotator = annotator;
   a.surplus = false;
   return encode(a);
+}
+
+// Adaptive overlap, after an answer was saved to the item locked in `item`
+// (lock_item_sql's row): one more answer wanted when its captions disagree.
+void want_more_if_disagreeing(Connection& conn, const Result& item) {
+  const std::int64_t dataset = item.int64(0, 0), position = item.int64(0, 1);
+  DatasetInfo routing;
+  routing.more_if_wer_above = std::stod(item.text(0, 5));
+  routing.max_overlap = static_cast<int>(item.int64(0, 6));
+  const int wanted = static_cast<int>(item.int64(0, 4));
+  const Result rows = conn.exec("SELECT annotator, surplus, record FROM answers WHERE dataset = $1 AND position = $2",
+                                dataset, position);
+  std::vector<Answer> answers;
+  for (int row = 0; row < rows.rows(); ++row) {
+    answers.push_back(decode_answer(rows.bytes(row, 2)));
+    answers.back().annotator = rows.text(row, 0);
+    answers.back().surplus = rows.boolean(row, 1);
+  }
+  if (wants_another_answer(routing, wanted, answers)) conn.exec(want_more_sql, dataset, position, wanted + 1);
 }
 
 }  // namespace
@@ -230,6 +281,7 @@ struct ItemState {
   std::int64_t answers = 0;
   bool done = false;
   bool changed = false;
+  std::int64_t wants = 1;  // the overlap, or the item's raised wanted
 };
 
 // One chunk of an import's answers: the items locked in position order (no
@@ -252,11 +304,11 @@ void import_chunk(Connection& conn, const DatasetRow& dataset, std::span<const I
   const std::string position_list = bigint_array(std::vector<std::int64_t>(positions.begin(), positions.end()));
   std::map<std::int64_t, ItemState> items;
   const Result locked = conn.exec(
-      "SELECT position, answers, done FROM items WHERE dataset = $1 AND position = ANY($2::bigint[]) "
-      "ORDER BY position FOR UPDATE",
-      dataset.id, position_list);
+      "SELECT position, answers, done, " + item_wants("$3::integer") +
+          " FROM items i WHERE dataset = $1 AND position = ANY($2::bigint[]) ORDER BY position FOR UPDATE",
+      dataset.id, position_list, dataset.overlap);
   for (int row = 0; row < locked.rows(); ++row)
-    items[locked.int64(row, 0)] = {locked.int64(row, 1), locked.boolean(row, 2), false};
+    items[locked.int64(row, 0)] = {locked.int64(row, 1), locked.boolean(row, 2), false, locked.int64(row, 3)};
   std::set<std::pair<std::int64_t, std::string>> answered;
   const Result existing = conn.exec(
       "SELECT position, annotator FROM answers WHERE dataset = $1 AND position = ANY($2::bigint[])", dataset.id,
@@ -275,10 +327,10 @@ void import_chunk(Connection& conn, const DatasetRow& dataset, std::span<const I
       continue;
     }
     ItemState& item = items.at(position);
-    a_surplus.push_back(item.answers >= dataset.overlap);
+    a_surplus.push_back(item.answers >= item.wants);
     ++item.answers;
     item.changed = true;
-    if (!item.done && item.answers >= dataset.overlap) {
+    if (!item.done && item.answers >= item.wants) {
       item.done = true;
       ++newly_done;
     }
@@ -294,15 +346,17 @@ void import_chunk(Connection& conn, const DatasetRow& dataset, std::span<const I
             dataset.id, bigint_array(a_position), text_array(a_annotator), bytea_array(a_record),
             bigint_array(a_saved), bool_array(a_surplus));
   std::vector<std::int64_t> i_position, i_answers;
+  std::vector<bool> i_done;
   for (const auto& [position, item] : items)
     if (item.changed) {
       i_position.push_back(position);
       i_answers.push_back(item.answers);
+      i_done.push_back(item.done);
     }
-  conn.exec(R"sql(UPDATE items i SET answers = u.answers, done = u.answers >= $4
-                  FROM unnest($2::bigint[], $3::integer[]) u(position, answers)
+  conn.exec(R"sql(UPDATE items i SET answers = u.answers, done = u.done
+                  FROM unnest($2::bigint[], $3::integer[], $4::boolean[]) u(position, answers, done)
                   WHERE i.dataset = $1 AND i.position = u.position)sql",
-            dataset.id, bigint_array(i_position), bigint_array(i_answers), dataset.overlap);
+            dataset.id, bigint_array(i_position), bigint_array(i_answers), bool_array(i_done));
   conn.exec(add_counts_sql, dataset.id, static_cast<std::int64_t>(a_position.size()), newly_done);
   conn.exec(R"sql(DELETE FROM leases l USING unnest($2::bigint[], $3::text[]) u(position, annotator)
                   WHERE l.dataset = $1 AND l.position = u.position AND l.annotator = u.annotator)sql",
@@ -336,6 +390,7 @@ void save_answer(Connection& conn, std::string_view dataset, const Answer& answe
     }
     c.exec(save_sql, item.int64(0, 0), item.int64(0, 1), annotator, Bytes{record}, answer.saved_ms, item.int64(0, 2),
            item.boolean(0, 3) ? 1 : 0, change_payload(dataset, item.int64(0, 1), annotator), kAnswersChannel);
+    if (!item.is_null(0, 5)) want_more_if_disagreeing(c, item);
   });
 }
 
@@ -357,7 +412,8 @@ void recount(Connection& conn, const DatasetRow& dataset) {
   // row, waiting for an answer being saved to it, and re-reads what that
   // saved; an answer saved later waits for this transaction and reads the
   // new overlap.
-  conn.exec("UPDATE items SET done = answers >= $2 WHERE dataset = $1", dataset.id, dataset.overlap);
+  conn.exec("UPDATE items i SET done = answers >= " + item_wants("$2::integer") + " WHERE dataset = $1", dataset.id,
+            dataset.overlap);
   conn.exec("DELETE FROM dataset_counts WHERE dataset = $1", dataset.id);
   conn.exec(R"sql(INSERT INTO dataset_counts (dataset, shard, answers, answered)
                   SELECT $1, 0, coalesce(sum(answers), 0), count(*) FILTER (WHERE done)

@@ -55,7 +55,8 @@ void save_answer(Connection& conn, std::string_view dataset, const Answer& answe
 bool remove_answer(Connection& conn, std::string_view dataset, std::uint64_t task, std::string_view annotator);
 
 // In a transaction (dataset row locked): every item's done flag for the
-// overlap, and the dataset's counts folded into one row.
+// overlap (or the item's wanted, where adaptive overlap raised it), and the
+// dataset's counts folded into one row.
 void recount(Connection& conn, const DatasetRow& dataset);
 
 }  // namespace gloss::pg

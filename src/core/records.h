@@ -134,6 +134,11 @@ struct DatasetInfo {
   std::int64_t created_ms = 0;
   int overlap = 1;             // different annotators wanted per task
   std::int64_t lease_ms = 30 * 60 * 1000;  // how long a claimed task stays reserved
+  // Adaptive overlap (Routing in store.h): one more annotator for a task
+  // whose captions disagree by more than this mean pairwise WER, up to
+  // max_overlap. nullopt: off.
+  std::optional<double> more_if_wer_above;
+  int max_overlap = 0;
 };
 
 std::int64_t now_ms();

@@ -26,6 +26,19 @@ std::string shown_location(std::string_view location) {
   return is_database_uri(location) ? pg::redact_uri(location) : std::string(location);
 }
 
+void check_routing(const Routing& routing) {
+  if (routing.overlap < 1) throw UserError("the overlap must be at least 1 (annotators per task)");
+  if (routing.lease_ms < 1000) throw UserError("a lease must last at least one second");
+  if (!routing.more_if_wer_above) return;
+  if (!(*routing.more_if_wer_above >= 0))
+    throw UserError("the WER above which a task goes to one more annotator must be 0 or more");
+  if (routing.max_overlap <= routing.overlap)
+    throw UserError("with more annotators for disagreeing tasks, the most annotators per task (" +
+                    std::to_string(routing.max_overlap) + ") must be above the overlap (" +
+                    std::to_string(routing.overlap) + "): give --max-overlap " + std::to_string(routing.overlap + 1) +
+                    " or more");
+}
+
 std::unique_ptr<Store> open_store(const std::string& location) {
   if (is_database_uri(location)) return std::make_unique<PgStore>(location);
   return std::make_unique<LmdbStore>(StoreOptions{location});

@@ -81,7 +81,17 @@ struct CaptionClaim {
 struct Routing {
   int overlap = 1;                   // different annotators per task
   std::int64_t lease_ms = 30 * 60 * 1000;  // how long a claimed task stays reserved
+  // Adaptive overlap: when a task has all the answers it wants and the mean
+  // pairwise WER of its non-surplus accepted captions is above this, it
+  // wants one more answer, up to max_overlap (above overlap). nullopt: off.
+  std::optional<double> more_if_wer_above;
+  int max_overlap = 0;
 };
+
+// Throws UserError when the routing is not one a store keeps: an overlap
+// below 1, a lease under a second, a negative WER threshold, or adaptive
+// overlap with max_overlap not above the overlap.
+void check_routing(const Routing& routing);
 
 class Store {
  public:
@@ -103,8 +113,10 @@ class Store {
   // Throws UserError("no dataset named ...") listing the datasets there are.
   DatasetInfo require_dataset(std::string_view name) const;
   virtual DatasetInfo ensure_dataset(std::string_view name) = 0;
-  // Sets the dataset's overlap and lease time (creating the dataset if
-  // needed). Lowering the overlap never removes answers.
+  // Sets the dataset's overlap, lease time and adaptive overlap (creating
+  // the dataset if needed). Lowering the overlap never removes answers.
+  // Throws UserError when the adaptive overlap is on and max_overlap is not
+  // above overlap, or the threshold is negative.
   virtual DatasetInfo set_routing(std::string_view name, const Routing& routing) = 0;
   // Removes the dataset and its answers and leases (tasks stay: other
   // datasets may use them). False if there was no such dataset.
@@ -133,8 +145,11 @@ class Store {
   // ---- answers, one per (task, annotator); saving again replaces it
   // Saves under answer.annotator (default_annotator() when empty) and ends
   // that annotator's lease on the task. An answer to a task that already has
-  // `overlap` answers from others is kept, marked surplus. Durable when it
-  // returns. Throws UserError if the task is not in the dataset.
+  // the answers it wants (the overlap, or more when adaptive overlap raised
+  // it) is kept, marked surplus. With adaptive overlap on, a task that now
+  // has the answers it wants but whose captions disagree (Routing) wants
+  // one more. Durable when it returns. Throws UserError if the task is not
+  // in the dataset.
   virtual void save_answer(std::string_view dataset, const Answer& answer) = 0;
   // Removes the annotator's answer (undo). False if there was none.
   virtual bool remove_answer(std::string_view dataset, std::uint64_t task, std::string_view annotator) = 0;
@@ -163,7 +178,8 @@ class Store {
   // ---- routing: which tasks an annotator is handed
   // First position >= from (wrapping around) that `annotator` may be handed:
   // they have not answered it, and its answers plus the unexpired leases of
-  // other annotators are fewer than the dataset's overlap. nullopt if none.
+  // other annotators are fewer than it wants (the dataset's overlap, or more
+  // where adaptive overlap raised it). nullopt if none.
   virtual std::optional<std::uint64_t> first_unanswered(const DatasetInfo& dataset, std::uint64_t from,
                                                         std::string_view annotator) const = 0;
   // Leases up to `count` such positions to the annotator, in the same order,

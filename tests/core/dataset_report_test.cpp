@@ -80,6 +80,11 @@ TEST(DatasetReport, ATeamDatasetSaysWhoAnsweredHowMuch) {
   EXPECT_NE(text.find("    bob            1 answers, 1 accepted (100.0% changed)"), std::string::npos) << text;
   EXPECT_NE(text.find("surplus answers  1"), std::string::npos) << text;
   EXPECT_NE(text.find("answered         4 (2 pending)"), std::string::npos) << text;
+  // Task 1's three captions: pairwise WER (1/3 + 1/2 + 0 + 0 + 1/2 + 1/3) / 6.
+  EXPECT_NE(text.find("overlap          1 task with 2+ answers; mean pairwise WER of their captions 0.28 "
+                      "(gloss agreement d for more)"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

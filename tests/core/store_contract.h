@@ -190,6 +190,71 @@ TEST_P(StoreContract, RaisingTheOverlapReopensDoneTasks) {
   EXPECT_THROW(store->set_routing("d", Routing{0, d.lease_ms}), UserError);
 }
 
+// ---- adaptive overlap: one more annotator for a task whose captions disagree
+
+TEST_P(StoreContract, TwoDisagreeingAnswersHandTheTaskToAThirdAnnotatorAndAgreeingOnesDoNot) {
+  DatasetInfo d = dataset(2, 2);
+  d = store->set_routing("d", Routing{2, d.lease_ms, 0.5, 3});
+  EXPECT_EQ(d.more_if_wer_above, 0.5);
+  EXPECT_EQ(d.max_overlap, 3);
+  answer(0, "ann", "a red circle");
+  answer(0, "bob", "two blue squares");  // WER 1 both ways
+  answer(1, "ann", "a red circle");
+  answer(1, "bob", "A red circle.");     // the same words
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.answered, 1u);  // task 0 wants a third answer now
+  EXPECT_EQ(store->first_unanswered(d, 0, "cat"), 0u);
+  EXPECT_EQ(store->claim(d, "cat", 0, 5), (std::vector<std::uint64_t>{0}));
+  EXPECT_FALSE(store->first_unanswered(d, 0, "ann"));
+  answer(0, "cat", "a red circle");
+  d = store->require_dataset("d");
+  EXPECT_FALSE(store->answer_at(d, 0, "cat")->surplus);
+  EXPECT_EQ(d.answered, 2u);
+  EXPECT_EQ(d.answers, 5u);
+  // Three answers is the cap, though bob still disagrees.
+  EXPECT_TRUE(store->claim(d, "dan", 0, 5).empty());
+  reopen();
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.more_if_wer_above, 0.5);
+  EXPECT_EQ(d.max_overlap, 3);
+  EXPECT_TRUE(store->claim(d, "dan", 0, 5).empty());
+}
+
+TEST_P(StoreContract, AdaptiveOverlapGoesOnUpToTheCap) {
+  DatasetInfo d = dataset(1, 2);
+  d = store->set_routing("d", Routing{2, d.lease_ms, 0.5, 4});
+  answer(0, "ann", "a red circle");
+  answer(0, "bob", "two blue squares");
+  EXPECT_EQ(store->claim(d, "cat", 0, 1), (std::vector<std::uint64_t>{0}));
+  answer(0, "cat", "a red circle");  // bob still disagrees: mean pairwise WER 4/6
+  EXPECT_EQ(store->claim(d, "dan", 0, 1), (std::vector<std::uint64_t>{0}));
+  answer(0, "dan", "a red circle");
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.answered, 1u);
+  EXPECT_TRUE(store->claim(d, "eve", 0, 1).empty());
+  // A late answer beyond the cap is surplus.
+  answer(0, "eve", "a red circle");
+  EXPECT_TRUE(store->answer_at(store->require_dataset("d"), 0, "eve")->surplus);
+  // Lowering the overlap keeps what adaptive overlap asked for.
+  d = store->set_routing("d", Routing{1, d.lease_ms, 0.5, 4});
+  EXPECT_EQ(d.answered, 1u);
+}
+
+TEST_P(StoreContract, AdaptiveOverlapIsOffUntilAskedAndChecked) {
+  DatasetInfo d = dataset(1, 2);
+  EXPECT_FALSE(d.more_if_wer_above);
+  answer(0, "ann", "a red circle");
+  answer(0, "bob", "two blue squares");
+  EXPECT_TRUE(store->claim(store->require_dataset("d"), "cat", 0, 1).empty());
+  EXPECT_THROW(store->set_routing("d", Routing{2, d.lease_ms, 0.5, 2}), UserError);
+  EXPECT_THROW(store->set_routing("d", Routing{2, d.lease_ms, -0.1, 3}), UserError);
+  // Turned off again: the threshold is gone.
+  store->set_routing("d", Routing{2, d.lease_ms, 0.5, 3});
+  d = store->set_routing("d", Routing{2, d.lease_ms});
+  EXPECT_FALSE(d.more_if_wer_above);
+  EXPECT_EQ(d.max_overlap, 0);
+}
+
 TEST_P(StoreContract, ImportsKeepEachRecordsAnnotator) {
   std::vector<ImportRecord> records;
   for (const char* who : {"ann", "bob"}) {

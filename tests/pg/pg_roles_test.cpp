@@ -209,6 +209,20 @@ TEST(PgRoles, AnnotatorsCanDoAllTheirWork) {
   EXPECT_EQ(count(team, "SELECT count(*) FROM leases WHERE annotator = '" + team.bob + "'"), 3);
 }
 
+// Adaptive overlap (schema version 4): the annotator whose answer shows a
+// disagreement raises what the task wants, under their own role.
+TEST(PgRoles, AnnotatorsAskForOneMoreAnswerToADisagreeingTask) {
+  Team team;
+  set_up_dataset(team);
+  PgStore admin(team.uri(team.admin)), ann(team.uri(team.ann)), bob(team.uri(team.bob));
+  admin.set_routing("d", Routing{2, 30 * 60 * 1000, 0.5, 3});
+  const DatasetInfo d = ann.require_dataset("d");
+  ann.save_answer("d", answer_to(*ann.task_at(d, 1), team.ann, "a red circle"));
+  bob.save_answer("d", answer_to(*bob.task_at(d, 1), team.bob, "two blue squares"));
+  EXPECT_EQ(count(team, "SELECT wanted FROM item_wanted WHERE position = 1"), 3);
+  EXPECT_EQ(admin.claim(admin.require_dataset("d"), "cat", 1, 1), (std::vector<std::uint64_t>{1}));
+}
+
 TEST(PgRoles, ARoleOutsideTheGroupIsToldHowToJoin) {
   Team team;
   set_up_dataset(team);

@@ -23,8 +23,8 @@ TEST(Schema, FreshDatabaseGetsTheCurrentVersion) {
   EXPECT_EQ(pg::migrate(conn), 0) << "found nothing";
   EXPECT_EQ(pg::stored_schema_version(conn), pg::schema_version);
   EXPECT_EQ(tables(conn), (std::vector<std::string>{"answers", "caption_claims", "dataset_counts", "datasets", "files",
-                                                    "gloss_schema", "items", "leases", "suggestions", "tasks",
-                                                    "thumbnails"}));
+                                                    "gloss_schema", "item_wanted", "items", "leases", "reviews",
+                                                    "suggestions", "tasks", "thumbnails"}));
   EXPECT_EQ(conn.exec("SELECT count(*) FROM gloss_schema").int64(0, 0), 1);
 }
 
@@ -89,8 +89,21 @@ TEST(Schema, NewerSchemaIsRefused) {
   EXPECT_EQ(pg::stored_schema_version(conn), pg::schema_version + 4) << "left as it was";
 }
 
-// A database a gloss of schema version 1 set up gets the caption claims of
-// version 3 (gloss predict on several machines), its data kept.
+// A database of schema version 3 gets adaptive overlap (version 4), off for
+// its datasets, its data kept.
+TEST(Schema, VersionThreeGetsAdaptiveOverlap) {
+  test::PgDatabase db;
+  pg::Connection conn(db.uri());
+  ASSERT_EQ(pg::migrate(conn, 3), 0);
+  conn.exec("INSERT INTO datasets (name, created_ms, overlap) VALUES ($1, $2, 2)", "photos", std::int64_t{1234});
+  EXPECT_EQ(pg::migrate(conn), 3);
+  EXPECT_EQ(pg::stored_schema_version(conn), pg::schema_version);
+  EXPECT_TRUE(conn.exec("SELECT more_if_wer_above IS NULL FROM datasets").boolean(0, 0));
+  EXPECT_EQ(conn.exec("SELECT max_overlap FROM datasets").int64(0, 0), 0);
+  EXPECT_EQ(conn.exec("SELECT count(*) FROM item_wanted").int64(0, 0), 0);
+  EXPECT_EQ(conn.exec("SELECT overlap FROM datasets WHERE name = 'photos'").int64(0, 0), 2) << "the data is kept";
+}
+
 // A database of the first gloss on PostgreSQL gets row-level security and
 // caption_claims, and keeps its data.
 TEST(Schema, VersionOneIsUpgraded) {
@@ -101,7 +114,9 @@ TEST(Schema, VersionOneIsUpgraded) {
   EXPECT_EQ(pg::migrate(conn), 1);
   EXPECT_EQ(pg::stored_schema_version(conn), pg::schema_version);
   EXPECT_EQ(conn.exec("SELECT count(*) FROM caption_claims").int64(0, 0), 0);
+  EXPECT_EQ(conn.exec("SELECT count(*) FROM reviews").int64(0, 0), 0);
   EXPECT_TRUE(conn.exec("SELECT relrowsecurity FROM pg_class WHERE oid = 'answers'::regclass").boolean(0, 0));
+  EXPECT_TRUE(conn.exec("SELECT relrowsecurity FROM pg_class WHERE oid = 'reviews'::regclass").boolean(0, 0));
   EXPECT_EQ(conn.exec("SELECT count(*) FROM datasets").int64(0, 0), 1) << "the data is kept";
 }
 
