@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/keymap.h"
 #include "core/lmdb_store.h"
 #include "store_helpers.h"
 #include "test_util.h"
@@ -174,6 +175,28 @@ TEST(ReviewPass, UndoRestoresTheReviewItReplacedAndReopeningShowsIt) {
   ASSERT_TRUE(pass.finish_edit(++t));
   EXPECT_EQ(f.review(101)->verdict, ReviewVerdict::picked);
   EXPECT_EQ(f.review(101)->from, "ann");
+}
+
+// The review window's keys: digits pick, letters act, no chord bound twice,
+// and its own actions stay out of the other windows.
+TEST(ReviewKeys, DigitsPickLettersActNoChordTwice) {
+  const Keymap map = Keymap::review_defaults();
+  EXPECT_EQ(map.find(parse_chord("3")), Action::toggle_3);
+  EXPECT_EQ(map.find(parse_chord("B")), Action::send_back);
+  EXPECT_EQ(map.find(parse_chord("E")), Action::edit_selected);
+  EXPECT_EQ(map.find(parse_chord("Down")), Action::select_next);
+  EXPECT_EQ(map.find(parse_chord("Right")), Action::next);
+  EXPECT_EQ(map.find(parse_chord("Ctrl+Z")), Action::undo);
+  EXPECT_FALSE(map.find(parse_chord("Ctrl+R"))) << "no reject in review";
+  EXPECT_EQ(parse_action("send-back"), Action::send_back);
+  for (std::size_t i = 0; i < map.bindings().size(); ++i)
+    for (std::size_t j = i + 1; j < map.bindings().size(); ++j)
+      EXPECT_FALSE(map.bindings()[i].chord == map.bindings()[j].chord)
+          << format_chord(map.bindings()[i].chord) << " is bound twice";
+  for (const Keymap& other : {Keymap::defaults(), Keymap::compare_defaults(), Keymap::errors_defaults()})
+    for (Action a : other.actions()) EXPECT_FALSE(is_review_action(a)) << action_name(a);
+  EXPECT_TRUE(is_compare_action(Action::edit_right));
+  EXPECT_FALSE(is_compare_action(Action::send_back));
 }
 
 }  // namespace
