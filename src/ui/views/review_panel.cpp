@@ -100,6 +100,7 @@ void draw_rows(ViewContext& c) {
     else if (chosen) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, theme::u32(theme::inserted, 0.10f));
     ImGui::TableNextColumn();
     draw_label(c, i, a, selected, chosen);
+    ImGui::Dummy(ImVec2(0, kRowGap * c.scale));
     ImGui::TableNextColumn();
     ImGui::PushFont(c.fonts.caption);
     if (a.caption.empty()) ImGui::TextColored(theme::text_dim, "(no caption)");
@@ -159,18 +160,22 @@ void draw_hints(ViewContext& c) {
 float review_panel_height(const ViewContext& c, float text_width) {
   const ReviewPass& p = *c.review;
   const float s = c.scale;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float small = c.fonts.small->FontSize + style.ItemSpacing.y;
+  const float label = c.fonts.body->FontSize + style.ItemSpacing.y + small;
   const float width = caption_width(c, text_width);
   const std::string base = p.baseline();
   ImGui::PushFont(c.fonts.caption);
   float rows = 0.f;
   for (const Answer& a : p.answers())
-    rows += std::max(word_diff_height(base, a.caption, width), 2.f * ImGui::GetTextLineHeightWithSpacing() * 0.8f) +
-            (kRowGap + 6.f) * s;
+    rows += std::max(word_diff_height(base, a.caption, width), label) + kRowGap * s + style.ItemSpacing.y +
+            2.f * style.CellPadding.y + 1.f;
   if (p.review() && p.review()->verdict == ReviewVerdict::edited)
-    rows += word_diff_height(base, p.review()->caption, text_width) + 28.f * s;
-  if (p.editing()) rows += ImGui::GetTextLineHeight() + 40.f * s;
+    rows += small + word_diff_height(base, p.review()->caption, text_width) + style.ItemSpacing.y;
+  if (p.editing()) rows += small + ImGui::GetTextLineHeight() + 20.f * s + 2.f * style.ItemSpacing.y;
   ImGui::PopFont();
-  const float fixed = 96.f * s;  // padding, the state line, the hints
+  // Padding, the state line, the hints and the spacers between them.
+  const float fixed = 24.f * s + 2.f * small + 4.f * s + 4.f * style.ItemSpacing.y + 8.f * s;
   const float most = ImGui::GetIO().DisplaySize.y * 0.62f;
   return std::min(most, fixed + rows);
 }
