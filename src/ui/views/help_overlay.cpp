@@ -43,8 +43,10 @@ void draw_help(ViewContext& c) {
   }
   ImGui::Spacing();
   ImGui::PushTextWrapPos(0.f);
-  ImGui::TextColored(theme::text_dim, "In the gallery: arrows move, Enter opens, Escape goes back. "
-                                      "Mouse wheel zooms the image, dragging pans it.");
+  if (c.review) ImGui::TextColored(theme::text_dim, "Mouse wheel zooms the image, dragging pans it.");
+  else
+    ImGui::TextColored(theme::text_dim, "In the gallery: arrows move, Enter opens, Escape goes back. "
+                                        "Mouse wheel zooms the image, dragging pans it.");
   ImGui::TextColored(theme::text_dim, "Change keys with --keymap FILE (lines like \"reject = Ctrl+Shift+R\"). "
                                       "%s closes this.", keys_for(c.keymap, Action::help).c_str());
   ImGui::PopTextWrapPos();
