@@ -5,7 +5,7 @@
 namespace gloss {
 
 void register_headless_placeholders(CLI::App& app, AppContext& ctx) {
-  for (const char* name : {"caption", "errors", "compare"}) {
+  for (const char* name : {"caption", "errors", "compare", "review"}) {
     auto* cmd = app.add_subcommand(name, std::string("(needs the window: not in this headless build)"));
     cmd->allow_extras();
     cmd->callback([&ctx, command = std::string(name)] {

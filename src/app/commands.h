@@ -56,6 +56,7 @@ void register_predict_command(CLI::App& app, AppContext& ctx);    // cmd_predict
 void register_caption_command(CLI::App& app, AppContext& ctx);
 void register_errors_command(CLI::App& app, AppContext& ctx);
 void register_compare_command(CLI::App& app, AppContext& ctx);
+void register_review_command(CLI::App& app, AppContext& ctx);
 void register_version_command(CLI::App& app, AppContext& ctx);
 // A headless build (-DGLOSS_BUILD_UI=OFF) has no window: `caption`, `errors`
 // and `compare` say so instead of being unknown commands.

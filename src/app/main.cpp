@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   gloss::register_caption_command(app, ctx);
   gloss::register_errors_command(app, ctx);
   gloss::register_compare_command(app, ctx);
+  gloss::register_review_command(app, ctx);
 #else
   gloss::register_headless_placeholders(app, ctx);
 #endif

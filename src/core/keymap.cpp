@@ -53,6 +53,10 @@ constexpr std::array kActions = {
     ActionInfo{Action::both_bad, "both-bad", "Both captions are bad (a tie)"},
     ActionInfo{Action::edit_left, "edit-left", "The left one is better: edit it into the final caption"},
     ActionInfo{Action::edit_right, "edit-right", "The right one is better: edit it into the final caption"},
+    ActionInfo{Action::select_previous, "select-previous", "Select the caption above"},
+    ActionInfo{Action::select_next, "select-next", "Select the caption below"},
+    ActionInfo{Action::edit_selected, "edit-selected", "Edit the selected caption into the final caption"},
+    ActionInfo{Action::send_back, "send-back", "None will do: send the task back for another annotator"},
 };
 
 const ActionInfo& info(Action action) {
@@ -110,7 +114,12 @@ std::optional<int> toggle_index(Action action) {
 }
 
 bool is_compare_action(Action action) {
-  return static_cast<int>(action) >= static_cast<int>(Action::prefer_left);
+  return static_cast<int>(action) >= static_cast<int>(Action::prefer_left) &&
+         static_cast<int>(action) <= static_cast<int>(Action::edit_right);
+}
+
+bool is_review_action(Action action) {
+  return static_cast<int>(action) >= static_cast<int>(Action::select_previous);
 }
 
 std::optional<Action> parse_action(std::string_view name) {
@@ -188,7 +197,7 @@ Keymap Keymap::defaults() {
   for (const auto& [action, chord] : table) map.bindings_.push_back({action, parse_chord(chord)});
   map.bindings_.push_back({Action::histogram, parse_chord("Ctrl+H")});
   for (Action a : all_actions())
-    if (!toggle_index(a) && !is_compare_action(a)) map.actions_.push_back(a);
+    if (!toggle_index(a) && !is_compare_action(a) && !is_review_action(a)) map.actions_.push_back(a);
   return map;
 }
 
@@ -224,6 +233,46 @@ Keymap Keymap::compare_defaults() {
       {Action::previous, "Previous image without judging"},
       {Action::next_unanswered, "Go to the next image not judged yet"},
       {Action::histogram, "Show or hide the win-rate panel"},
+  };
+  return map;
+}
+
+Keymap Keymap::review_defaults() {
+  Keymap map = defaults();
+  drop_caption_only_actions(map.bindings_, map.actions_);
+  // Rejecting, the gallery, jumping by dataset number and the histogram have
+  // no meaning over the review list.
+  for (Action gone : {Action::reject, Action::jump, Action::gallery, Action::histogram}) {
+    std::erase_if(map.bindings_, [gone](const Binding& b) { return b.action == gone; });
+    std::erase(map.actions_, gone);
+  }
+  std::vector<Action> actions;
+  for (int i = 0; i < 9; ++i) {
+    const auto action = static_cast<Action>(static_cast<int>(Action::toggle_1) + i);
+    map.bindings_.push_back({action, parse_chord(std::to_string(i + 1))});
+    actions.push_back(action);
+  }
+  const std::pair<Action, const char*> table[] = {
+      {Action::select_previous, "Up"}, {Action::select_next, "Down"}, {Action::edit_selected, "E"},
+      {Action::send_back, "B"},        {Action::next, "Right"},       {Action::previous, "Left"},
+  };
+  for (const auto& [action, chord] : table) map.bindings_.push_back({action, parse_chord(chord)});
+  actions.insert(actions.end(), {Action::select_previous, Action::select_next, Action::edit_selected, Action::send_back});
+  actions.insert(actions.end(), map.actions_.begin(), map.actions_.end());
+  map.actions_ = actions;
+  map.help_ = {
+      {Action::toggle_1, "Pick caption 1 as the final caption"}, {Action::toggle_2, "Pick caption 2"},
+      {Action::toggle_3, "Pick caption 3"}, {Action::toggle_4, "Pick caption 4"},
+      {Action::toggle_5, "Pick caption 5"}, {Action::toggle_6, "Pick caption 6"},
+      {Action::toggle_7, "Pick caption 7"}, {Action::toggle_8, "Pick caption 8"},
+      {Action::toggle_9, "Pick caption 9"},
+      {Action::accept, "Save the edited caption (while editing); otherwise pick the selected caption"},
+      {Action::skip, "Leave this task undecided and go on"},
+      {Action::revert, "Stop editing, back to picking"},
+      {Action::undo, "Undo the last decision (pick, edit or send-back) and reopen the task"},
+      {Action::next, "Next task in the review order, without deciding"},
+      {Action::previous, "Previous task in the review order, without deciding"},
+      {Action::next_unanswered, "Go to the next task without a review"},
   };
   return map;
 }

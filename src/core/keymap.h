@@ -20,10 +20,14 @@ enum class Action {
   toggle_1, toggle_2, toggle_3, toggle_4, toggle_5, toggle_6, toggle_7, toggle_8, toggle_9,
   // gloss compare
   prefer_left, prefer_right, both_good, both_bad, edit_left, edit_right,
+  // gloss review (toggle_1..toggle_9 pick caption 1..9 there)
+  select_previous, select_next, edit_selected, send_back,
 };
 
 // True for the compare window's own actions (prefer-left ... edit-right).
 bool is_compare_action(Action action);
+// True for the review window's own actions (select-previous ... send-back).
+bool is_review_action(Action action);
 
 // toggle_1..toggle_9 -> 0..8; nullopt for other actions.
 std::optional<int> toggle_index(Action action);
@@ -67,6 +71,11 @@ class Keymap {
   // window, plus Left/Right/Up/Down (or 1-4) to judge and Shift+Left/Right to
   // edit the better caption.
   static Keymap compare_defaults();
+  // The review window's keys: 1-9 pick that caption, Up/Down select one, E
+  // edits the selected one into the final caption (Enter saves it), B sends
+  // the task back; Left/Right (and the caption window's keys) move without
+  // deciding; Ctrl+Z undoes the last decision.
+  static Keymap review_defaults();
   // Lines "action = Chord[, Chord]"; '#' starts a comment. Each action named
   // replaces that action's default chords. Throws UserError naming file:line.
   void load_file(const std::filesystem::path& file);

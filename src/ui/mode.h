@@ -30,6 +30,10 @@ class Mode {
  public:
   virtual ~Mode() = default;
 
+  // The mode opens the first task itself in start() (gloss review walks its
+  // own list); otherwise the shell opens the first unanswered one, claiming
+  // tasks for the annotator.
+  virtual bool opens_own_first_task() const { return false; }
   // Once, after the session opened its first task.
   virtual void start() {}
   // Whether the side panel (histogram, win rate) is open when the window opens.

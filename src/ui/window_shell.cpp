@@ -25,7 +25,7 @@ double WindowShell::now_s() const {
 }
 
 void WindowShell::start() {
-  session_.open_first_unanswered(now_ms());
+  if (!mode_.opens_own_first_task()) session_.open_first_unanswered(now_ms());
   mode_.start();
   ahead_.set_cursor(session_.position());
   if (session_.all_answered()) notice(nothing_left_text(true));

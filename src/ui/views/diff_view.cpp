@@ -21,6 +21,19 @@ std::vector<std::string> words_of(const std::string& text) {
 
 }  // namespace
 
+float word_diff_height(const std::string& before, const std::string& after, float width) {
+  const float line_h = ImGui::GetTextLineHeightWithSpacing();
+  const float space = ImGui::CalcTextSize(" ").x;
+  float x = 0.f, y = 0.f;
+  for (const DiffOp& op : word_diff(before, after))
+    for (const std::string& word : words_of(op.text)) {
+      const float w = ImGui::CalcTextSize(word.c_str()).x;
+      if (x > 0.f && x + w > width) x = 0.f, y += line_h;
+      x += w + space;
+    }
+  return y + ImGui::GetTextLineHeight();
+}
+
 void draw_word_diff(ViewContext& c, const std::string& before, const std::string& after) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();

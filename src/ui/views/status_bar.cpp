@@ -94,7 +94,12 @@ void draw_status_bar(ViewContext& c, float height) {
   if (c.errors)
     std::snprintf(counts, sizeof counts, "session: %llu analysed · %llu rejected · %llu skipped",
                   static_cast<unsigned long long>(sum.counts.accepted), rejected, skipped);
-  else if (c.compare)  // accepted = a winner or both good; rejected = both bad or an unusable image
+  else if (c.review) {
+    const ReviewCounts n = c.review->counts();
+    std::snprintf(counts, sizeof counts, "session: %llu picked · %llu edited · %llu sent back · %zu of %zu reviewed",
+                  static_cast<unsigned long long>(n.picked), static_cast<unsigned long long>(n.edited),
+                  static_cast<unsigned long long>(n.sent_back), c.review->reviewed(), c.review->size());
+  } else if (c.compare)  // accepted = a winner or both good; rejected = both bad or an unusable image
     std::snprintf(counts, sizeof counts, "session: %llu judged · %llu edited · %llu identical, unseen · %llu skipped",
                   answered, static_cast<unsigned long long>(sum.counts.changed),
                   static_cast<unsigned long long>(c.compare->auto_ties()), skipped);

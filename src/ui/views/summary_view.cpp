@@ -15,11 +15,23 @@ void figure(const char* label, const std::string& value, const ImVec4& colour) {
   ImGui::TextColored(colour, "%s", value.c_str());
 }
 
+// gloss review: the decisions of this session.
+void review_figures(const ReviewPass& p) {
+  const ReviewCounts r = p.counts();
+  figure("decided", format_count(r.decided()), theme::text);
+  figure("picked", format_count(r.picked), theme::inserted);
+  figure("edited", format_count(r.edited), theme::accent);
+  figure("sent back", format_count(r.sent_back), theme::waiting);
+  figure("undone", format_count(p.undos()), theme::text_dim);
+  figure("reviewed in the list", format_count(p.reviewed()) + " of " + format_count(p.size()), theme::text);
+}
+
 }  // namespace
 
 void draw_summary(ViewContext& c, const SessionSummary& s) {
   begin_overlay(c, "##summary", "Session summary", ImVec2(500.f * c.scale, 0.f), 0.5f, ImVec2(24.f, 20.f));
-  ImGui::TextColored(theme::text_dim, "Every answer is saved in '%s'.", c.session.dataset_name().c_str());
+  ImGui::TextColored(theme::text_dim, "Every %s is saved in '%s'.", c.review ? "review" : "answer",
+                     c.session.dataset_name().c_str());
   ImGui::Spacing();
   const AnswerCounts& n = s.counts;
   char mean[64], pace[64];
@@ -28,8 +40,10 @@ void draw_summary(ViewContext& c, const SessionSummary& s) {
   if (ImGui::BeginTable("##figures", 2)) {
     ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, (c.compare ? 170.f : 110.f) * c.scale);
-    figure("answered", format_count(n.answered), theme::text);
-    if (c.errors) {  // the errors window: answers are categories, not captions
+    if (!c.review) figure("answered", format_count(n.answered), theme::text);
+    if (c.review) {
+      review_figures(*c.review);
+    } else if (c.errors) {  // the errors window: answers are categories, not captions
       figure("categories stored", format_count(n.accepted), theme::inserted);
       figure("rejected", format_count(n.rejected), theme::deleted);
       figure("skipped", format_count(n.ignored), theme::waiting);

@@ -17,6 +17,7 @@
 #include "core/category_stats.h"
 #include "core/compare_pass.h"
 #include "core/error_pass.h"
+#include "core/review_pass.h"
 #include "core/keymap.h"
 #include "core/ahead_scheduler.h"
 #include "ui/detail_texture.h"
@@ -85,6 +86,7 @@ struct ViewContext {
   double now_s = 0;
   const ErrorPass* errors = nullptr;  // set in the errors window (gloss errors)
   const ComparePass* compare = nullptr;  // set in the compare window (gloss compare)
+  const ReviewPass* review = nullptr;    // set in the review window (gloss review)
   // What the histogram panel shows: the stored categories (errors window) or
   // the classifier's guesses for this dataset's corrections (caption window).
   std::vector<CategoryHistogram> histograms;
@@ -104,6 +106,8 @@ void draw_header(ViewContext& c, float height);
 void draw_image_pane(ViewContext& c, Intents& out, ImVec2 size);
 void draw_caption_panel(ViewContext& c, Intents& out, float height);
 void draw_word_diff(ViewContext& c, const std::string& before, const std::string& after);
+// The height draw_word_diff takes at `width` in the current font.
+float word_diff_height(const std::string& before, const std::string& after, float width);
 void draw_gallery(ViewContext& c, Intents& out, ImVec2 size);
 void draw_status_bar(ViewContext& c, float height);
 // Darkens everything drawn so far; call before an overlay window.
@@ -130,6 +134,11 @@ float compare_panel_height(const ViewContext& c);
 void draw_compare_panel(ViewContext& c, Intents& out, float height);
 // The live tally: A's and B's wins, ties, A's win rate with its 95% interval.
 void draw_compare_stats_panel(ViewContext& c, ImVec2 size);
+
+// Review window: every annotator's caption in a numbered row with a word
+// diff against the selected (or final) caption, the edit box, the keys.
+float review_panel_height(const ViewContext& c, float text_width);
+void draw_review_panel(ViewContext& c, Intents& out, float height);
 
 // The single-line caption box (the caption window's, the compare window's
 // final caption): refilled with `fill` whenever `generation` changes, takes

@@ -1,0 +1,262 @@
+#include "core/review_pass.h"
+
+#include "core/agreement.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "core/diff.h"
+
+namespace gloss {
+
+std::string_view to_string(ReviewOrder order) {
+  return order == ReviewOrder::disagreement ? "disagreement" : "position";
+}
+
+std::optional<ReviewOrder> parse_review_order(std::string_view text) {
+  if (text == "disagreement") return ReviewOrder::disagreement;
+  if (text == "position") return ReviewOrder::position;
+  return std::nullopt;
+}
+
+// The agreement report's measure (agreement.h), so the window's order and
+// `gloss agreement`'s most-disagreeing list agree.
+double caption_disagreement(const std::vector<std::string>& captions) {
+  return mean_pairwise_wer(captions).value_or(0);
+}
+
+namespace {
+
+double disagreement_of(const std::vector<Answer>& answers) {
+  std::vector<std::string> captions;
+  for (const Answer& a : answers) captions.push_back(a.caption);
+  return caption_disagreement(captions);
+}
+
+}  // namespace
+
+std::vector<ReviewItem> load_review_items(const Store& store, const DatasetInfo& dataset, ReviewOrder order) {
+  std::vector<ReviewItem> items;
+  ReviewItem open;
+  auto close = [&] {
+    std::set<std::string> annotators;
+    for (const Answer& a : open.answers) annotators.insert(a.annotator);
+    if (annotators.size() >= 2) {
+      open.disagreement = disagreement_of(open.answers);
+      items.push_back(std::move(open));
+    }
+    open = {};
+  };
+  store.for_each_answer(dataset, [&](std::uint64_t position, const Answer& a) {
+    if (!open.answers.empty() && position != open.position) close();
+    open.position = position;
+    open.task = a.task;
+    open.answers.push_back(a);
+    return true;
+  });
+  close();
+  std::map<std::uint64_t, std::size_t> by_position;
+  for (std::size_t i = 0; i < items.size(); ++i) by_position[items[i].position] = i;
+  store.for_each_review(dataset, [&](std::uint64_t position, const Review& r) {
+    if (const auto it = by_position.find(position); it != by_position.end()) items[it->second].review = r;
+    return true;
+  });
+  if (order == ReviewOrder::disagreement)
+    std::stable_sort(items.begin(), items.end(),
+                     [](const ReviewItem& a, const ReviewItem& b) { return a.disagreement > b.disagreement; });
+  return items;
+}
+
+ReviewPass::ReviewPass(Store& store, CaptionSession& session, std::vector<ReviewItem> items, ReviewOrder order,
+                       std::string reviewer)
+    : store_(store), session_(session), items_(std::move(items)), order_(order), reviewer_(std::move(reviewer)) {}
+
+std::size_t ReviewPass::reviewed() const {
+  return static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(), [](const ReviewItem& i) { return i.review.has_value(); }));
+}
+
+double ReviewPass::mean_disagreement() const {
+  if (items_.empty()) return 0;
+  double sum = 0;
+  for (const ReviewItem& i : items_) sum += i.disagreement;
+  return sum / static_cast<double>(items_.size());
+}
+
+const std::vector<Answer>& ReviewPass::answers() const {
+  static const std::vector<Answer> none;
+  return index_ ? items_[*index_].answers : none;
+}
+
+double ReviewPass::disagreement() const { return index_ ? items_[*index_].disagreement : 0; }
+
+const std::optional<Review>& ReviewPass::review() const {
+  static const std::optional<Review> none;
+  return index_ ? items_[*index_].review : none;
+}
+
+std::string ReviewPass::baseline() const {
+  if (review() && review()->settled()) return review()->caption;
+  const auto& a = answers();
+  return selected_ < a.size() ? a[selected_].caption : std::string();
+}
+
+ReviewCounts ReviewPass::counts() const {
+  std::map<std::uint64_t, ReviewVerdict> latest;
+  for (const Given& g : given_) latest[g.review.task] = g.review.verdict;
+  ReviewCounts n;
+  for (const auto& [task, verdict] : latest) {
+    if (verdict == ReviewVerdict::picked) ++n.picked;
+    else if (verdict == ReviewVerdict::edited) ++n.edited;
+    else ++n.sent_back;
+  }
+  return n;
+}
+
+// ---- moving
+
+void ReviewPass::reset_open() {
+  editing_ = false;
+  selected_ = 0;
+  // A picked or edited review selects the answer it came from.
+  if (const auto& r = review(); r && r->settled()) {
+    const auto& a = answers();
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i].annotator == r->from) selected_ = i;
+  }
+  ++edit_generation_;
+}
+
+void ReviewPass::open_index(std::size_t i, std::int64_t now) {
+  if (i >= items_.size()) return;
+  session_.open(items_[i].position, now);
+  sync();
+}
+
+void ReviewPass::sync() {
+  if (session_.position() == position_) return;
+  position_ = session_.position();
+  index_.reset();
+  for (std::size_t i = 0; i < items_.size(); ++i)
+    if (items_[i].position == position_) index_ = i;
+  reset_open();
+}
+
+bool ReviewPass::open_first(std::int64_t now) {
+  if (items_.empty()) return false;
+  for (std::size_t i = 0; i < items_.size(); ++i)
+    if (!items_[i].review) return open_index(i, now), true;
+  open_index(0, now);
+  return true;
+}
+
+void ReviewPass::next(std::int64_t now) {
+  const std::size_t i = index_ ? *index_ + 1 : 0;
+  if (i < items_.size()) open_index(i, now);
+}
+
+void ReviewPass::previous(std::int64_t now) {
+  if (index_ && *index_ > 0) open_index(*index_ - 1, now);
+  else if (!index_ && !items_.empty()) open_index(0, now);
+}
+
+bool ReviewPass::next_unreviewed(std::int64_t now) {
+  const std::size_t from = index_ ? *index_ + 1 : 0;
+  for (std::size_t k = 0; k < items_.size(); ++k) {
+    const std::size_t i = (from + k) % items_.size();
+    if (!items_[i].review) return open_index(i, now), true;
+  }
+  return false;
+}
+
+// ---- deciding
+
+void ReviewPass::select(int delta) {
+  if (editing_ || answers().empty()) return;
+  const long last = static_cast<long>(answers().size()) - 1;
+  selected_ = static_cast<std::size_t>(std::clamp(static_cast<long>(selected_) + delta, 0L, last));
+}
+
+Review ReviewPass::review_for(ReviewVerdict verdict, std::string from, std::string caption, std::int64_t now) const {
+  Review r;
+  r.task = items_[*index_].task;
+  r.reviewer = reviewer_;
+  r.reviewed_ms = now;
+  r.verdict = verdict;
+  r.from = std::move(from);
+  r.caption = std::move(caption);
+  return r;
+}
+
+void ReviewPass::save(Review review, std::int64_t now) {
+  const std::size_t i = *index_;
+  // The store's reviews are the record; send-back routing (one more
+  // annotator for the task) belongs here, after the save, once it exists.
+  store_.save_review(session_.dataset_name(), review);
+  given_.push_back({i, review, items_[i].review});
+  items_[i].review = std::move(review);
+  editing_ = false;
+  if (!next_unreviewed(now)) reset_open();
+}
+
+bool ReviewPass::pick(std::size_t i, std::int64_t now) {
+  if (!index_ || i >= answers().size()) return false;
+  const Answer& a = answers()[i];
+  save(review_for(ReviewVerdict::picked, a.annotator, a.caption, now), now);
+  return true;
+}
+
+void ReviewPass::begin_edit() {
+  if (answers().empty()) return;
+  const Answer& a = answers()[std::min(selected_, answers().size() - 1)];
+  editing_ = true;
+  edit_text_ = a.caption;
+  edit_from_ = a.annotator;
+  ++edit_generation_;
+}
+
+void ReviewPass::edit(const std::string& text) {
+  if (editing_) edit_text_ = text;
+}
+
+void ReviewPass::cancel_edit() {
+  editing_ = false;
+  ++edit_generation_;
+}
+
+bool ReviewPass::finish_edit(std::int64_t now) {
+  if (!editing_ || !index_ || edit_text_.find_first_not_of(" \t") == std::string::npos) return false;
+  std::string original;
+  for (const Answer& a : answers())
+    if (a.annotator == edit_from_) original = a.caption;
+  const auto verdict = edit_text_ == original ? ReviewVerdict::picked : ReviewVerdict::edited;
+  save(review_for(verdict, edit_from_, edit_text_, now), now);
+  return true;
+}
+
+void ReviewPass::send_back(std::int64_t now) {
+  if (!index_) return;
+  save(review_for(ReviewVerdict::sent_back, "", "", now), now);
+}
+
+bool ReviewPass::undo(std::int64_t now) {
+  if (given_.empty()) return false;
+  const Given last = given_.back();
+  given_.pop_back();
+  ReviewItem& item = items_[last.index];
+  if (last.replaced) store_.save_review(session_.dataset_name(), *last.replaced);
+  else store_.remove_review(session_.dataset_name(), item.task);
+  item.review = last.replaced;
+  ++undos_;
+  open_index(last.index, now);
+  position_ = UINT64_MAX;  // reopened on purpose: select what the undone review came from
+  sync();
+  if (last.review.settled())
+    for (std::size_t i = 0; i < item.answers.size(); ++i)
+      if (item.answers[i].annotator == last.review.from) selected_ = i;
+  return true;
+}
+
+}  // namespace gloss
