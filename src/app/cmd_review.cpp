@@ -61,7 +61,7 @@ void register_review_command(CLI::App& app, AppContext& ctx) {
   cmd->add_option("--session", a->session, "Session name (default: DATASET-date_time)");
   add_annotator_option(cmd, ctx);
   add_image_root_option(cmd, ctx);
-  cmd->add_option("--replay", a->replay, "Run a script of keys and typing (see docs/review.md, "The review window")")
+  cmd->add_option("--replay", a->replay, "Run a script of keys and typing (see docs/review.md, 'The review window')")
       ->check(CLI::ExistingFile);
   cmd->add_option("--screenshot", a->screenshot, "Write the window as PNG to this file when quitting");
   cmd->add_option("--keymap", a->keymap, "Key bindings file: lines like 'send-back = Ctrl+B'")
