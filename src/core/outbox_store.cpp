@@ -151,7 +151,7 @@ OutboxStore::~OutboxStore() {
   flush_reporting();  // what is left stays in the outbox: the next session sends it
 }
 
-void OutboxStore::post(const std::function<void(Work&)>& add) {
+void OutboxStore::post(const std::function<void(Work&)>& add) const {
   {
     std::lock_guard lock(wake_mutex_);
     add(work_);
@@ -165,7 +165,7 @@ void OutboxStore::send_loop() {
   std::unique_lock lock(wake_mutex_);
   for (;;) {
     wake_.wait_for(lock, retry_every_,
-                   [&] { return stopping_ || work_.send || work_.claim || work_.renew; });
+                   [&] { return stopping_ || work_.send || work_.claim || work_.renew || work_.read_claimed_suggestions; });
     if (stopping_) return;
     const Work work = std::exchange(work_, Work{});
     lock.unlock();
@@ -174,6 +174,14 @@ void OutboxStore::send_loop() {
       try {
         if (work.renew) renew_now(work.renew->first, work.renew->second);
         if (work.claim) claim_ahead_now(*work.claim);
+        if (work.read_claimed_suggestions) {
+          std::vector<std::uint64_t> claimed;
+          {
+            std::lock_guard lock(suggestions_mutex_);
+            claimed = last_claimed_;
+          }
+          read_suggestions(claimed);
+        }
         refresh_datasets();
       } catch (const StoreError& e) {
         std::fprintf(stderr, "gloss: %s\n", e.what());
@@ -639,6 +647,10 @@ std::optional<std::vector<std::uint64_t>> OutboxStore::claim_from_server(const D
   }
   remember_unanswered(d.id, annotator, hashes);
   read_suggestions(hashes);
+  {
+    std::lock_guard lock(suggestions_mutex_);
+    last_claimed_ = hashes;
+  }
   return claimed;
 }
 
@@ -751,7 +763,10 @@ std::optional<Suggestion> OutboxStore::suggestion(std::string_view model, std::u
   if (const auto cached = local_->cached(local_->suggestions, key)) return decode_suggestion(*cached);
   {
     std::lock_guard lock(suggestions_mutex_);
-    models_asked_.insert(std::string(model));
+    // A model asked about for the first time: the tasks claimed before it
+    // was known get their suggestions read by the sender too.
+    if (models_asked_.insert(std::string(model)).second)
+      post([](Work& w) { w.read_claimed_suggestions = true; });
     if (absent_.count(key)) return std::nullopt;
   }
   const auto s = try_remote([&](Store& store) { return store.suggestion(model, task); });

@@ -161,8 +161,9 @@ class OutboxStore final : public Store {
     bool send = false;
     std::optional<ClaimAhead> claim;
     std::optional<std::pair<DatasetInfo, std::string>> renew;
+    bool read_claimed_suggestions = false;
   };
-  void post(const std::function<void(Work&)>& add);
+  void post(const std::function<void(Work&)>& add) const;
   void claim_ahead_now(const ClaimAhead& claim);
   void renew_now(const DatasetInfo& dataset, const std::string& annotator);
 
@@ -177,6 +178,7 @@ class OutboxStore final : public Store {
   mutable std::mutex suggestions_mutex_;
   mutable std::set<std::string> models_asked_;
   mutable std::set<std::string> absent_;
+  std::vector<std::uint64_t> last_claimed_;  // tasks of the last claim from the server
   mutable std::atomic<bool> online_{true};
   std::mutex flush_mutex_;  // one flush at a time, in order
   mutable std::mutex refused_mutex_;
@@ -188,10 +190,10 @@ class OutboxStore final : public Store {
   std::mutex claim_mutex_;
   std::set<std::string> live_claims_;
   std::chrono::milliseconds retry_every_;
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
+  mutable std::mutex wake_mutex_;
+  mutable std::condition_variable wake_;
   bool stopping_ = false;
-  Work work_;
+  mutable Work work_;
   std::thread sender_;
 };
 
