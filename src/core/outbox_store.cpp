@@ -423,10 +423,49 @@ std::optional<std::optional<DatasetInfo>> OutboxStore::read_dataset(std::string_
     datasets_.erase(std::string(name));
     return d;
   }
+  forget_if_remade(**d);
   local_->cache_put(local_->datasets, std::string(name), bytes_of(dataset_json(**d)));
   ids_[std::string(name)] = (*d)->id;
   datasets_[std::string(name)] = **d;
   return d;
+}
+
+namespace {
+
+void delete_prefix(lmdb::Env& env, MDB_dbi dbi, const std::string& prefix) {
+  env.write([&](lmdb::Txn& txn) {
+    std::vector<std::string> keys;
+    {
+      lmdb::Cursor c(txn, dbi);
+      for (bool ok = c.seek(prefix); ok && c.key().substr(0, prefix.size()) == prefix; ok = c.next())
+        keys.emplace_back(c.key());
+    }
+    for (const auto& k : keys) txn.del(dbi, k);
+  });
+}
+
+}  // namespace
+
+// A dataset with the id of one seen here before but made at another time
+// (dropped and made again, or a new database at the same address: ids
+// start at 1 again) shares nothing with it: what was kept under that id —
+// its images' positions, this workstation's answers and claims, reviews —
+// would hand out the wrong tasks, or none. Answers waiting to be sent stay.
+void OutboxStore::forget_if_remade(const DatasetInfo& d) const {
+  const auto kept = local_->cached(local_->datasets, d.name);
+  if (!kept) return;
+  DatasetInfo before;
+  try {
+    before = dataset_from(json_of(*kept));
+  } catch (const json::exception&) {
+    return;
+  }
+  if (before.id == d.id && before.created_ms == d.created_ms) return;
+  const std::string prefix = be64(before.id);
+  delete_prefix(local_->cache, local_->items, prefix);
+  delete_prefix(local_->cache, local_->claims, prefix);
+  delete_prefix(local_->env, local_->answers, prefix);
+  delete_prefix(local_->env, local_->reviews, prefix);
 }
 
 void OutboxStore::refresh_datasets() {

@@ -139,6 +139,7 @@ class OutboxStore final : public Store {
   // The dataset read from the server into the caches (inner nullopt: there
   // is no such dataset); nullopt offline.
   std::optional<std::optional<DatasetInfo>> read_dataset(std::string_view name) const;
+  void forget_if_remade(const DatasetInfo& dataset) const;
   void remember_answer(std::uint32_t dataset_id, std::string_view annotator, std::uint64_t task,
                        const std::string& record) const;
   // Writes the review (or, nullopt, its removal) to the outbox for the sender.

@@ -129,6 +129,37 @@ TEST(OutboxStore, ReviewsGoThroughTheOutbox) {
   EXPECT_FALSE(f.remote->review(d, 3));
 }
 
+// A new database at the same address starts its dataset ids at 1 again:
+// what the outbox kept for the old dataset 1 (answers, claims, positions)
+// must not hide the new one's tasks.
+TEST(OutboxStore, ADatasetMadeAgainSharesNothingWithTheOldOne) {
+  test::TempDir dir;
+  auto make_server = [&](const std::string& name) {
+    auto store = std::make_unique<LmdbStore>(StoreOptions{dir / name});
+    std::vector<Task> tasks;
+    for (std::uint64_t h = 1; h <= 4; ++h) tasks.push_back(Task{h, "/img/" + std::to_string(h) + ".png", 8, 8});
+    store->add_tasks("d", tasks);
+    return store;
+  };
+  {
+    OutboxStore outbox(make_server("old"), dir / "outbox");
+    const DatasetInfo d = outbox.require_dataset("d");
+    ASSERT_EQ(outbox.claim(d, "ann", 0, 8).front(), 0u);
+    for (std::uint64_t h = 1; h <= 4; ++h) {
+      Answer a;
+      a.task = h;
+      a.annotator = "ann";
+      outbox.save_answer("d", a);
+    }
+    ASSERT_TRUE(sent(outbox));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // another created_ms
+  OutboxStore outbox(make_server("new"), dir / "outbox");
+  const DatasetInfo d = outbox.require_dataset("d");
+  EXPECT_FALSE(outbox.answer(d, 1, "ann")) << "an answer to the old dataset";
+  EXPECT_EQ(outbox.claim(d, "ann", 0, 8), (std::vector<std::uint64_t>{0, 1, 2, 3}));
+}
+
 TEST(OutboxStore, ClaimsAndReadsAreTheServers) {
   OutboxFixture f;
   const DatasetInfo d = f.outbox->require_dataset("d");
