@@ -437,7 +437,8 @@ void delete_prefix(lmdb::Env& env, MDB_dbi dbi, const std::string& prefix) {
     std::vector<std::string> keys;
     {
       lmdb::Cursor c(txn, dbi);
-      for (bool ok = c.seek(prefix); ok && c.key().substr(0, prefix.size()) == prefix; ok = c.next())
+      for (bool ok = prefix.empty() ? c.first() : c.seek(prefix); ok && c.key().substr(0, prefix.size()) == prefix;
+           ok = c.next())
         keys.emplace_back(c.key());
     }
     for (const auto& k : keys) txn.del(dbi, k);
@@ -466,6 +467,9 @@ void OutboxStore::forget_if_remade(const DatasetInfo& d) const {
   delete_prefix(local_->cache, local_->claims, prefix);
   delete_prefix(local_->env, local_->answers, prefix);
   delete_prefix(local_->env, local_->reviews, prefix);
+  // Tasks are kept by content hash with the path the server gave: a new
+  // database may have the same images elsewhere.
+  delete_prefix(local_->cache, local_->tasks, "");
 }
 
 void OutboxStore::refresh_datasets() {

@@ -137,7 +137,7 @@ TEST(OutboxStore, ADatasetMadeAgainSharesNothingWithTheOldOne) {
   auto make_server = [&](const std::string& name) {
     auto store = std::make_unique<LmdbStore>(StoreOptions{dir / name});
     std::vector<Task> tasks;
-    for (std::uint64_t h = 1; h <= 4; ++h) tasks.push_back(Task{h, "/img/" + std::to_string(h) + ".png", 8, 8});
+    for (std::uint64_t h = 1; h <= 4; ++h) tasks.push_back(Task{h, "/" + name + "/" + std::to_string(h) + ".png", 8, 8});
     store->add_tasks("d", tasks);
     return store;
   };
@@ -158,6 +158,7 @@ TEST(OutboxStore, ADatasetMadeAgainSharesNothingWithTheOldOne) {
   const DatasetInfo d = outbox.require_dataset("d");
   EXPECT_FALSE(outbox.answer(d, 1, "ann")) << "an answer to the old dataset";
   EXPECT_EQ(outbox.claim(d, "ann", 0, 8), (std::vector<std::uint64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(outbox.task(1)->path, "/new/1.png") << "the same image, where the new database has it";
 }
 
 TEST(OutboxStore, ClaimsAndReadsAreTheServers) {
