@@ -328,17 +328,22 @@ ImportPlan read_import_file(const fs::path& file, const ImportOptions& options) 
   return read_coco(file, doc, options);
 }
 
-// As Prodigy's review recipe writes its reviewed examples: the final
-// caption under the reviewer's _annotator_id, _view_id "review"; gloss
-// adds "_review" (verdict, whose answer, when), which db-in reads back.
-json to_jsonl_review_record(const Task& task, const Review& r, bool embed_image, const ImageRoots& roots) {
-  json j = json::object();
+// "image" (the path, or with embed_image the file as a data URI), width, height.
+static void put_image(json& j, const Task& task, bool embed_image, const ImageRoots& roots) {
   j["image"] = task.path;
   if (embed_image)
     j["image"] = "data:" + mime_for_extension(fs::path(task.path).extension().string()) + ";base64," +
                  base64_encode(read_task_image(task, roots));
   j["width"] = task.width;
   j["height"] = task.height;
+}
+
+// As Prodigy's review recipe writes its reviewed examples: the final
+// caption under the reviewer's _annotator_id, _view_id "review"; gloss
+// adds "_review" (verdict, whose answer, when), which db-in reads back.
+json to_jsonl_review_record(const Task& task, const Review& r, bool embed_image, const ImageRoots& roots) {
+  json j = json::object();
+  put_image(j, task, embed_image, roots);
   j["caption"] = r.caption;
   j["answer"] = r.settled() ? "accept" : "ignore";
   j["_input_hash"] = input_hash32(task.hash);
@@ -351,12 +356,7 @@ json to_jsonl_review_record(const Task& task, const Review& r, bool embed_image,
 
 json to_jsonl_record(const Task& task, const Answer& a, bool embed_image, const ImageRoots& roots) {
   json j = a.extra.is_object() ? a.extra : json::object();
-  j["image"] = task.path;
-  if (embed_image)
-    j["image"] = "data:" + mime_for_extension(fs::path(task.path).extension().string()) + ";base64," +
-                 base64_encode(read_task_image(task, roots));
-  j["width"] = task.width;
-  j["height"] = task.height;
+  put_image(j, task, embed_image, roots);
   j["caption"] = a.caption;
   j["orig_caption"] = a.orig_caption;
   j["answer"] = to_string(a.answer);
