@@ -354,4 +354,15 @@ std::vector<Chord> Keymap::chords_for(Action action) const {
   return out;
 }
 
+bool types_into_text_box(const Chord& chord) {
+  if (chord.ctrl || chord.alt) return false;
+  static constexpr std::array<std::string_view, 14> editing_keys = {
+      "Left", "Right", "Up", "Down", "Home", "End", "Backspace", "Delete", "Space",
+      "Minus", "Equal", "Comma", "Period", "Slash"};
+  if (chord.key.size() == 1) return true;
+  for (std::string_view key : editing_keys)
+    if (chord.key == key) return true;
+  return false;
+}
+
 }  // namespace gloss

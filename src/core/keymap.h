@@ -47,6 +47,11 @@ struct Chord {
   bool operator==(const Chord&) const = default;
 };
 
+// A chord that types or moves the cursor in a text box being edited (plain
+// letters, digits, arrows, the editing keys), rather than being a window's
+// key: the compare and review windows' final-caption boxes.
+bool types_into_text_box(const Chord& chord);
+
 // "Ctrl+Shift+Z", "enter", "ctrl + pagedown". Throws UserError on a key name
 // gloss does not know.
 Chord parse_chord(std::string_view text);

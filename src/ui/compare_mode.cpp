@@ -40,14 +40,7 @@ void CompareMode::offer_suggestion(WindowShell&, const AheadResult& r) {
 // While the final caption is being edited, plain letters, digits, arrows and
 // the editing keys move the text cursor or type: they are not judgements.
 bool CompareMode::text_box_has_keys(const ViewState& view, const Chord& chord) const {
-  if (!pass_.editing() || !view.box_active || chord.ctrl || chord.alt) return false;
-  static constexpr std::array<std::string_view, 14> editing_keys = {
-      "Left", "Right", "Up", "Down", "Home", "End", "Backspace", "Delete", "Space",
-      "Minus", "Equal", "Comma", "Period", "Slash"};
-  if (chord.key.size() == 1) return true;
-  for (std::string_view key : editing_keys)
-    if (chord.key == key) return true;
-  return false;
+  return pass_.editing() && view.box_active && types_into_text_box(chord);
 }
 
 bool CompareMode::dispatch(WindowShell& shell, Action action) {
