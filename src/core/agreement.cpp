@@ -24,10 +24,6 @@ std::vector<const Answer*> accepted(const TaskAnswers& task) {
   return out;
 }
 
-double wer_of(const std::string& scored, const std::string& reference) {
-  return error_rate(metric_tokens(reference), metric_tokens(scored));
-}
-
 // One leave-one-out item: a caption as hypothesis, the task's other
 // accepted captions as its references.
 struct LooItem {
@@ -58,7 +54,7 @@ CaptionAgreement caption_agreement(const std::vector<TaskAnswers>& tasks) {
       LooItem item{scored->annotator, scored->caption, {}};
       for (const Answer* reference : captions) {
         if (reference == scored) continue;
-        const WerSum one{wer_of(scored->caption, reference->caption), 1};
+        const WerSum one{caption_wer(scored->caption, reference->caption), 1};
         all.add(one);
         per_scored[scored->annotator].add(one);
         PairTally& cell = cells[{scored->annotator, reference->annotator}];
@@ -169,33 +165,6 @@ std::vector<DisagreedTask> most_disagreed(const std::vector<TaskAnswers>& tasks,
 }
 
 }  // namespace
-
-std::optional<double> WerSum::mean() const {
-  if (pairs == 0) return std::nullopt;
-  return sum / static_cast<double>(pairs);
-}
-
-WerSum pairwise_wer(const std::vector<std::string>& captions) {
-  WerSum out;
-  for (std::size_t i = 0; i < captions.size(); ++i)
-    for (std::size_t j = 0; j < captions.size(); ++j)
-      if (i != j) out.add({wer_of(captions[i], captions[j]), 1});
-  return out;
-}
-
-std::optional<double> mean_pairwise_wer(const std::vector<std::string>& captions) {
-  return pairwise_wer(captions).mean();
-}
-
-bool wants_another_answer(const DatasetInfo& dataset, int wanted, const std::vector<Answer>& answers) {
-  if (!dataset.more_if_wer_above || wanted >= dataset.max_overlap) return false;
-  if (answers.size() < static_cast<std::size_t>(wanted)) return false;
-  std::vector<std::string> captions;
-  for (const Answer& a : answers)
-    if (!a.surplus && a.answer == AnswerKind::accept) captions.push_back(a.caption);
-  const auto wer = mean_pairwise_wer(captions);
-  return wer && *wer > *dataset.more_if_wer_above;
-}
 
 bool categorised(const Answer& a) {
   return a.answer == AnswerKind::accept && (!a.categories.empty() || a.extra.contains("guess"));

@@ -29,7 +29,7 @@
 
 #include <algorithm>
 
-#include "core/agreement.h"
+#include "core/caption_disagreement.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "core/lmdb.h"

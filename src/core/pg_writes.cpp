@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/agreement.h"
+#include "core/caption_disagreement.h"
 #include "core/hash.h"
 #include "core/pg_store.h"
 
