@@ -13,7 +13,8 @@
 //                answers than the dataset's overlap, so the next task is one seek
 //   leases       u32 dataset id | u64 position | annotator -> i64 expiry (ms)
 //   wanted       u32 dataset id | u64 position -> u32 answers the task wants, where
-//                adaptive overlap raised it above the dataset's overlap (a new
+//                adaptive overlap or a review's send-back raised it above the
+//                dataset's overlap (a new
 //                table, not a new schema: an older gloss hands such a task to
 //                no one more, as before)
 //   tasks        u64 task hash -> task record
@@ -266,7 +267,7 @@ struct LmdbStore::Impl {
   }
 
   // The answers position p wants: the overlap, or more where adaptive
-  // overlap raised it.
+  // overlap or a send-back raised it.
   std::uint64_t needed(const lmdb::Txn& txn, const DatasetInfo& d, std::uint64_t p) const {
     const auto v = txn.get(wanted, ds_key(d.id, p));
     const std::uint64_t raised = v ? read_be(*v, 0, 4) : 0;
@@ -291,11 +292,37 @@ struct LmdbStore::Impl {
     const std::uint64_t now = needed(txn, d, p);
     const std::vector<Answer> all = answers_in(txn, d, p);
     if (!wants_another_answer(d, static_cast<int>(now), all)) return;
-    txn.put(wanted, ds_key(d.id, p), u32_key(static_cast<std::uint32_t>(now + 1)));
-    if (all.size() == now) {
+    set_needed(txn, d, p, now + 1);
+  }
+
+  // Position p wants `n` answers from now on (the overlap or more); its done
+  // state and the dataset's answered count follow.
+  void set_needed(lmdb::Txn& txn, DatasetInfo& d, std::uint64_t p, std::uint64_t n) const {
+    const std::uint64_t count = answer_count(txn, d, p);
+    const bool was_done = count >= needed(txn, d, p);
+    if (n <= static_cast<std::uint64_t>(d.overlap)) txn.del(wanted, ds_key(d.id, p));
+    else txn.put(wanted, ds_key(d.id, p), u32_key(static_cast<std::uint32_t>(n)));
+    const bool done = count >= needed(txn, d, p);
+    if (was_done && !done) {
       --d.answered;
       txn.put(unanswered, ds_key(d.id, p), "");
+    } else if (!was_done && done) {
+      ++d.answered;
+      txn.del(unanswered, ds_key(d.id, p));
     }
+  }
+
+  // A review of position p goes from `before` to `after` (either may be
+  // none): sending it back hands the task to one more annotator than it has
+  // answers; replacing or withdrawing that review takes the extra one back.
+  void route_review(lmdb::Txn& txn, DatasetInfo& d, std::uint64_t p, const std::optional<Review>& before,
+                    const std::optional<Review>& after) const {
+    const bool was_sent_back = before && !before->settled();
+    const bool sent_back = after && !after->settled();
+    if (sent_back == was_sent_back) return;
+    const std::uint64_t now = needed(txn, d, p);
+    if (sent_back) set_needed(txn, d, p, std::max(now, answer_count(txn, d, p)) + 1);
+    else set_needed(txn, d, p, std::max<std::uint64_t>(now - 1, d.overlap));
   }
 
   // Unexpired leases on position p held by anyone but `annotator`.
@@ -571,18 +598,29 @@ void LmdbStore::for_each_answer(const DatasetInfo& d,
 
 void LmdbStore::save_review(std::string_view dataset, const Review& review) {
   impl_->env.write([&](lmdb::Txn& txn) {
-    const DatasetInfo d = impl_->require(txn, dataset);
+    DatasetInfo d = impl_->require(txn, dataset);
     const auto pos = impl_->position(txn, d, review.task);
     if (!pos) throw UserError("task " + hash_hex(review.task) + " is not in dataset '" + d.name + "'");
-    txn.put(impl_->reviews, ds_key(d.id, *pos), encode(review));
+    const std::string key = ds_key(d.id, *pos);
+    const auto before = txn.get(impl_->reviews, key);
+    impl_->route_review(txn, d, *pos, before ? std::optional(decode_review(*before)) : std::nullopt, review);
+    txn.put(impl_->reviews, key, encode(review));
+    txn.put(impl_->datasets, d.name, encode_dataset(d));
   });
 }
 
 bool LmdbStore::remove_review(std::string_view dataset, std::uint64_t task) {
   return impl_->env.write([&](lmdb::Txn& txn) {
-    const DatasetInfo d = impl_->require(txn, dataset);
+    DatasetInfo d = impl_->require(txn, dataset);
     const auto pos = impl_->position(txn, d, task);
-    return pos && txn.del(impl_->reviews, ds_key(d.id, *pos));
+    if (!pos) return false;
+    const std::string key = ds_key(d.id, *pos);
+    const auto before = txn.get(impl_->reviews, key);
+    if (!before) return false;
+    impl_->route_review(txn, d, *pos, decode_review(*before), std::nullopt);
+    txn.del(impl_->reviews, key);
+    txn.put(impl_->datasets, d.name, encode_dataset(d));
+    return true;
   });
 }
 

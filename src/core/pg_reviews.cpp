@@ -1,7 +1,10 @@
 #include "core/pg_reviews.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/pg_writes.h"
 #include "core/store.h"
 
 namespace gloss::pg {
@@ -13,32 +16,56 @@ Review review_from(const Result& r, int row) {
   return review;
 }
 
+// The review of an item, as stored (its row locked with the item's).
+std::optional<Review> stored_review(Connection& conn, const ItemRow& item) {
+  const Result r = conn.exec("SELECT reviewer, record FROM reviews WHERE dataset = $1 AND position = $2",
+                             item.dataset, item.position);
+  if (r.rows() == 0) return std::nullopt;
+  return review_from(r, 0);
+}
+
+// A review goes from `before` to `after` (either may be none): sending the
+// task back hands it to one more annotator than it has answers; replacing
+// or withdrawing that review takes the extra one back (as the LMDB store).
+void route_review(Connection& conn, std::string_view dataset, const ItemRow& item,
+                  const std::optional<Review>& before, const std::optional<Review>& after) {
+  const bool was_sent_back = before && !before->settled();
+  const bool sent_back = after && !after->settled();
+  if (sent_back == was_sent_back) return;
+  const int answers = static_cast<int>(item.answers);
+  if (sent_back) set_item_wanted(conn, dataset, item, std::max(item.wanted, answers) + 1);
+  else set_item_wanted(conn, dataset, item, std::max(item.wanted - 1, item.overlap));
+}
+
 }  // namespace
 
 void save_review(Connection& conn, std::string_view dataset, const Review& review) {
-  const std::string reviewer = review.reviewer.empty() ? default_annotator() : review.reviewer;
   Review stored = review;
-  stored.reviewer = reviewer;
-  const Result r = conn.exec(R"sql(
-      INSERT INTO reviews (dataset, position, reviewer, record, reviewed_ms)
-      SELECT i.dataset, i.position, $3, $4, $5 FROM items i JOIN datasets d ON d.id = i.dataset
-      WHERE d.name = $1 AND i.task = $2
-      ON CONFLICT (dataset, position) DO UPDATE
-        SET reviewer = excluded.reviewer, record = excluded.record, reviewed_ms = excluded.reviewed_ms
-      RETURNING position)sql",
-                             dataset, as_bigint(review.task), reviewer, Bytes{encode(stored)}, review.reviewed_ms);
-  if (r.rows() > 0) return;
-  if (conn.exec("SELECT 1 FROM datasets WHERE name = $1", dataset).rows() == 0)
-    throw UserError("no dataset named '" + std::string(dataset) + "' in store " + conn.server());
-  throw UserError("task " + hash_hex(review.task) + " is not in dataset '" + std::string(dataset) + "'");
+  if (stored.reviewer.empty()) stored.reviewer = default_annotator();
+  conn.transaction([&](Connection& t) {
+    const auto item = lock_item(t, dataset, review.task);
+    if (!item)
+      throw UserError("task " + hash_hex(review.task) + " is not in dataset '" + std::string(dataset) + "'");
+    const std::optional<Review> before = stored_review(t, *item);
+    t.exec(R"sql(
+        INSERT INTO reviews (dataset, position, reviewer, record, reviewed_ms) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (dataset, position) DO UPDATE
+          SET reviewer = excluded.reviewer, record = excluded.record, reviewed_ms = excluded.reviewed_ms)sql",
+           item->dataset, item->position, stored.reviewer, Bytes{encode(stored)}, stored.reviewed_ms);
+    route_review(t, dataset, *item, before, stored);
+  });
 }
 
 bool remove_review(Connection& conn, std::string_view dataset, std::uint64_t task) {
-  return conn.exec(R"sql(
-      DELETE FROM reviews v USING items i, datasets d
-      WHERE d.name = $1 AND i.dataset = d.id AND i.task = $2 AND v.dataset = i.dataset AND v.position = i.position)sql",
-                   dataset, as_bigint(task))
-             .affected() > 0;
+  return conn.transaction([&](Connection& t) {
+    const auto item = lock_item(t, dataset, task);
+    if (!item) return false;
+    const std::optional<Review> before = stored_review(t, *item);
+    if (!before) return false;
+    t.exec("DELETE FROM reviews WHERE dataset = $1 AND position = $2", item->dataset, item->position);
+    route_review(t, dataset, *item, before, std::nullopt);
+    return true;
+  });
 }
 
 std::optional<Review> review(Connection& conn, int dataset_id, std::uint64_t task) {

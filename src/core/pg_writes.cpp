@@ -39,7 +39,7 @@ std::string item_wants(std::string_view overlap) {
 // dataset's adaptive overlap (threshold as text, NULL when off; the cap).
 const std::string lock_item_sql = R"sql(
 SELECT i.dataset, i.position, i.answers, i.done, )sql" + item_wants("d.overlap") + R"sql(,
-       d.more_if_wer_above::text, d.max_overlap
+       d.more_if_wer_above::text, d.max_overlap, d.overlap
 FROM items i JOIN datasets d ON d.id = i.dataset
 WHERE d.name = $1 AND i.task = $2
 FOR UPDATE OF i)sql";
@@ -405,6 +405,27 @@ bool remove_answer(Connection& conn, std::string_view dataset, std::uint64_t tas
                   change_payload(dataset, item.int64(0, 1), annotator), kAnswersChannel)
                .rows() > 0;
   });
+}
+
+std::optional<ItemRow> lock_item(Connection& conn, std::string_view dataset, std::uint64_t task) {
+  const Result item = conn.exec(lock_item_sql, dataset, as_bigint(task));
+  if (item.rows() == 0) {
+    if (!dataset_exists(conn, dataset)) throw_no_dataset(conn, dataset);
+    return std::nullopt;
+  }
+  return ItemRow{static_cast<int>(item.int64(0, 0)), item.int64(0, 1), item.int64(0, 2), item.boolean(0, 3),
+                 static_cast<int>(item.int64(0, 4)), static_cast<int>(item.int64(0, 7))};
+}
+
+void set_item_wanted(Connection& conn, std::string_view dataset_name, const ItemRow& item, int wanted) {
+  conn.exec(R"sql(INSERT INTO item_wanted (dataset, position, wanted) VALUES ($1, $2, $3)
+                  ON CONFLICT (dataset, position) DO UPDATE SET wanted = excluded.wanted)sql",
+            item.dataset, item.position, std::max(wanted, 1));
+  const bool done = item.answers >= std::max(wanted, item.overlap);
+  if (done == item.done) return;
+  conn.exec("UPDATE items SET done = $3 WHERE dataset = $1 AND position = $2", item.dataset, item.position, done);
+  conn.exec(add_counts_sql, item.dataset, 0, done ? 1 : -1);
+  conn.notify(kAnswersChannel, change_payload(dataset_name, item.position, ""));
 }
 
 void recount(Connection& conn, const DatasetRow& dataset) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -53,6 +54,28 @@ void save_answer(Connection& conn, std::string_view dataset, const Answer& answe
 // Removes the annotator's answer; false if there was none. Its own
 // transaction. Throws UserError when there is no such dataset.
 bool remove_answer(Connection& conn, std::string_view dataset, std::uint64_t task, std::string_view annotator);
+
+// An item as an answer's writer sees it, its row locked: its answers, done
+// flag, the answers it wants (greatest of the overlap and item_wanted) and
+// the dataset's overlap.
+struct ItemRow {
+  int dataset = 0;
+  std::int64_t position = 0;
+  std::int64_t answers = 0;
+  bool done = false;
+  int wanted = 1;
+  int overlap = 1;
+};
+
+// In a transaction: the task's item in the dataset, locked FOR UPDATE as
+// save_answer locks it; nullopt when the task is not in the dataset. Throws
+// UserError when there is no such dataset.
+std::optional<ItemRow> lock_item(Connection& conn, std::string_view dataset, std::uint64_t task);
+
+// In a transaction (item locked by lock_item): the item wants `wanted`
+// answers from now on (never fewer than the overlap); its done flag and the
+// dataset's answered count follow, and the answers channel hears of it.
+void set_item_wanted(Connection& conn, std::string_view dataset_name, const ItemRow& item, int wanted);
 
 // In a transaction (dataset row locked): every item's done flag for the
 // overlap (or the item's wanted, where adaptive overlap raised it), and the

@@ -192,8 +192,6 @@ Review ReviewPass::review_for(ReviewVerdict verdict, std::string from, std::stri
 
 void ReviewPass::save(Review review, std::int64_t now) {
   const std::size_t i = *index_;
-  // The store's reviews are the record; send-back routing (one more
-  // annotator for the task) belongs here, after the save, once it exists.
   store_.save_review(session_.dataset_name(), review);
   given_.push_back({i, review, items_[i].review});
   items_[i].review = std::move(review);

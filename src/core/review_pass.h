@@ -101,8 +101,8 @@ class ReviewPass {
   // Saves the box as the final caption: `edited` from the answer it was
   // taken from (`picked` if left as it was). False when the box is empty.
   bool finish_edit(std::int64_t now);
-  // None will do: stored as sent_back. The routing hook belongs in save()'s
-  // sent_back case (one more annotator for this task).
+  // None will do: stored as sent_back, which the store turns into one more
+  // annotator for the task (Store::save_review); undo takes that back.
   void send_back(std::int64_t now);
   // Restores the review the last decision replaced (or none). False when
   // there is nothing to undo.

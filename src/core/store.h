@@ -166,6 +166,9 @@ class Store {
 
   // ---- reviews (gloss review): a lead's final word on a task, at most one
   // per task and dataset; saving again replaces it. Durable when it returns.
+  // A sent-back review hands the task to one more annotator: it wants one
+  // answer more than it has (or wanted); replacing it with a settled review
+  // or removing it takes that one back (a reviewer's call, past max_overlap).
   // Throws UserError if the task is not in the dataset.
   virtual void save_review(std::string_view dataset, const Review& review) = 0;
   // Takes the task's review back (undo). False if it had none.
@@ -179,7 +182,7 @@ class Store {
   // First position >= from (wrapping around) that `annotator` may be handed:
   // they have not answered it, and its answers plus the unexpired leases of
   // other annotators are fewer than it wants (the dataset's overlap, or more
-  // where adaptive overlap raised it). nullopt if none.
+  // where adaptive overlap or a send-back raised it). nullopt if none.
   virtual std::optional<std::uint64_t> first_unanswered(const DatasetInfo& dataset, std::uint64_t from,
                                                         std::string_view annotator) const = 0;
   // Leases up to `count` such positions to the annotator, in the same order,

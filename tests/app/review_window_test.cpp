@@ -96,6 +96,9 @@ TEST(ReviewWindow, ReplayedPicksEditSendBackAndUndoAreStoredAsReviews) {
   const auto back = review_at(3);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->verdict, ReviewVerdict::sent_back);
+  // Sent back: the task goes to one more annotator, never to those who answered it.
+  EXPECT_EQ(store.first_unanswered(info, 0, "dan"), 3u);
+  EXPECT_FALSE(store.first_unanswered(info, 0, "bob"));
   EXPECT_FALSE(review_at(0)) << "the pick of image 0 was undone";
   EXPECT_FALSE(review_at(4));
   // The answers are never replaced.

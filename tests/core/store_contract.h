@@ -758,4 +758,53 @@ TEST_P(StoreContract, ReviewsSettleATaskNextToItsAnswers) {
   EXPECT_FALSE(store->review(d, 3)) << "a dataset made again under the same name starts without reviews";
 }
 
+// Send back: one more annotator than the task has answers, past the
+// adaptive cap; a settled review or undo takes that one back.
+TEST_P(StoreContract, ASentBackTaskGoesToOneMoreAnnotatorUntilTheReviewIsTakenBack) {
+  DatasetInfo d = dataset(2, 2);
+  answer(0, "ann", "a cat");
+  answer(0, "bob", "a dog");
+  EXPECT_EQ(store->require_dataset("d").answered, 1u);
+  Review back;
+  back.task = 1;
+  back.reviewer = "lead";
+  back.verdict = ReviewVerdict::sent_back;
+  store->save_review("d", back);
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.answered, 0u) << "the task is open again";
+  EXPECT_EQ(store->first_unanswered(d, 0, "ann"), 1u) << "not to those who answered it";
+  EXPECT_EQ(store->claim(d, "cat", 0, 5), (std::vector<std::uint64_t>{0, 1}));
+  store->save_review("d", back);  // the same review again (an outbox resending) asks for no one more
+  answer(0, "cat", "a black cat");
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.answered, 1u);
+  EXPECT_FALSE(store->answer_at(d, 0, "cat")->surplus);
+  EXPECT_TRUE(store->claim(d, "dan", 0, 5) == std::vector<std::uint64_t>{1});
+
+  // Sent back again: a fourth annotator. Undo (remove) takes it back.
+  Review picked = back;
+  picked.verdict = ReviewVerdict::picked;
+  picked.from = "cat";
+  picked.caption = "a black cat";
+  store->save_review("d", picked);
+  store->save_review("d", back);
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.answered, 0u);
+  EXPECT_EQ(store->first_unanswered(d, 0, "dan"), 0u);
+  EXPECT_TRUE(store->remove_review("d", 1));
+  reopen();
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.answered, 1u);
+  EXPECT_EQ(store->first_unanswered(d, 0, "dan"), 1u);
+
+  // Picking a caption after sending back settles the task as it stands.
+  store->save_review("d", back);
+  EXPECT_EQ(store->require_dataset("d").answered, 0u);
+  store->save_review("d", picked);
+  d = store->require_dataset("d");
+  EXPECT_EQ(d.answered, 1u);
+  EXPECT_EQ(store->first_unanswered(d, 0, "dan"), 1u);
+  EXPECT_EQ(d.answers, 3u);
+}
+
 }  // namespace gloss::test
