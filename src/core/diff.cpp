@@ -31,6 +31,50 @@ std::size_t whitespace_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
+struct CodePoint {
+  char32_t value = 0;
+  std::size_t length = 1;
+};
+
+// The UTF-8 character at s[i]; a byte that does not start a valid sequence
+// is taken alone (value 0xFFFD).
+CodePoint code_point_at(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) -> unsigned {
+    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
+  };
+  const unsigned c = byte(0);
+  if (c < 0x80) return {c, 1};
+  const std::size_t n = c >= 0xF0 && c < 0xF8 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  if (n == 0 || c >= 0xF8) return {0xFFFD, 1};
+  char32_t value = c & (0x7F >> n);
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(k) & 0xC0) != 0x80) return {0xFFFD, 1};
+    value = (value << 6) | (byte(k) & 0x3F);
+  }
+  return {value, n};
+}
+
+bool is_cjk_punctuation(char32_t c) {
+  return (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) || (c >= 0x3014 && c <= 0x301F) ||
+         c == 0x30FB || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF01 && c <= 0xFF0F) ||
+         (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65);
+}
+
+// Characters of scripts written without spaces between words: each is a token.
+bool is_own_token(char32_t c) {
+  return (c >= 0x2E80 && c <= 0x2FDF) ||   // CJK radicals
+         (c >= 0x3001 && c <= 0x303F) ||   // CJK symbols and punctuation (U+3000 is a space)
+         (c >= 0x3040 && c <= 0x30FF) ||   // hiragana, katakana
+         (c >= 0x3100 && c <= 0x312F) ||   // bopomofo
+         (c >= 0x31A0 && c <= 0x31FF) ||   // bopomofo extended, strokes, katakana extensions
+         (c >= 0x3200 && c <= 0x4DBF) ||   // enclosed and compatibility, Han extension A
+         (c >= 0x4E00 && c <= 0x9FFF) ||   // Han
+         (c >= 0xF900 && c <= 0xFAFF) ||   // Han compatibility
+         (c >= 0xFF66 && c <= 0xFF9F) ||   // half-width katakana
+         (c >= 0x20000 && c <= 0x3FFFF) ||  // Han extensions B and later
+         is_cjk_punctuation(c);
+}
+
 std::string make_key(std::string_view word) {
   std::size_t first = 0, last = word.size();
   while (first < last && is_ascii_punct(static_cast<unsigned char>(word[first]))) ++first;
@@ -52,24 +96,25 @@ std::vector<std::string> keys_of(const std::vector<Token>& tokens) {
   return keys;
 }
 
-// Appends `word` to the op list, extending the last op if it has the same kind.
-void append_word(std::vector<DiffOp>& ops, DiffOp::Kind kind, const std::string& word) {
+// Appends `word` to the op list, extending the last op if it has the same
+// kind (the words of one op follow each other in their caption).
+void append_word(std::vector<DiffOp>& ops, DiffOp::Kind kind, const Token& word) {
   if (!ops.empty() && ops.back().kind == kind) {
-    ops.back().text += ' ';
-    ops.back().text += word;
+    if (!word.glued) ops.back().text += ' ';
+    ops.back().text += word.text;
   } else {
-    ops.push_back({kind, word});
+    ops.push_back({kind, word.text, word.glued});
   }
 }
 
 // Collects the edits between two kept words so that they come out as one del
 // run followed by one ins run, whatever order the walk found them in.
 struct PendingEdits {
-  std::vector<const std::string*> deleted, inserted;
+  std::vector<const Token*> deleted, inserted;
 
   void flush_into(std::vector<DiffOp>& ops) {
-    for (const std::string* w : deleted) append_word(ops, DiffOp::del, *w);
-    for (const std::string* w : inserted) append_word(ops, DiffOp::ins, *w);
+    for (const Token* w : deleted) append_word(ops, DiffOp::del, *w);
+    for (const Token* w : inserted) append_word(ops, DiffOp::ins, *w);
     deleted.clear();
     inserted.clear();
   }
@@ -115,29 +160,56 @@ std::vector<Cost> suffix_costs(const std::vector<Token>& a, const std::vector<To
 std::vector<Token> tokenize(std::string_view text) {
   std::vector<Token> tokens;
   std::size_t i = 0, start = 0;
+  bool glued = false;  // the word from `start` follows the last token with no space between
   const auto close_word = [&](std::size_t end) {
     if (end > start) {
       std::string_view word = text.substr(start, end - start);
-      tokens.push_back({std::string(word), make_key(word)});
+      tokens.push_back({std::string(word), make_key(word), glued});
+      glued = true;
     }
+    start = end;
   };
   while (i < text.size()) {
     if (const std::size_t ws = whitespace_length(text, i)) {
       close_word(i);
       i += ws;
       start = i;
-    } else {
-      ++i;
+      glued = false;
+      continue;
     }
+    const CodePoint c = code_point_at(text, i);
+    if (is_own_token(c.value)) {
+      close_word(i);
+      close_word(i + c.length);
+    }
+    i += c.length;
   }
   close_word(text.size());
   return tokens;
 }
 
 bool is_punctuation(const Token& token) {
-  return !token.key.empty() &&
-         std::all_of(token.key.begin(), token.key.end(),
-                     [](char c) { return is_ascii_punct(static_cast<unsigned char>(c)); });
+  if (token.key.empty()) return false;
+  for (std::size_t i = 0; i < token.key.size();) {
+    const CodePoint c = code_point_at(token.key, i);
+    if (c.value < 0x80 ? !is_ascii_punct(static_cast<unsigned char>(c.value)) : !is_cjk_punctuation(c.value))
+      return false;
+    i += c.length;
+  }
+  return true;
+}
+
+std::vector<DiffWord> diff_words(const std::vector<DiffOp>& ops) {
+  std::vector<DiffWord> out;
+  for (const DiffOp& op : ops) {
+    bool first = true;
+    for (const Token& t : tokenize(op.text)) {
+      const bool glued = first ? op.glued : t.glued;
+      out.push_back({t.text, op.kind, !out.empty() && !glued});
+      first = false;
+    }
+  }
+  return out;
 }
 
 std::vector<DiffOp> word_diff(std::string_view before, std::string_view after) {
@@ -153,15 +225,15 @@ std::vector<DiffOp> word_diff(std::string_view before, std::string_view after) {
     const bool both = i < n && j < m;
     if (both && a[i].key == b[j].key && keep_step(costs[(i + 1) * w + j + 1]) == here) {
       pending.flush_into(ops);
-      append_word(ops, DiffOp::keep, b[j].text);
+      append_word(ops, DiffOp::keep, b[j]);
       ++i, ++j;
     } else if (i < n && edit_step(costs[(i + 1) * w + j]) == here) {
-      pending.deleted.push_back(&a[i++].text);
+      pending.deleted.push_back(&a[i++]);
     } else if (j < m && edit_step(costs[i * w + j + 1]) == here) {
-      pending.inserted.push_back(&b[j++].text);
+      pending.inserted.push_back(&b[j++]);
     } else {  // substitution is the only optimal step left
-      pending.deleted.push_back(&a[i++].text);
-      pending.inserted.push_back(&b[j++].text);
+      pending.deleted.push_back(&a[i++]);
+      pending.inserted.push_back(&b[j++]);
     }
   }
   pending.flush_into(ops);

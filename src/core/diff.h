@@ -19,22 +19,44 @@ namespace gloss {
 //    (other bytes, e.g. UTF-8 "É", are compared as-is) and leading/trailing
 //    ASCII punctuation stripped, so "Circle," and "circle" are the same word.
 //  - A word made only of ASCII punctuation ("-", "...") keeps itself as key.
+//  - Scripts written without spaces between words (Chinese, Japanese kana)
+//    are split into one token per character: every Han ideograph, kana, CJK
+//    symbol or punctuation mark and full-width punctuation mark is its own
+//    token, so "一只黑猫" is four tokens, WER on such captions is a character
+//    error rate (as is usual for Chinese and Japanese), and a diff marks the
+//    characters that changed. Hangul is written with spaces: split on them.
+//    Thai, Lao, Khmer and Burmese would need a dictionary: one token per run.
+//  - `glued` is true when no whitespace stands before the token (the second
+//    character of "黑猫", or "个" in "3个"); join tokens with a space only
+//    where it is false.
 struct Token {
   std::string text;  // as written
   std::string key;
+  bool glued = false;
 };
 
 std::vector<Token> tokenize(std::string_view text);
 
-// True when the token's key is made only of ASCII punctuation.
+// True when the token's key is made only of punctuation: ASCII, or CJK and
+// full-width punctuation marks ("、" "。" "，" "「").
 bool is_punctuation(const Token& token);
 
 struct DiffOp {
   enum Kind { keep, del, ins };
   Kind kind;
-  std::string text;  // words of the run joined by single spaces
+  std::string text;    // words of the run as written: joined by single spaces, glued ones by none
+  bool glued = false;  // the run's first word is glued to the word before it in its caption
   bool operator==(const DiffOp&) const = default;
 };
+
+// One word of a diff, for drawing: its op's kind, and whether a space goes
+// before it (false for the first word and for glued ones).
+struct DiffWord {
+  std::string text;
+  DiffOp::Kind kind;
+  bool space_before = false;
+};
+std::vector<DiffWord> diff_words(const std::vector<DiffOp>& ops);
 
 // Minimal word edit script turning `before` into `after`, compared by key.
 // keep runs carry the words as written in `after`, del runs as in `before`.

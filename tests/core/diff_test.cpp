@@ -237,5 +237,65 @@ TEST(DiffWer, EmptyReference) {
   EXPECT_DOUBLE_EQ(word_error_rate("a cat", ""), 1.0);
 }
 
+// ---- scripts written without spaces: one token per character
+
+std::vector<bool> glued(std::string_view text) {
+  std::vector<bool> out;
+  for (const Token& t : tokenize(text)) out.push_back(t.glued);
+  return out;
+}
+
+TEST(DiffTokenize, ChineseAndJapaneseAreOneTokenPerCharacter) {
+  EXPECT_EQ(keys("一只黑猫在沙发上。"),
+            (std::vector<std::string>{"一", "只", "黑", "猫", "在", "沙", "发", "上", "。"}));
+  EXPECT_EQ(glued("一只黑猫"), (std::vector<bool>{false, true, true, true}));
+  EXPECT_EQ(keys("ねこがいる"), (std::vector<std::string>{"ね", "こ", "が", "い", "る"}));
+  EXPECT_EQ(keys("カメラ"), (std::vector<std::string>{"カ", "メ", "ラ"}));
+  // Hangul is written with spaces: words stay whole.
+  EXPECT_EQ(keys("검은 고양이"), (std::vector<std::string>{"검은", "고양이"}));
+}
+
+TEST(DiffTokenize, MixedScriptsSplitAtEachCharacterAndKeepLatinWords) {
+  const std::vector<Token> tokens = tokenize("3个 Red苹果，ok");
+  std::vector<std::string> k;
+  for (const Token& t : tokens) k.push_back(t.key);
+  EXPECT_EQ(k, (std::vector<std::string>{"3", "个", "red", "苹", "果", "，", "ok"}));
+  EXPECT_EQ(glued("3个 Red苹果，ok"), (std::vector<bool>{false, true, false, true, true, true, true}));
+  EXPECT_EQ(tokens[2].text, "Red");
+}
+
+TEST(DiffTokenize, CjkPunctuationIsPunctuation) {
+  for (const Token& t : tokenize("、。，「」！？・")) EXPECT_TRUE(is_punctuation(t)) << t.text;
+  EXPECT_FALSE(is_punctuation(tokenize("猫").front()));
+}
+
+TEST(DiffTokenize, BrokenUtf8NeverCrashesAndKeepsEveryByte) {
+  const std::string text = "\xff\xfe\xe7\x8c\xab\xe4 \xe7\x8c";  // bad, bad, 猫, cut-off 3-byte start; cut-off
+  std::string joined;
+  for (const Token& t : tokenize(text)) joined += t.text;
+  EXPECT_EQ(joined, "\xff\xfe\xe7\x8c\xab\xe4\xe7\x8c");
+  EXPECT_EQ(keys("\xe7\x8c\xab"), (std::vector<std::string>{"猫"}));
+}
+
+TEST(WordDiff, ChineseDiffsMarkTheCharactersThatChanged) {
+  const auto ops = word_diff("一只黑猫", "一只白猫");
+  EXPECT_EQ(ops, (std::vector<DiffOp>{{K::keep, "一只"}, {K::del, "黑", true}, {K::ins, "白", true},
+                                     {K::keep, "猫", true}}));
+  for (const DiffWord& w : diff_words(ops)) EXPECT_FALSE(w.space_before) << w.text;
+  EXPECT_DOUBLE_EQ(word_error_rate("一只黑猫", "一只白猫"), 0.25);
+  EXPECT_EQ(word_edit_distance("一只黑猫在沙发上", "两只黑猫在床上"), 3);
+}
+
+TEST(WordDiff, DiffWordsPutSpacesWhereTheCaptionsHaveThem) {
+  const auto words = diff_words(word_diff("a red 猫 sits", "a blue 猫 sits"));
+  std::string shown;
+  for (const DiffWord& w : words) shown += (w.space_before ? " " : "") + w.text;
+  EXPECT_EQ(shown, "a red blue 猫 sits");
+  const auto cjk = diff_words(word_diff("黑猫 sits", "白猫 sits"));
+  shown.clear();
+  for (const DiffWord& w : cjk) shown += (w.space_before ? " " : "") + w.text;
+  EXPECT_EQ(shown, "黑 白猫 sits") << "a caption's first word has no word before it to glue to";
+}
+
 }  // namespace
 }  // namespace gloss

@@ -2,7 +2,6 @@
 // order, the words each has that the other lacks marked in the same neutral
 // colour (neither side is "the suggestion"), and the keys.
 #include <algorithm>
-#include <sstream>
 
 #include "core/diff.h"
 #include "ui/theme.h"
@@ -11,13 +10,6 @@
 namespace gloss::ui {
 namespace {
 
-std::vector<std::string> words_in(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
 // The caption on one side, words the other side lacks on a tinted ground.
 void draw_side_words(ViewContext& c, const std::vector<DiffOp>& ops, DiffOp::Kind own, float width) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -25,17 +17,17 @@ void draw_side_words(ViewContext& c, const std::vector<DiffOp>& ops, DiffOp::Kin
   const float line_h = ImGui::GetTextLineHeightWithSpacing();
   const float space = ImGui::CalcTextSize(" ").x;
   ImVec2 pen = origin;
-  for (const DiffOp& op : ops) {
-    if (op.kind != DiffOp::keep && op.kind != own) continue;
-    for (const std::string& word : words_in(op.text)) {
-      const ImVec2 size = ImGui::CalcTextSize(word.c_str());
-      if (pen.x > origin.x && pen.x + size.x > origin.x + width) pen = ImVec2(origin.x, pen.y + line_h);
-      if (op.kind == own)
-        dl->AddRectFilled(ImVec2(pen.x - 3, pen.y - 1), ImVec2(pen.x + size.x + 3, pen.y + size.y + 1),
-                          theme::u32(theme::accent, 0.26f), 3.f * c.scale);
-      dl->AddText(pen, theme::u32(theme::text), word.c_str());
-      pen.x += size.x + space;
-    }
+  for (const DiffWord& word : diff_words(ops)) {
+    if (word.kind != DiffOp::keep && word.kind != own) continue;
+    const ImVec2 size = ImGui::CalcTextSize(word.text.c_str());
+    const float gap = word.space_before ? space : 0.f;
+    if (pen.x > origin.x && pen.x + gap + size.x > origin.x + width) pen = ImVec2(origin.x, pen.y + line_h);
+    else if (pen.x > origin.x) pen.x += gap;
+    if (word.kind == own)
+      dl->AddRectFilled(ImVec2(pen.x - 3, pen.y - 1), ImVec2(pen.x + size.x + 3, pen.y + size.y + 1),
+                        theme::u32(theme::accent, 0.26f), 3.f * c.scale);
+    dl->AddText(pen, theme::u32(theme::text), word.text.c_str());
+    pen.x += size.x;
   }
   ImGui::Dummy(ImVec2(width, pen.y - origin.y + ImGui::GetTextLineHeight()));
 }

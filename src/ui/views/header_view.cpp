@@ -18,7 +18,7 @@ std::string review_where(const ReviewPass& p) {
 
 std::string review_detail(const ReviewPass& p) {
   char text[160];
-  std::snprintf(text, sizeof text, "%s · mean WER %.2f",
+  std::snprintf(text, sizeof text, "%s · the list's mean WER %.2f",
                 p.order() == ReviewOrder::disagreement ? "most disagreeing first" : "in dataset order",
                 p.mean_disagreement());
   return text;

@@ -69,6 +69,22 @@ void draw_state_line(ViewContext& c) {
   ImGui::PopFont();
 }
 
+// What the rows' marks are measured against, in words.
+void draw_legend(ViewContext& c) {
+  const ReviewPass& p = *c.review;
+  if (!p.index() || p.answers().empty()) return;
+  std::string against = "the final caption";
+  if (!(p.review() && p.review()->settled()))
+    against = p.answers()[std::min(p.selected(), p.answers().size() - 1)].annotator + "'s caption (selected)";
+  ImGui::PushFont(c.fonts.small);
+  ImGui::TextColored(theme::text_dim, "each caption marked against %s:", against.c_str());
+  ImGui::SameLine(0, 8.f * c.scale);
+  ImGui::TextColored(theme::deleted, "struck = missing here");
+  ImGui::SameLine(0, 8.f * c.scale);
+  ImGui::TextColored(theme::inserted, "green = only here");
+  ImGui::PopFont();
+}
+
 float caption_width(const ViewContext& c, float text_width) { return text_width - (kLabelWidth + 24.f) * c.scale; }
 
 // The label cell of row i: its number key, the annotator, the answer's kind.
@@ -111,14 +127,19 @@ void draw_rows(ViewContext& c) {
   ImGui::EndTable();
 }
 
+// The caption an edited review's final caption was made from.
+std::string edited_from(const ReviewPass& p) {
+  for (const Answer& a : p.answers())
+    if (p.review() && a.annotator == p.review()->from) return a.caption;
+  return {};
+}
+
 // The final caption of an edited review, against the caption it came from.
 void draw_final(ViewContext& c) {
   const ReviewPass& p = *c.review;
   const auto& r = p.review();
   if (!r || r->verdict != ReviewVerdict::edited) return;
-  std::string from;
-  for (const Answer& a : p.answers())
-    if (a.annotator == r->from) from = a.caption;
+  const std::string from = edited_from(p);
   ImGui::PushFont(c.fonts.small);
   ImGui::TextColored(theme::inserted, "FINAL CAPTION (edited from %s's, changes marked):", r->from.c_str());
   ImGui::PopFont();
@@ -171,11 +192,11 @@ float review_panel_height(const ViewContext& c, float text_width) {
     rows += std::max(word_diff_height(base, a.caption, width), label) + kRowGap * s + style.ItemSpacing.y +
             2.f * style.CellPadding.y + 1.f;
   if (p.review() && p.review()->verdict == ReviewVerdict::edited)
-    rows += small + word_diff_height(base, p.review()->caption, text_width) + style.ItemSpacing.y;
+    rows += small + word_diff_height(edited_from(p), p.review()->caption, text_width) + style.ItemSpacing.y;
   if (p.editing()) rows += small + ImGui::GetTextLineHeight() + 20.f * s + 2.f * style.ItemSpacing.y;
   ImGui::PopFont();
-  // Padding, the state line, the hints and the spacers between them.
-  const float fixed = 24.f * s + 2.f * small + 4.f * s + 4.f * style.ItemSpacing.y + 8.f * s;
+  // Padding, the state line, the legend, the hints and the spacers between them.
+  const float fixed = 24.f * s + 3.f * small + 4.f * s + 4.f * style.ItemSpacing.y + 8.f * s;
   const float most = ImGui::GetIO().DisplaySize.y * 0.62f;
   return std::min(most, fixed + rows);
 }
@@ -186,6 +207,7 @@ void draw_review_panel(ViewContext& c, Intents& out, float height) {
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(20.f * s, 12.f * s));
   ImGui::BeginChild("##review-panel", ImVec2(0, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
   draw_state_line(c);
+  draw_legend(c);
   ImGui::Dummy(ImVec2(0, 2.f * s));
   draw_rows(c);
   draw_final(c);
