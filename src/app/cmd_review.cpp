@@ -24,7 +24,8 @@ int run_review(const AppContext& ctx, const ReviewArgs& a) {
   auto store = ctx.open_window_store();
   const DatasetInfo info = store->require_dataset(a.dataset);
   const std::string reviewer = ctx.annotator_name(*store);
-  std::vector<ReviewItem> items = load_review_items(*store, info, *order);
+  ReviewList list = load_review_items(*store, info, *order);
+  const std::vector<ReviewItem>& items = list.items;
   if (items.empty())
     throw UserError("no task in '" + a.dataset + "' has answers from two or more annotators: nothing to review " +
                     "(gloss add " + a.dataset + " SOURCE --overlap 2 hands each task to two annotators)");
@@ -39,7 +40,7 @@ int run_review(const AppContext& ctx, const ReviewArgs& a) {
   o.dataset = a.dataset;
   o.session_name = a.session.empty() ? default_session_name(a.dataset) : a.session;
   o.annotator = reviewer;
-  o.mode = ui::review_mode(std::move(items), *order, reviewer);
+  o.mode = ui::review_mode(std::move(list), *order, reviewer);
   o.model_label = "reviewing as " + reviewer;
   o.replay = a.replay;
   o.screenshot = a.screenshot;

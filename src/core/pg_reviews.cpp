@@ -27,14 +27,14 @@ std::optional<Review> stored_review(Connection& conn, const ItemRow& item) {
 // A review goes from `before` to `after` (either may be none): sending the
 // task back hands it to one more annotator than it has answers; replacing
 // or withdrawing that review takes the extra one back (as the LMDB store).
-void route_review(Connection& conn, std::string_view dataset, const ItemRow& item,
+void route_review(Connection& conn, const ItemRow& item,
                   const std::optional<Review>& before, const std::optional<Review>& after) {
   const bool was_sent_back = before && !before->settled();
   const bool sent_back = after && !after->settled();
   if (sent_back == was_sent_back) return;
   const int answers = static_cast<int>(item.answers);
-  if (sent_back) set_item_wanted(conn, dataset, item, std::max(item.wanted, answers) + 1);
-  else set_item_wanted(conn, dataset, item, std::max(item.wanted - 1, item.overlap));
+  if (sent_back) set_item_wanted(conn, item, std::max(item.wanted, answers) + 1);
+  else set_item_wanted(conn, item, std::max(item.wanted - 1, item.overlap));
 }
 
 }  // namespace
@@ -52,7 +52,7 @@ void save_review(Connection& conn, std::string_view dataset, const Review& revie
         ON CONFLICT (dataset, position) DO UPDATE
           SET reviewer = excluded.reviewer, record = excluded.record, reviewed_ms = excluded.reviewed_ms)sql",
            item->dataset, item->position, stored.reviewer, Bytes{encode(stored)}, stored.reviewed_ms);
-    route_review(t, dataset, *item, before, stored);
+    route_review(t, *item, before, stored);
   });
 }
 
@@ -63,7 +63,7 @@ bool remove_review(Connection& conn, std::string_view dataset, std::uint64_t tas
     const std::optional<Review> before = stored_review(t, *item);
     if (!before) return false;
     t.exec("DELETE FROM reviews WHERE dataset = $1 AND position = $2", item->dataset, item->position);
-    route_review(t, dataset, *item, before, std::nullopt);
+    route_review(t, *item, before, std::nullopt);
     return true;
   });
 }

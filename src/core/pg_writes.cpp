@@ -417,7 +417,7 @@ std::optional<ItemRow> lock_item(Connection& conn, std::string_view dataset, std
                  static_cast<int>(item.int64(0, 4)), static_cast<int>(item.int64(0, 7))};
 }
 
-void set_item_wanted(Connection& conn, std::string_view dataset_name, const ItemRow& item, int wanted) {
+void set_item_wanted(Connection& conn, const ItemRow& item, int wanted) {
   conn.exec(R"sql(INSERT INTO item_wanted (dataset, position, wanted) VALUES ($1, $2, $3)
                   ON CONFLICT (dataset, position) DO UPDATE SET wanted = excluded.wanted)sql",
             item.dataset, item.position, std::max(wanted, 1));
@@ -425,7 +425,6 @@ void set_item_wanted(Connection& conn, std::string_view dataset_name, const Item
   if (done == item.done) return;
   conn.exec("UPDATE items SET done = $3 WHERE dataset = $1 AND position = $2", item.dataset, item.position, done);
   conn.exec(add_counts_sql, item.dataset, 0, done ? 1 : -1);
-  conn.notify(kAnswersChannel, change_payload(dataset_name, item.position, ""));
 }
 
 void recount(Connection& conn, const DatasetRow& dataset) {

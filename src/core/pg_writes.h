@@ -74,8 +74,8 @@ std::optional<ItemRow> lock_item(Connection& conn, std::string_view dataset, std
 
 // In a transaction (item locked by lock_item): the item wants `wanted`
 // answers from now on (never fewer than the overlap); its done flag and the
-// dataset's answered count follow, and the answers channel hears of it.
-void set_item_wanted(Connection& conn, std::string_view dataset_name, const ItemRow& item, int wanted);
+// dataset's answered count follow.
+void set_item_wanted(Connection& conn, const ItemRow& item, int wanted);
 
 // In a transaction (dataset row locked): every item's done flag for the
 // overlap (or the item's wanted, where adaptive overlap raised it), and the

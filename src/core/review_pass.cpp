@@ -1,12 +1,11 @@
 #include "core/review_pass.h"
 
-#include "core/agreement.h"
-
 #include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
 
+#include "core/caption_disagreement.h"
 #include "core/diff.h"
 
 namespace gloss {
@@ -35,17 +34,24 @@ double disagreement_of(const std::vector<Answer>& answers) {
   return caption_disagreement(captions);
 }
 
+std::size_t annotator_count(const std::vector<Answer>& answers) {
+  std::set<std::string> annotators;
+  for (const Answer& a : answers) annotators.insert(a.annotator);
+  return annotators.size();
+}
+
 }  // namespace
 
-std::vector<ReviewItem> load_review_items(const Store& store, const DatasetInfo& dataset, ReviewOrder order) {
-  std::vector<ReviewItem> items;
+ReviewList load_review_items(const Store& store, const DatasetInfo& dataset, ReviewOrder order) {
+  ReviewList list;
+  std::vector<ReviewItem>& items = list.items;
   ReviewItem open;
   auto close = [&] {
-    std::set<std::string> annotators;
-    for (const Answer& a : open.answers) annotators.insert(a.annotator);
-    if (annotators.size() >= 2) {
+    if (annotator_count(open.answers) >= 2) {
       open.disagreement = disagreement_of(open.answers);
       items.push_back(std::move(open));
+    } else if (!open.answers.empty()) {
+      list.single.push_back(std::move(open));
     }
     open = {};
   };
@@ -66,12 +72,96 @@ std::vector<ReviewItem> load_review_items(const Store& store, const DatasetInfo&
   if (order == ReviewOrder::disagreement)
     std::stable_sort(items.begin(), items.end(),
                      [](const ReviewItem& a, const ReviewItem& b) { return a.disagreement > b.disagreement; });
-  return items;
+  return list;
 }
 
-ReviewPass::ReviewPass(Store& store, CaptionSession& session, std::vector<ReviewItem> items, ReviewOrder order,
+ReviewPass::ReviewPass(Store& store, CaptionSession& session, ReviewList list, ReviewOrder order,
                        std::string reviewer)
-    : store_(store), session_(session), items_(std::move(items)), order_(order), reviewer_(std::move(reviewer)) {}
+    : store_(store), session_(session), items_(std::move(list.items)), order_(order), reviewer_(std::move(reviewer)) {
+  for (std::size_t i = 0; i < items_.size(); ++i) listed_[items_[i].position] = i;
+  for (ReviewItem& item : list.single) single_.emplace(item.position, std::move(item));
+}
+
+// ---- others' answers
+
+void ReviewPass::apply(const TeamAnswerChanges& changes) {
+  if (!changes.reload) {
+    for (const TeamAnswer& change : changes.answers) update_answer(change);
+    return;
+  }
+  std::unordered_map<std::uint64_t, ReviewItem> now;
+  for (const TeamAnswer& change : changes.answers) {
+    if (!change.answer) continue;
+    ReviewItem& item = now[change.position];
+    item.position = change.position;
+    item.task = change.task;
+    item.answers.push_back(*change.answer);
+  }
+  for (ReviewItem& item : items_) {
+    const auto it = now.find(item.position);
+    set_answers(item, it == now.end() ? std::vector<Answer>{} : std::move(it->second.answers));
+    if (it != now.end()) now.erase(it);
+  }
+  single_ = std::move(now);
+  std::vector<std::uint64_t> positions;
+  for (const auto& [position, item] : single_) positions.push_back(position);
+  std::sort(positions.begin(), positions.end());
+  for (std::uint64_t p : positions) list_if_overlapping(p);
+}
+
+void ReviewPass::update_answer(const TeamAnswer& change) {
+  const auto listed = listed_.find(change.position);
+  ReviewItem* item = listed != listed_.end() ? &items_[listed->second] : &single_[change.position];
+  item->position = change.position;
+  item->task = change.task;
+  auto& answers = item->answers;
+  const auto it = std::find_if(answers.begin(), answers.end(),
+                               [&](const Answer& a) { return a.annotator == change.annotator; });
+  if (!change.answer) {
+    if (it != answers.end()) answers.erase(it);
+  } else if (it != answers.end()) {
+    *it = *change.answer;
+  } else {
+    answers.push_back(*change.answer);
+  }
+  if (listed != listed_.end()) answers_changed(*item);
+  else list_if_overlapping(change.position);
+}
+
+// The item's answers become `now`: rows still there keep their places,
+// new annotators' rows come last.
+void ReviewPass::set_answers(ReviewItem& item, std::vector<Answer> now) {
+  std::vector<Answer> kept;
+  for (const Answer& old : item.answers)
+    for (Answer& a : now)
+      if (a.annotator == old.annotator && !a.annotator.empty()) {
+        kept.push_back(std::move(a));
+        a.annotator.clear();
+      }
+  for (Answer& a : now)
+    if (!a.annotator.empty()) kept.push_back(std::move(a));
+  item.answers = std::move(kept);
+  answers_changed(item);
+}
+
+void ReviewPass::answers_changed(ReviewItem& item) {
+  item.disagreement = disagreement_of(item.answers);
+  if (index_ && &items_[*index_] == &item && !item.answers.empty())
+    selected_ = std::min(selected_, item.answers.size() - 1);
+}
+
+// A task a second annotator answered joins the end of the list (the order
+// of the tasks already listed, and the reviewer's place, stay).
+void ReviewPass::list_if_overlapping(std::uint64_t position) {
+  const auto it = single_.find(position);
+  if (it == single_.end() || annotator_count(it->second.answers) < 2) return;
+  ReviewItem item = std::move(it->second);
+  single_.erase(it);
+  item.disagreement = disagreement_of(item.answers);
+  listed_[position] = items_.size();
+  items_.push_back(std::move(item));
+  if (session_.position() == position) position_ = UINT64_MAX, sync();
+}
 
 std::size_t ReviewPass::reviewed() const {
   return static_cast<std::size_t>(

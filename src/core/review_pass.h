@@ -7,17 +7,23 @@
 //
 // The answers and reviews are read once, when the list is loaded (before the
 // window opens): moving from task to task never reads answers from the store.
-// Answers saved by others after that are not seen until the next session.
+// Answers others save or take back while the window is open come in through
+// apply() (TeamAnswers reads them on its own thread): the open task's rows
+// change in place, and a task that a second annotator answers joins the end
+// of the list. Reviews saved by other reviewers meanwhile are not seen until
+// the next session.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/caption_session.h"
 #include "core/store.h"
+#include "core/team_answers.h"
 
 namespace gloss {
 
@@ -35,15 +41,23 @@ double caption_disagreement(const std::vector<std::string>& captions);
 struct ReviewItem {
   std::uint64_t position = 0;
   std::uint64_t task = 0;
-  std::vector<Answer> answers;  // one per annotator, by annotator name
+  // One per annotator: by annotator name as loaded, later ones appended (so
+  // the number keys of the rows on screen do not move).
+  std::vector<Answer> answers;
   double disagreement = 0;      // caption_disagreement of the answers' captions
   std::optional<Review> review; // as stored when the list was loaded
 };
 
-// Every task of the dataset with answers from two or more annotators, in
-// `order` (ties in disagreement: by position). One pass over the answers and
-// one over the reviews.
-std::vector<ReviewItem> load_review_items(const Store& store, const DatasetInfo& dataset, ReviewOrder order);
+struct ReviewList {
+  // Every task of the dataset with answers from two or more annotators, in
+  // the list's order (ties in disagreement: by position).
+  std::vector<ReviewItem> items;
+  // Tasks with one annotator's answers so far: listed once a second answers.
+  std::vector<ReviewItem> single;
+};
+
+// One pass over the answers and one over the reviews.
+ReviewList load_review_items(const Store& store, const DatasetInfo& dataset, ReviewOrder order);
 
 struct ReviewCounts {
   std::uint64_t picked = 0, edited = 0, sent_back = 0;
@@ -52,8 +66,10 @@ struct ReviewCounts {
 
 class ReviewPass {
  public:
-  ReviewPass(Store& store, CaptionSession& session, std::vector<ReviewItem> items, ReviewOrder order,
-             std::string reviewer);
+  ReviewPass(Store& store, CaptionSession& session, ReviewList list, ReviewOrder order, std::string reviewer);
+
+  // Others' answers as they came (TeamAnswers, `position` filled in).
+  void apply(const TeamAnswerChanges& changes);
 
   // ---- the list
   std::size_t size() const { return items_.size(); }
@@ -119,10 +135,16 @@ class ReviewPass {
   void save(Review review, std::int64_t now);
   void open_index(std::size_t i, std::int64_t now);
   void reset_open();
+  void update_answer(const TeamAnswer& change);
+  void set_answers(ReviewItem& item, std::vector<Answer> now);
+  void list_if_overlapping(std::uint64_t position);
+  void answers_changed(ReviewItem& item);
 
   Store& store_;
   CaptionSession& session_;
   std::vector<ReviewItem> items_;
+  std::unordered_map<std::uint64_t, std::size_t> listed_;      // position -> index in items_
+  std::unordered_map<std::uint64_t, ReviewItem> single_;       // position -> its one annotator's answers
   ReviewOrder order_;
   std::string reviewer_;
   std::optional<std::size_t> index_;

@@ -47,7 +47,7 @@ void TeamAnswers::follow(AnswerFeed& feed) {
     for (const AnswerChange& c : changes) {
       if (!c.dataset.empty() && c.dataset != dataset_.name) continue;
       if (c.dataset.empty() || !c.position) reload = true;
-      else if (c.annotator != own_) read_change(c, out);
+      else if (c.annotator != own_ && !c.annotator.empty()) read_change(c, out);
     }
     if (reload) read_all(out);
     if (!out.empty()) hand_over(std::move(out));
@@ -80,9 +80,9 @@ void TeamAnswers::read_change(const AnswerChange& change, TeamAnswerChanges& out
   try {
     if (auto a = store_.answer_at(dataset_, *change.position, change.annotator)) {
       const std::uint64_t task = a->task;
-      out.answers.push_back(TeamAnswer{task, change.annotator, std::move(a)});
+      out.answers.push_back(TeamAnswer{task, change.annotator, std::move(a), *change.position});
     } else if (const auto task = store_.task_at(dataset_, *change.position)) {
-      out.answers.push_back(TeamAnswer{*task, change.annotator, std::nullopt});
+      out.answers.push_back(TeamAnswer{*task, change.annotator, std::nullopt, *change.position});
     }
   } catch (const StoreError&) {
     // The server went away between the word and the read: the feed says
@@ -95,8 +95,8 @@ void TeamAnswers::read_all(TeamAnswerChanges& out) const {
   all.reload = true;
   try {
     const DatasetInfo now = store_.dataset(dataset_.name).value_or(dataset_);
-    store_.for_each_answer(now, [&](std::uint64_t, const Answer& a) {
-      all.answers.push_back(TeamAnswer{a.task, a.annotator, a});
+    store_.for_each_answer(now, [&](std::uint64_t position, const Answer& a) {
+      all.answers.push_back(TeamAnswer{a.task, a.annotator, a, position});
       return true;
     });
   } catch (const StoreError&) {

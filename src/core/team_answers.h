@@ -26,6 +26,7 @@ struct TeamAnswer {
   std::uint64_t task = 0;
   std::string annotator;
   std::optional<Answer> answer;
+  std::uint64_t position = 0;  // the task's in the dataset
 };
 
 struct TeamAnswerChanges {

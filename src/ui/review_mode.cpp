@@ -10,19 +10,28 @@
 
 namespace gloss::ui {
 
-ModeChoice review_mode(std::vector<ReviewItem> items, ReviewOrder order, std::string reviewer) {
+ModeChoice review_mode(ReviewList list, ReviewOrder order, std::string reviewer) {
   ModeChoice choice;
   choice.keymap = Keymap::review_defaults();
-  auto list = std::make_shared<std::vector<ReviewItem>>(std::move(items));
-  choice.make = [list, order, reviewer = std::move(reviewer)](Store& store, CaptionSession& session) {
-    return std::make_unique<ReviewMode>(session, ReviewPass(store, session, std::move(*list), order, reviewer));
+  auto shared = std::make_shared<ReviewList>(std::move(list));
+  choice.make = [shared, order, reviewer = std::move(reviewer)](Store& store, CaptionSession& session) {
+    return std::make_unique<ReviewMode>(store, session,
+                                        ReviewPass(store, session, std::move(*shared), order, reviewer));
   };
   return choice;
 }
 
-ReviewMode::ReviewMode(CaptionSession& session, ReviewPass pass) : session_(session), pass_(std::move(pass)) {}
+ReviewMode::ReviewMode(Store& store, CaptionSession& session, ReviewPass pass)
+    : store_(store), session_(session), pass_(std::move(pass)) {}
 
-void ReviewMode::start() { pass_.open_first(now_ms()); }
+void ReviewMode::start() {
+  pass_.open_first(now_ms());
+  team_ = std::make_unique<TeamAnswers>(store_, session_.dataset(), pass_.reviewer());
+}
+
+void ReviewMode::follow_others() {
+  if (const auto changes = team_->take()) pass_.apply(*changes);
+}
 
 // While the final caption is being edited, plain letters, digits, arrows and
 // the editing keys type or move the text cursor: they are not decisions.

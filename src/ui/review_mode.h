@@ -10,19 +10,21 @@
 #include <vector>
 
 #include "core/review_pass.h"
+#include "core/team_answers.h"
 #include "ui/mode.h"
 
 namespace gloss::ui {
 
-// `items`: load_review_items(), read before the window opens.
-ModeChoice review_mode(std::vector<ReviewItem> items, ReviewOrder order, std::string reviewer);
+// `list`: load_review_items(), read before the window opens.
+ModeChoice review_mode(ReviewList list, ReviewOrder order, std::string reviewer);
 
 class ReviewMode : public Mode {
  public:
-  ReviewMode(CaptionSession& session, ReviewPass pass);
+  ReviewMode(Store& store, CaptionSession& session, ReviewPass pass);
 
   bool opens_own_first_task() const override { return true; }
   void start() override;
+  void follow_others() override;
   bool side_panel_at_start() const override { return false; }
   void offer_suggestion(WindowShell&, const AheadResult&) override {}
   void sync() override { pass_.sync(); }
@@ -44,8 +46,10 @@ class ReviewMode : public Mode {
   bool move(WindowShell& shell, Action action);
   void tell_after_decision(WindowShell& shell);
 
+  Store& store_;
   CaptionSession& session_;
   ReviewPass pass_;
+  std::unique_ptr<TeamAnswers> team_;  // others' answers, live
 };
 
 }  // namespace gloss::ui

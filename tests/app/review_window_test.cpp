@@ -3,10 +3,12 @@
 // reached the store and that the COCO export uses the reviewed captions.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -119,6 +121,38 @@ TEST(ReviewWindow, ReplayedPicksEditSendBackAndUndoAreStoredAsReviews) {
   EXPECT_EQ(first[2], "a red circle on a white plate");
   EXPECT_EQ(first[3], "two blue squares");
   EXPECT_EQ(first[4], "a big tree") << "sent back: no reviewed caption, the answers as they are";
+}
+
+// Another annotator answers while the review window is open: dan's caption
+// of the open task becomes its third row (key 3 picks it), and image 4,
+// answered by one annotator until bob answers it, joins the list.
+TEST(ReviewWindow, AnswersSavedWhileItIsOpenShowUp) {
+  if (!test::on_path("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed";
+  TempDir dir;
+  prepare(dir);
+  if (HasFatalFailure()) return;
+  // TeamAnswers polls an LMDB store's counts every 3 s: 8 s is time enough.
+  test::write_text(dir / "review.replay", "screenshot first.png\nwait 8000\nkey 3\nquit\n");
+  GlossRun run;
+  std::thread window([&] { run = gloss(dir, "review d --order position --annotator lead --replay review.replay", true); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(dir / "first.png") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  test::write_text(dir / "more.jsonl",
+                   "{\"image\": \"img/0.png\", \"caption\": \"a red circle on a white plate\", \"_annotator_id\": \"dan\"}\n"
+                   "{\"image\": \"img/4.png\", \"caption\": \"a single caption\", \"_annotator_id\": \"bob\"}\n");
+  const std::string in = "cd '" + dir.path().string() + "' && '" GLOSS_BINARY "' --db db db-in d more.jsonl > in.txt 2>&1";
+  const int in_status = std::system(in.c_str());
+  window.join();
+  ASSERT_EQ(in_status, 0) << test::read_text(dir / "in.txt");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("1 of 5 tasks with several answers have a review"), std::string::npos) << run.output;
+  LmdbStore store(StoreOptions{dir / "db"});
+  const DatasetInfo info = store.require_dataset("d");
+  const auto picked = store.review(info, *store.task_at(info, 0));
+  ASSERT_TRUE(picked) << run.output;
+  EXPECT_EQ(picked->from, "dan");
+  EXPECT_EQ(picked->caption, "a red circle on a white plate");
 }
 
 TEST(ReviewWindow, RefusesADatasetWithoutOverlappingAnswers) {

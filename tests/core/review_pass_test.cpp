@@ -54,7 +54,8 @@ TEST(CaptionDisagreement, MeanWordErrorRateOverOrderedPairs) {
 
 TEST(ReviewItems, OnlyTasksWithSeveralAnnotatorsMostDisagreeingFirst) {
   Fixture f;
-  const auto by_disagreement = load_review_items(f.store, f.info(), ReviewOrder::disagreement);
+  const ReviewList list = load_review_items(f.store, f.info(), ReviewOrder::disagreement);
+  const auto& by_disagreement = list.items;
   ASSERT_EQ(by_disagreement.size(), 3u);
   EXPECT_EQ(by_disagreement[0].task, 102u);
   EXPECT_EQ(by_disagreement[1].task, 101u);
@@ -63,8 +64,10 @@ TEST(ReviewItems, OnlyTasksWithSeveralAnnotatorsMostDisagreeingFirst) {
   ASSERT_EQ(by_disagreement[0].answers.size(), 3u);
   EXPECT_EQ(by_disagreement[0].answers[2].annotator, "cat");
   EXPECT_EQ(by_disagreement[0].answers[2].answer, AnswerKind::reject);  // rejected answers are shown too
+  ASSERT_EQ(list.single.size(), 2u);  // 100 and 104: listed once a second annotator answers
+  EXPECT_EQ(list.single[0].task, 100u);
 
-  const auto by_position = load_review_items(f.store, f.info(), ReviewOrder::position);
+  const auto by_position = load_review_items(f.store, f.info(), ReviewOrder::position).items;
   ASSERT_EQ(by_position.size(), 3u);
   EXPECT_EQ(by_position[0].position, 1u);
   EXPECT_EQ(by_position[1].position, 2u);
@@ -175,6 +178,76 @@ TEST(ReviewPass, UndoRestoresTheReviewItReplacedAndReopeningShowsIt) {
   ASSERT_TRUE(pass.finish_edit(++t));
   EXPECT_EQ(f.review(101)->verdict, ReviewVerdict::picked);
   EXPECT_EQ(f.review(101)->from, "ann");
+}
+
+// Others keep answering while the lead reviews: the open task's rows change
+// in place (numbers stay), a task a second annotator answers joins the end,
+// and a reload (the feed lost its server) says the same.
+TEST(ReviewPass, OthersAnswersArriveWhileTheWindowIsOpen) {
+  Fixture f;
+  CaptionSession session(f.store, "d", "review-test", "");
+  ReviewPass pass(f.store, session, load_review_items(f.store, f.info(), ReviewOrder::position),
+                  ReviewOrder::position, "lead");
+  std::int64_t t = 5000;
+  ASSERT_TRUE(pass.open_first(t));
+  ASSERT_EQ(session.position(), 1u);
+  ASSERT_EQ(pass.size(), 3u);
+  pass.select(+1);  // bob's
+
+  auto change = [&](std::uint64_t task, const std::string& who, std::optional<std::string> caption) {
+    TeamAnswer c;
+    c.task = task;
+    c.position = task - 100;
+    c.annotator = who;
+    if (caption) {
+      c.answer = test::make_answer(task, *caption);
+      c.answer->annotator = who;
+    }
+    return c;
+  };
+  TeamAnswerChanges live;
+  live.answers = {change(101, "dan", "a red circle on a white plate"),  // a third row on the open task
+                  change(101, "ann", "a red circle on grey paper"),     // ann changed hers
+                  change(104, "eve", "a cat on a mat")};                // 104's second annotator
+  pass.apply(live);
+  ASSERT_EQ(pass.answers().size(), 3u);
+  EXPECT_EQ(pass.answers()[0].annotator, "ann");
+  EXPECT_EQ(pass.answers()[0].caption, "a red circle on grey paper");
+  EXPECT_EQ(pass.answers()[1].annotator, "bob");
+  EXPECT_EQ(pass.answers()[2].annotator, "dan");
+  EXPECT_EQ(pass.selected(), 1u) << "the selection stays on bob's";
+  EXPECT_GT(pass.disagreement(), 0);
+  ASSERT_EQ(pass.size(), 4u);
+  EXPECT_EQ(session.position(), 1u) << "the reviewer's place stays";
+  pass.next(++t);
+  pass.next(++t);
+  pass.next(++t);
+  EXPECT_EQ(session.position(), 4u) << "104 joined the end of the list";
+  EXPECT_EQ(pass.answers().size(), 2u);
+
+  // bob takes his answer back on 104 while it is open; the selection stays in range.
+  pass.select(+1);
+  TeamAnswerChanges gone;
+  gone.answers = {change(104, "bob", std::nullopt)};
+  pass.apply(gone);
+  ASSERT_EQ(pass.answers().size(), 1u);
+  EXPECT_EQ(pass.selected(), 0u);
+
+  // A reload: every answer as it is now.
+  TeamAnswerChanges all;
+  all.reload = true;
+  all.answers = {change(100, "ann", "a red circle"), change(100, "fay", "a red ring"),
+                 change(101, "bob", "a red circle on white"), change(101, "ann", "a red circle")};
+  pass.apply(all);
+  EXPECT_EQ(pass.size(), 5u) << "100 now has two annotators";
+  pass.previous(++t);
+  pass.previous(++t);
+  pass.previous(++t);
+  EXPECT_EQ(session.position(), 1u);
+  ASSERT_EQ(pass.answers().size(), 2u);
+  EXPECT_EQ(pass.answers()[0].annotator, "ann") << "rows keep their places across a reload";
+  EXPECT_EQ(pass.answers()[0].caption, "a red circle");
+  EXPECT_EQ(pass.answers()[1].annotator, "bob");
 }
 
 // The review window's keys: digits pick, letters act, no chord bound twice,
