@@ -252,13 +252,26 @@ void ReviewPass::previous(std::int64_t now) {
   else if (!index_ && !items_.empty()) open_index(0, now);
 }
 
-bool ReviewPass::next_unreviewed(std::int64_t now) {
+std::optional<std::size_t> ReviewPass::next_unreviewed_index() const {
   const std::size_t from = index_ ? *index_ + 1 : 0;
   for (std::size_t k = 0; k < items_.size(); ++k) {
     const std::size_t i = (from + k) % items_.size();
-    if (!items_[i].review) return open_index(i, now), true;
+    if (!items_[i].review) return i;
   }
-  return false;
+  return std::nullopt;
+}
+
+bool ReviewPass::next_unreviewed(std::int64_t now) {
+  const auto i = next_unreviewed_index();
+  if (!i) return false;
+  open_index(*i, now);
+  return true;
+}
+
+std::optional<std::uint64_t> ReviewPass::upcoming() const {
+  const auto i = next_unreviewed_index();
+  if (!i) return std::nullopt;
+  return items_[*i].position;
 }
 
 // ---- deciding

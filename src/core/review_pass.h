@@ -103,6 +103,8 @@ class ReviewPass {
   void previous(std::int64_t now);
   // The next task without a review after the open one, wrapping; false if none.
   bool next_unreviewed(std::int64_t now);
+  // Where a decision leads: the position next_unreviewed() would open.
+  std::optional<std::uint64_t> upcoming() const;
   // Call after anything that may have moved the session.
   void sync();
 
@@ -134,6 +136,7 @@ class ReviewPass {
   Review review_for(ReviewVerdict verdict, std::string from, std::string caption, std::int64_t now) const;
   void save(Review review, std::int64_t now);
   void open_index(std::size_t i, std::int64_t now);
+  std::optional<std::size_t> next_unreviewed_index() const;
   void reset_open();
   void update_answer(const TeamAnswer& change);
   void set_answers(ReviewItem& item, std::vector<Answer> now);

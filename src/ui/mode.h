@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/ahead_scheduler.h"
@@ -42,6 +43,10 @@ class Mode {
   virtual void follow_others() {}
   // The worker's caption of a task (r.model: 0, or 1 for compare's B).
   virtual void offer_suggestion(WindowShell& shell, const AheadResult& r) = 0;
+  // Where the mode goes next when it walks its own order (gloss review: the
+  // next task without a review): its image is decoded right after the open
+  // one's. nullopt: the next position, as the worker does anyway.
+  virtual std::optional<std::uint64_t> next_position() const { return std::nullopt; }
   // After every action, move and unreadable image: the mode's pass catches up
   // with the session. Must be cheap when nothing changed.
   virtual void sync() {}

@@ -28,6 +28,7 @@ class ReviewMode : public Mode {
   bool side_panel_at_start() const override { return false; }
   void offer_suggestion(WindowShell&, const AheadResult&) override {}
   void sync() override { pass_.sync(); }
+  std::optional<std::uint64_t> next_position() const override { return pass_.upcoming(); }
   bool dispatch(WindowShell& shell, Action action) override;
   void edit(const std::string& text) override { pass_.edit(text); }
   bool has_text_box() const override { return pass_.editing(); }

@@ -261,14 +261,16 @@ void WindowShell::drop_detail() {
   detail_.release();
 }
 
-// The number being typed in the jump dialog, or the gallery's selection, is
-// where the annotator is about to go: the worker starts on it now.
+// The number being typed in the jump dialog, the gallery's selection, or
+// the next task of a mode's own order is where the annotator is about to
+// go: the worker starts on it now.
 void WindowShell::update_peek() {
   std::optional<std::uint64_t> peek;
   if (view_.jump)
     peek = parse_jump_number(view_.jump_text, session_.size()).position;
   if (!peek && view_.gallery)
     peek = view_.gallery_selected;
+  if (!peek) peek = mode_.next_position();
   if (peek == peek_) return;
   peek_ = peek;
   ahead_.peek(peek);

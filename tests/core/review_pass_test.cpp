@@ -81,6 +81,8 @@ TEST(ReviewPass, PickEditSendBackAndUndoStoreReviewsNextToTheAnswers) {
                   "lead");
   std::int64_t t = 5000;
   ASSERT_TRUE(pass.open_first(t));
+  EXPECT_EQ(session.position(), 2u);
+  EXPECT_EQ(pass.upcoming(), 1u) << "the window decodes the next task in review order, not in position";
   EXPECT_EQ(session.position(), 2u);  // task 102, most disagreeing
   ASSERT_EQ(pass.index(), 0u);
   EXPECT_EQ(pass.answers().size(), 3u);
