@@ -55,6 +55,11 @@ DatasetReport dataset_report(const Store& store, const DatasetInfo& dataset) {
     return true;
   });
   overlap.finish(report);
+  store.for_each_review(dataset, [&](std::uint64_t, const Review& r) {
+    ++(r.verdict == ReviewVerdict::picked ? report.picked : r.verdict == ReviewVerdict::edited ? report.edited
+                                                                                               : report.sent_back);
+    return true;
+  });
   report.categories = categories.finish();
   report.comparisons = comparisons.finish();
   return report;
@@ -70,8 +75,9 @@ std::string format_team(const DatasetReport& report) {
                 static_cast<unsigned long long>(d.size));
   std::string out = line;
   for (const auto& [name, c] : report.by_annotator) {
-    std::snprintf(line, sizeof line, "    %-14s %llu answers, %llu accepted (%.1f%% changed), %.1f s/task\n", name.c_str(),
-                  static_cast<unsigned long long>(c.answered), static_cast<unsigned long long>(c.accepted),
+    std::snprintf(line, sizeof line, "    %-14s %llu answer%s, %llu accepted (%.1f%% changed), %.1f s/task\n",
+                  name.c_str(), static_cast<unsigned long long>(c.answered), c.answered == 1 ? "" : "s",
+                  static_cast<unsigned long long>(c.accepted),
                   c.changed_percent(), c.mean_seconds_per_task());
     out += line;
   }
@@ -83,7 +89,8 @@ std::string format_team(const DatasetReport& report) {
   return out;
 }
 
-// One line pointing to gloss agreement; "" when no task has two answers.
+// One line pointing to gloss agreement, and one counting the reviews; ""
+// when no task has two answers.
 std::string format_overlap(const DatasetReport& report) {
   if (report.overlapping == 0) return "";
   char figure[128] = "no two accepted captions to compare";
@@ -93,7 +100,17 @@ std::string format_overlap(const DatasetReport& report) {
   std::snprintf(line, sizeof line, "  overlap          %llu task%s with 2+ answers; %s (gloss agreement %s for more)\n",
                 static_cast<unsigned long long>(report.overlapping), report.overlapping == 1 ? "" : "s", figure,
                 report.stats.dataset.name.c_str());
-  return line;
+  std::string out = line;
+  if (const std::uint64_t reviews = report.picked + report.edited + report.sent_back) {
+    std::snprintf(line, sizeof line,
+                  "  reviews          %llu (%llu picked, %llu edited, %llu sent back to one more annotator; gloss "
+                  "review %s)\n",
+                  static_cast<unsigned long long>(reviews), static_cast<unsigned long long>(report.picked),
+                  static_cast<unsigned long long>(report.edited), static_cast<unsigned long long>(report.sent_back),
+                  report.stats.dataset.name.c_str());
+    out += line;
+  }
+  return out;
 }
 
 std::string format_dataset_report(const DatasetReport& report) {

@@ -21,6 +21,7 @@ struct DatasetReport {
   std::uint64_t surplus = 0;  // late answers to tasks that had been handed on
   std::uint64_t overlapping = 0;  // tasks with two or more answers (gloss agreement)
   WerSum caption_pairs;           // pairwise WER of those tasks' accepted captions
+  std::uint64_t picked = 0, edited = 0, sent_back = 0;  // reviews (gloss review), by verdict
 };
 
 DatasetReport dataset_report(const Store& store, const DatasetInfo& dataset);

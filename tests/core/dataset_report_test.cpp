@@ -77,7 +77,7 @@ TEST(DatasetReport, ATeamDatasetSaysWhoAnsweredHowMuch) {
   const std::string text = format_dataset_report(dataset_report(store, store.require_dataset("d")));
   EXPECT_NE(text.find("annotators       3 (each task goes to 2; 1 of 3 tasks have all their answers)"), std::string::npos) << text;
   EXPECT_NE(text.find("    ann            2 answers, 2 accepted (50.0% changed)"), std::string::npos) << text;
-  EXPECT_NE(text.find("    bob            1 answers, 1 accepted (100.0% changed)"), std::string::npos) << text;
+  EXPECT_NE(text.find("    bob            1 answer, 1 accepted (100.0% changed)"), std::string::npos) << text;
   EXPECT_NE(text.find("surplus answers  1"), std::string::npos) << text;
   EXPECT_NE(text.find("answered         4 (2 pending)"), std::string::npos) << text;
   // Task 1's three captions: pairwise WER (1/3 + 1/2 + 0 + 0 + 1/2 + 1/3) / 6.
@@ -85,6 +85,23 @@ TEST(DatasetReport, ATeamDatasetSaysWhoAnsweredHowMuch) {
                       "(gloss agreement d for more)"),
             std::string::npos)
       << text;
+  EXPECT_EQ(text.find("reviews  "), std::string::npos) << "no review yet: no line";
+
+  Review picked;
+  picked.task = 1;
+  picked.reviewer = "lead";
+  picked.verdict = ReviewVerdict::picked;
+  picked.from = "bob";
+  picked.caption = "a black cat";
+  store.save_review("d", picked);
+  Review back = picked;
+  back.task = 2;
+  back.verdict = ReviewVerdict::sent_back;
+  store.save_review("d", back);
+  const std::string reviewed = format_dataset_report(dataset_report(store, store.require_dataset("d")));
+  EXPECT_NE(reviewed.find("  reviews          2 (1 picked, 0 edited, 1 sent back to one more annotator; gloss review d)"),
+            std::string::npos)
+      << reviewed;
 }
 
 }  // namespace
