@@ -67,7 +67,7 @@ int run_db_out_sidecar(const AppContext& ctx, const std::string& dataset, const 
   if (r.backed_up) std::printf(" (%zu replaced a different caption, kept as %s.bak)", r.backed_up, options.ext.c_str());
   if (r.unchanged) std::printf(", %zu already held their caption", r.unchanged);
   if (plan.shared) std::printf(", %zu images share a caption file with the same caption", plan.shared);
-  if (plan.not_accepted) std::printf(", %zu answers not accepted: left alone", plan.not_accepted);
+  if (plan.not_accepted) std::printf(", %zu images without an accepted answer: left alone", plan.not_accepted);
   if (plan.empty_captions) std::printf(", %zu accepted with an empty caption: no file", plan.empty_captions);
   std::printf("\n");
   const std::size_t failed = plan.problems.size() + r.problems.size();

@@ -15,7 +15,11 @@ std::vector<std::string> FinalCaptions::references() const {
 namespace {
 
 void add_accepted(FinalCaptions& f, const Answer& a) {
-  if (a.answer != AnswerKind::accept) return;
+  if (a.answer != AnswerKind::accept) {
+    ++f.other_answers;
+    return;
+  }
+  ++f.accepted_answers;
   f.accepted.push_back(a.caption);
   if (a.extra.contains("references") && a.extra["references"].is_array())
     for (std::size_t i = 1; i < a.extra["references"].size(); ++i)
@@ -25,7 +29,7 @@ void add_accepted(FinalCaptions& f, const Answer& a) {
 }  // namespace
 
 void for_each_final_captions(const Store& store, const DatasetInfo& dataset,
-                             const std::function<void(const FinalCaptions&)>& visit) {
+                             const std::function<void(const FinalCaptions&)>& visit, bool unaccepted) {
   std::map<std::uint64_t, Review> reviews;
   store.for_each_review(dataset, [&](std::uint64_t position, const Review& r) {
     if (r.settled()) reviews.emplace(position, r);
@@ -34,7 +38,7 @@ void for_each_final_captions(const Store& store, const DatasetInfo& dataset,
   auto next_review = reviews.begin();
   auto emit = [&](FinalCaptions& f) {
     if (const auto it = reviews.find(f.position); it != reviews.end()) f.review = it->second;
-    if (f.review || !f.accepted.empty()) visit(f);
+    if (f.review || !f.accepted.empty() || (unaccepted && f.other_answers > 0)) visit(f);
   };
   // Reviewed tasks that no answer reaches (every answer since removed) are
   // given in their place too.
@@ -52,7 +56,7 @@ void for_each_final_captions(const Store& store, const DatasetInfo& dataset,
       if (open) emit(*open);
       reviews_before(position);
       if (next_review != reviews.end() && next_review->first == position) ++next_review;
-      open = FinalCaptions{position, a.task, std::nullopt, {}};
+      open = FinalCaptions{position, a.task, std::nullopt, {}, 0, 0};
     }
     add_accepted(*open, a);
     return true;

@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
 #include "core/error.h"
+#include "core/final_captions.h"
 #include "core/sidecar.h"
 
 namespace gloss {
@@ -74,22 +76,53 @@ std::optional<std::string> current_caption(const fs::path& file) {
 
 }  // namespace
 
+// The one caption a task's file gets: the review's, or the annotators'
+// accepted caption when they all wrote the same line; nullopt (and a
+// problem) when they differ and no review settles it.
+std::optional<std::string> task_caption(const FinalCaptions& f, const std::string& image, const DatasetInfo& dataset,
+                                        SidecarExportPlan& plan) {
+  if (f.review) return caption_as_line(f.review->caption);
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < f.accepted.size(); ++i) {
+    const std::string line = caption_as_line(f.accepted[i]);
+    if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
+  }
+  if (lines.size() > 1 && f.accepted_answers > 1) {
+    plan.problems.push_back({image, std::to_string(f.accepted_answers) + " annotators accepted " +
+                                        std::to_string(lines.size()) +
+                                        " different captions and no review settles them: not written (gloss "
+                                        "review " + dataset.name + " picks or edits the final one)"});
+    return std::nullopt;
+  }
+  return lines.front();
+}
+
 SidecarExportPlan plan_sidecar_export(const Store& store, const DatasetInfo& dataset,
                                       const SidecarExportOptions& options) {
   SidecarExportPlan plan;
   std::vector<SidecarFile> placed;
-  store.for_each_answer(dataset, [&](std::uint64_t, const Answer& answer) {
-    if (answer.answer != AnswerKind::accept) { ++plan.not_accepted; return true; }
-    const Task task = store.task(answer.task).value_or(Task{});
-    const std::string caption = caption_as_line(answer.caption);
-    if (caption.empty()) { ++plan.empty_captions; return true; }
-    const Placement p = place(task, options);
-    if (!p.problem.empty()) plan.problems.push_back({task.path, p.problem});
-    else if (p.file.lexically_normal() == fs::path(task.path).lexically_normal())
-      plan.problems.push_back({task.path, "with --sidecar-ext " + options.ext + " the caption file would be the image itself"});
-    else placed.push_back({p.file, caption, task.path});
-    return true;
-  });
+  for_each_final_captions(
+      store, dataset,
+      [&](const FinalCaptions& f) {
+        if (!f.review && f.accepted_answers == 0) {
+          ++plan.not_accepted;
+          return;
+        }
+        const Task task = store.task(f.task).value_or(Task{});
+        const auto caption = task_caption(f, task.path, dataset, plan);
+        if (!caption) return;
+        if (caption->empty()) {
+          ++plan.empty_captions;
+          return;
+        }
+        const Placement p = place(task, options);
+        if (!p.problem.empty()) plan.problems.push_back({task.path, p.problem});
+        else if (p.file.lexically_normal() == fs::path(task.path).lexically_normal())
+          plan.problems.push_back(
+              {task.path, "with --sidecar-ext " + options.ext + " the caption file would be the image itself"});
+        else placed.push_back({p.file, *caption, task.path});
+      },
+      true);
   std::map<std::string, std::vector<const SidecarFile*>> by_file;
   for (const SidecarFile& f : placed) by_file[f.file.lexically_normal().string()].push_back(&f);
   for (const SidecarFile& f : placed) {

@@ -1,6 +1,9 @@
 // Writing accepted captions as sidecar files: DIR/<image path relative to the
-// folder it was added from>.txt, or beside the images themselves. Only
-// accepted answers are written; other tasks' files are left alone.
+// folder it was added from>.txt, or beside the images themselves. One file
+// per image: a review's final caption where a lead settled the task, else the
+// accepted caption (several annotators' differing captions without a review
+// are a problem naming the image: gloss review settles them). Tasks without
+// an accepted answer are left alone.
 //
 // Every file is written atomically (a temporary file renamed over it), and a
 // file that held a different caption is kept as NAME.txt.bak first (one
@@ -34,7 +37,7 @@ struct SidecarFile {
 struct SidecarExportPlan {
   std::vector<SidecarFile> files;
   std::vector<Problem> problems;     // tasks whose caption has no place (each names the image)
-  std::size_t not_accepted = 0;      // tasks answered but not accepted: left alone
+  std::size_t not_accepted = 0;      // tasks answered, none accepted, no review: left alone
   std::size_t empty_captions = 0;    // accepted with an empty caption: no file
   std::size_t shared = 0;            // images sharing a file with the same caption (a.png, a.jpg)
 };

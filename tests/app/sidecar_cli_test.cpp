@@ -110,7 +110,7 @@ TEST(SidecarCli, DbOutWritesRelativeToTheAddedFolder) {
   // Added from a JSONL: relative to the JSONL's folder. Rejected: left alone.
   const CommandResult other = gloss(dir, "db-out other --format sidecar -o out3");
   EXPECT_EQ(other.code, 0) << other.output;
-  EXPECT_TRUE(contains(other.output, "1 answers not accepted: left alone")) << other.output;
+  EXPECT_TRUE(contains(other.output, "1 images without an accepted answer: left alone")) << other.output;
   EXPECT_FALSE(fs::exists(dir / "out3"));
 
   const CommandResult usage = gloss(dir, "db-out curated --format sidecar");

@@ -26,11 +26,13 @@ struct Dataset {
     if (!root.empty()) set_source_root(tasks, source_root(dir / root));
     store.add_tasks("d", tasks);
   }
-  void answer(std::size_t i, const std::string& caption, AnswerKind kind = AnswerKind::accept) {
+  void answer(std::size_t i, const std::string& caption, AnswerKind kind = AnswerKind::accept,
+              const std::string& annotator = "") {
     Answer a;
     a.task = tasks[i].hash;
     a.caption = caption;
     a.answer = kind;
+    a.annotator = annotator;
     store.save_answer("d", a);
   }
   SidecarExportPlan plan(bool next_to_images = false) {
@@ -77,6 +79,44 @@ TEST(SidecarExport, SharedStemWritesOnceIfTheCaptionsAgreeElseNeither) {
   ASSERT_EQ(p.problems.size(), 1u);
   EXPECT_EQ(fs::path(p.problems[0].where).filename(), "y.txt");
   EXPECT_NE(p.problems[0].reason.find("different captions"), std::string::npos);
+}
+
+// Several annotators, one file per image: the review's caption, or theirs
+// when they agree; differing captions without a review are a problem that
+// names the image and says what settles it.
+TEST(SidecarExport, OverlappingAnswersWriteTheReviewedOrAgreedCaptionOnce) {
+  Dataset d({"a.png", "b.png", "c.png", "e.png"}, "set");
+  d.answer(0, "a cat", AnswerKind::accept, "ann");
+  d.answer(0, "a black cat", AnswerKind::accept, "bob");
+  d.answer(1, "a dog", AnswerKind::accept, "ann");
+  d.answer(1, "A dog", AnswerKind::accept, "bob");  // a capital letter: a different caption file
+  d.answer(2, "a bird", AnswerKind::accept, "ann");
+  d.answer(2, "a crow", AnswerKind::accept, "bob");
+  d.answer(3, "x", AnswerKind::reject, "ann");
+  d.answer(3, "y", AnswerKind::ignore, "bob");
+  Review r;
+  r.task = d.tasks[0].hash;
+  r.reviewer = "lead";
+  r.verdict = ReviewVerdict::edited;
+  r.from = "bob";
+  r.caption = "a small black cat";
+  d.store.save_review("d", r);
+  const SidecarExportPlan p = d.plan();
+  ASSERT_EQ(p.files.size(), 1u);
+  EXPECT_EQ(p.files[0].file, d.dir / "out/a.txt");
+  EXPECT_EQ(p.files[0].caption, "a small black cat");
+  ASSERT_EQ(p.problems.size(), 2u);
+  EXPECT_EQ(p.problems[0].where, d.tasks[1].path);
+  EXPECT_EQ(p.problems[1].where, d.tasks[2].path);
+  EXPECT_NE(p.problems[1].reason.find("2 annotators accepted 2 different captions and no review settles them"),
+            std::string::npos)
+      << p.problems[1].reason;
+  EXPECT_NE(p.problems[1].reason.find("gloss review d"), std::string::npos);
+  EXPECT_EQ(p.not_accepted, 1u);
+
+  // The same words from two annotators: one file, no problem.
+  d.answer(1, "a dog", AnswerKind::accept, "bob");
+  EXPECT_EQ(d.plan().files.size(), 2u);
 }
 
 TEST(SidecarExport, EmptyCaptionWritesNothing) {
