@@ -98,7 +98,7 @@ bool ReviewMode::decide(WindowShell& shell, Action action) {
     const std::size_t i = action == Action::accept ? pass_.selected() : static_cast<std::size_t>(*toggle_index(action));
     if (!pass_.pick(i, t)) {
       shell.notice("There is no caption " + std::to_string(i + 1) + " here: this task has " +
-                   std::to_string(pass_.answers().size()));
+                   std::to_string(pass_.answers().size()) + (pass_.answers().size() == 1 ? " answer" : " answers"));
       return true;
     }
   }
