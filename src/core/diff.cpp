@@ -199,6 +199,12 @@ bool is_punctuation(const Token& token) {
   return true;
 }
 
+bool is_unspaced_character(std::string_view word) {
+  if (word.empty()) return false;
+  const CodePoint c = code_point_at(word, 0);
+  return c.length == word.size() && is_own_token(c.value);
+}
+
 std::vector<DiffWord> diff_words(const std::vector<DiffOp>& ops) {
   std::vector<DiffWord> out;
   for (const DiffOp& op : ops) {

@@ -41,6 +41,11 @@ std::vector<Token> tokenize(std::string_view text);
 // full-width punctuation marks ("、" "。" "，" "「").
 bool is_punctuation(const Token& token);
 
+// True when `word` is one character of a script written without spaces (a
+// token tokenize() splits off on its own): no space goes next to it when
+// words are joined back into text ("一只" + "猫" -> "一只猫").
+bool is_unspaced_character(std::string_view word);
+
 struct DiffOp {
   enum Kind { keep, del, ins };
   Kind kind;

@@ -4,21 +4,14 @@
 #include <map>
 #include <utility>
 
+#include "core/diff.h"
 #include "core/error.h"
+#include "core/metrics.h"
 
 namespace gloss {
 namespace {
 
 const char* const kSpecials[] = {"<pad>", "<start>", "<end>", "<unk>"};
-
-bool is_space(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-bool is_punct(unsigned char c) {
-  return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
-         (c >= 123 && c <= 126);
-}
 
 // Counts tokens of `captions`, returns words with count >= min_count sorted
 // by count (descending) then alphabetically.
@@ -46,26 +39,7 @@ void Vocab::add(std::string word) {
   words_.push_back(std::move(word));
 }
 
-std::vector<std::string> Vocab::tokenize(std::string_view caption) {
-  std::vector<std::string> tokens;
-  std::size_t i = 0;
-  while (i < caption.size()) {
-    while (i < caption.size() && is_space(caption[i])) ++i;
-    std::size_t j = i;
-    while (j < caption.size() && !is_space(caption[j])) ++j;
-    std::size_t b = i, e = j;
-    while (b < e && is_punct(caption[b])) ++b;
-    while (e > b && is_punct(caption[e - 1])) --e;
-    if (b < e) {
-      std::string token(caption.substr(b, e - b));
-      for (char& c : token)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      tokens.push_back(std::move(token));
-    }
-    i = j;
-  }
-  return tokens;
-}
+std::vector<std::string> Vocab::tokenize(std::string_view caption) { return metric_tokens(caption); }
 
 Vocab Vocab::build(const std::vector<std::string>& captions, int min_count) {
   Vocab vocab;
@@ -119,12 +93,14 @@ std::vector<std::int64_t> Vocab::encode(std::string_view caption) const {
 }
 
 std::string Vocab::decode(const std::vector<std::int64_t>& ids) const {
-  std::string text;
+  std::string text, last;
   for (std::int64_t id : ids) {
     if (id == kEnd) break;
     if (id == kPad || id == kStart) continue;
-    if (!text.empty()) text += ' ';
-    text += word(id);
+    const std::string& w = word(id);
+    if (!text.empty() && !is_unspaced_character(w) && !is_unspaced_character(last)) text += ' ';
+    text += w;
+    last = w;
   }
   return text;
 }

@@ -20,9 +20,10 @@ class Vocab {
   // Only the four special tokens <pad> <start> <end> <unk>.
   Vocab();
 
-  // Tokenisation: ASCII lower-case, split on whitespace, strip leading and
-  // trailing punctuation of each word (inner "'" and "-" stay: "dog's",
-  // "well-lit"), drop words that were only punctuation.
+  // Tokenisation: the metrics' (metric_tokens, core/metrics.h): ASCII
+  // lower-case, split on whitespace, strip leading and trailing punctuation
+  // of each word (inner "'" and "-" stay: "dog's", "well-lit"), drop words
+  // that were only punctuation; Chinese and Japanese one character a word.
   static std::vector<std::string> tokenize(std::string_view caption);
 
   // Words that occur at least `min_count` times (counted after tokenisation),

@@ -20,6 +20,16 @@ TEST(Vocab, TokenizeLowercasesSplitsAndStripsPunctuation) {
   EXPECT_EQ(Vocab::tokenize("<unk>"), (Words{"unk"}));
 }
 
+// Chinese and Japanese captions train and decode one character a word, as
+// the metrics score them; no spaces are put between those characters.
+TEST(Vocab, ChineseIsOneCharacterAWordAndDecodesWithoutSpaces) {
+  EXPECT_EQ(Vocab::tokenize("一只黑猫。"), (Words{"一", "只", "黑", "猫"}));
+  EXPECT_EQ(Vocab::tokenize("3个 Red苹果"), (Words{"3", "个", "red", "苹", "果"}));
+  const Vocab v = Vocab::build({"一只黑猫", "a red 苹果"});
+  EXPECT_EQ(v.decode(v.encode("一只黑猫")), "一只黑猫");
+  EXPECT_EQ(v.decode(v.encode("a red 苹果")), "a red苹果");
+}
+
 TEST(Vocab, SpecialsComeFirst) {
   Vocab v;
   ASSERT_EQ(v.size(), 4u);
