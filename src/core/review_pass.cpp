@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_set>
 #include <utility>
 
 #include "core/caption_disagreement.h"
@@ -32,6 +33,11 @@ double disagreement_of(const std::vector<Answer>& answers) {
   std::vector<std::string> captions;
   for (const Answer& a : answers) captions.push_back(a.caption);
   return caption_disagreement(captions);
+}
+
+// What a row shows: the same annotator, kind and caption need no new score.
+bool same_row(const Answer& a, const Answer& b) {
+  return a.annotator == b.annotator && a.answer == b.answer && a.caption == b.caption;
 }
 
 std::size_t annotator_count(const std::vector<Answer>& answers) {
@@ -89,24 +95,49 @@ void ReviewPass::apply(const TeamAnswerChanges& changes) {
     for (const TeamAnswer& change : changes.answers) update_answer(change);
     return;
   }
-  std::unordered_map<std::uint64_t, ReviewItem> now;
-  for (const TeamAnswer& change : changes.answers) {
-    if (!change.answer) continue;
-    ReviewItem& item = now[change.position];
-    item.position = change.position;
-    item.task = change.task;
-    item.answers.push_back(*change.answer);
+  // Every answer, grouped by task; a task's answers are copied only where
+  // they differ from what the list shows.
+  std::vector<const TeamAnswer*> all;
+  for (const TeamAnswer& change : changes.answers)
+    if (change.answer) all.push_back(&change);
+  std::stable_sort(all.begin(), all.end(),
+                   [](const TeamAnswer* a, const TeamAnswer* b) { return a->position < b->position; });
+  std::unordered_set<std::uint64_t> present;
+  for (std::size_t i = 0; i < all.size();) {
+    std::size_t end = i;
+    while (end < all.size() && all[end]->position == all[i]->position) ++end;
+    reload_task(std::span(all).subspan(i, end - i));
+    present.insert(all[i]->position);
+    i = end;
   }
-  for (ReviewItem& item : items_) {
-    const auto it = now.find(item.position);
-    set_answers(item, it == now.end() ? std::vector<Answer>{} : std::move(it->second.answers));
-    if (it != now.end()) now.erase(it);
+  for (ReviewItem& item : items_)
+    if (!present.contains(item.position) && !item.answers.empty()) set_answers(item, {});
+  std::erase_if(single_, [&](const auto& entry) { return !present.contains(entry.first); });
+}
+
+// One task's answers as a reload has them (one position, at least one).
+void ReviewPass::reload_task(std::span<const TeamAnswer* const> answers) {
+  const std::uint64_t position = answers.front()->position;
+  const auto listed = listed_.find(position);
+  if (listed != listed_.end()) {
+    ReviewItem& item = items_[listed->second];
+    const bool same = answers.size() == item.answers.size() &&
+                      std::all_of(answers.begin(), answers.end(), [&](const TeamAnswer* t) {
+                        return std::any_of(item.answers.begin(), item.answers.end(),
+                                           [&](const Answer& a) { return same_row(a, *t->answer); });
+                      });
+    if (same) return;
+    std::vector<Answer> now;
+    for (const TeamAnswer* t : answers) now.push_back(*t->answer);
+    set_answers(item, std::move(now));
+    return;
   }
-  single_ = std::move(now);
-  std::vector<std::uint64_t> positions;
-  for (const auto& [position, item] : single_) positions.push_back(position);
-  std::sort(positions.begin(), positions.end());
-  for (std::uint64_t p : positions) list_if_overlapping(p);
+  ReviewItem& single = single_[position];
+  single.position = position;
+  single.task = answers.front()->task;
+  single.answers.clear();
+  for (const TeamAnswer* t : answers) single.answers.push_back(*t->answer);
+  list_if_overlapping(position);
 }
 
 void ReviewPass::update_answer(const TeamAnswer& change) {
@@ -118,8 +149,10 @@ void ReviewPass::update_answer(const TeamAnswer& change) {
   const auto it = std::find_if(answers.begin(), answers.end(),
                                [&](const Answer& a) { return a.annotator == change.annotator; });
   if (!change.answer) {
-    if (it != answers.end()) answers.erase(it);
+    if (it == answers.end()) return;
+    answers.erase(it);
   } else if (it != answers.end()) {
+    if (same_row(*it, *change.answer)) return;
     *it = *change.answer;
   } else {
     answers.push_back(*change.answer);
@@ -140,8 +173,10 @@ void ReviewPass::set_answers(ReviewItem& item, std::vector<Answer> now) {
       }
   for (Answer& a : now)
     if (!a.annotator.empty()) kept.push_back(std::move(a));
+  const bool same = kept.size() == item.answers.size() &&
+                    std::equal(kept.begin(), kept.end(), item.answers.begin(), same_row);
   item.answers = std::move(kept);
-  answers_changed(item);
+  if (!same) answers_changed(item);
 }
 
 void ReviewPass::answers_changed(ReviewItem& item) {

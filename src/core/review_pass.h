@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -139,6 +140,7 @@ class ReviewPass {
   std::optional<std::size_t> next_unreviewed_index() const;
   void reset_open();
   void update_answer(const TeamAnswer& change);
+  void reload_task(std::span<const TeamAnswer* const> answers);
   void set_answers(ReviewItem& item, std::vector<Answer> now);
   void list_if_overlapping(std::uint64_t position);
   void answers_changed(ReviewItem& item);

@@ -1,5 +1,7 @@
 #include "core/team_answers.h"
 
+#include <cstring>
+#include <functional>
 #include <tuple>
 
 #include "core/error.h"
@@ -11,6 +13,13 @@ namespace {
 std::tuple<std::uint64_t, std::uint64_t, std::uint64_t> fingerprint(const DatasetInfo& d) {
   return {d.size, d.answers, d.answered};
 }
+
+std::string seen_key(std::uint64_t position, const std::string& annotator) {
+  std::string key(reinterpret_cast<const char*>(&position), sizeof position);
+  return key + annotator;
+}
+
+std::uint64_t fingerprint(const Answer& a) { return std::hash<std::string>{}(encode(a)); }
 
 }  // namespace
 
@@ -32,7 +41,11 @@ std::optional<TeamAnswerChanges> TeamAnswers::take() {
 
 void TeamAnswers::run() {
   try {
-    if (auto feed = store_.answer_feed()) follow(*feed);
+    auto feed = store_.answer_feed();
+    TeamAnswerChanges first;
+    read_all(first);
+    if (!first.empty()) hand_over(std::move(first));
+    if (feed) follow(*feed);
     else poll();
   } catch (const std::exception&) {
     // The live counts stop; the window and its own answers go on.
@@ -76,12 +89,14 @@ void TeamAnswers::poll() {
   }
 }
 
-void TeamAnswers::read_change(const AnswerChange& change, TeamAnswerChanges& out) const {
+void TeamAnswers::read_change(const AnswerChange& change, TeamAnswerChanges& out) {
   try {
     if (auto a = store_.answer_at(dataset_, *change.position, change.annotator)) {
       const std::uint64_t task = a->task;
+      remember(*change.position, change.annotator, a);
       out.answers.push_back(TeamAnswer{task, change.annotator, std::move(a), *change.position});
     } else if (const auto task = store_.task_at(dataset_, *change.position)) {
+      remember(*change.position, change.annotator, std::nullopt);
       out.answers.push_back(TeamAnswer{*task, change.annotator, std::nullopt, *change.position});
     }
   } catch (const StoreError&) {
@@ -90,19 +105,43 @@ void TeamAnswers::read_change(const AnswerChange& change, TeamAnswerChanges& out
   }
 }
 
-void TeamAnswers::read_all(TeamAnswerChanges& out) const {
-  TeamAnswerChanges all;
-  all.reload = true;
+void TeamAnswers::remember(std::uint64_t position, const std::string& annotator, const std::optional<Answer>& a) {
+  if (a) seen_[seen_key(position, annotator)] = Seen{a->task, fingerprint(*a)};
+  else seen_.erase(seen_key(position, annotator));
+}
+
+void TeamAnswers::read_all(TeamAnswerChanges& out) {
+  TeamAnswerChanges read;
+  read.reload = !read_once_;
+  std::unordered_map<std::string, Seen> now;
   try {
-    const DatasetInfo now = store_.dataset(dataset_.name).value_or(dataset_);
-    store_.for_each_answer(now, [&](std::uint64_t position, const Answer& a) {
-      all.answers.push_back(TeamAnswer{a.task, a.annotator, a, position});
+    const DatasetInfo d = store_.dataset(dataset_.name).value_or(dataset_);
+    store_.for_each_answer(d, [&](std::uint64_t position, const Answer& a) {
+      const Seen seen{a.task, fingerprint(a)};
+      const std::string key = seen_key(position, a.annotator);
+      const auto before = seen_.find(key);
+      if (read.reload || before == seen_.end() || before->second.fingerprint != seen.fingerprint)
+        read.answers.push_back(TeamAnswer{a.task, a.annotator, a, position});
+      now.emplace(key, seen);
       return true;
     });
   } catch (const StoreError&) {
     return;
   }
-  out = std::move(all);
+  if (!read.reload)
+    for (const auto& [key, seen] : seen_)
+      if (!now.contains(key)) {
+        std::uint64_t position = 0;
+        std::memcpy(&position, key.data(), sizeof position);
+        read.answers.push_back(TeamAnswer{seen.task, key.substr(sizeof position), std::nullopt, position});
+      }
+  seen_ = std::move(now);
+  read_once_ = true;
+  if (read.reload) {
+    out = std::move(read);
+    return;
+  }
+  for (TeamAnswer& a : read.answers) out.answers.push_back(std::move(a));
 }
 
 void TeamAnswers::hand_over(TeamAnswerChanges changes) {
