@@ -42,6 +42,9 @@ std::optional<TeamAnswerChanges> TeamAnswers::take() {
 void TeamAnswers::run() {
   try {
     auto feed = store_.answer_feed();
+    // Listening before the first reading: what is saved after it is heard
+    // (what the feed says meanwhile, the reading has).
+    if (feed) (void)feed->next(std::chrono::milliseconds(0));
     TeamAnswerChanges first;
     read_all(first);
     if (!first.empty()) hand_over(std::move(first));
