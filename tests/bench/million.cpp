@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "core/dataset_report.h"
 #include "core/lmdb_store.h"
 
@@ -33,7 +34,9 @@ extern char** environ;
 
 namespace {
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using Clock = gloss::bench::Clock;
+using gloss::bench::ms_since;
+using gloss::bench::status_kb;
 
 struct Options {
   std::uint64_t tasks = 1000000;
@@ -42,20 +45,9 @@ struct Options {
   bool keep = false;
 };
 
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
-}
-
-// A field of /proc/self/status in kB (VmHWM, RssAnon, RssFile...).
-long status_kb(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
-  return 0;
 }
 
 const char* const kCaptions[] = {"a red circle above a blue square", "two green triangles on a white background",

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "core/caption_session.h"
 #include "core/lmdb_store.h"
 #include "core/review_pass.h"
@@ -30,17 +31,9 @@
 
 namespace {
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-long status_kb(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
-  return 0;
-}
+using Clock = gloss::bench::Clock;
+using gloss::bench::ms_since;
+using gloss::bench::status_kb;
 
 gloss::ImportRecord record(std::uint64_t i, const std::string& annotator, const std::string& caption) {
   gloss::ImportRecord r;
