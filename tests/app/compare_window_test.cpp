@@ -10,6 +10,7 @@
 #include "core/hash.h"
 #include "core/image.h"
 #include "core/lmdb_store.h"
+#include "app/gloss_run.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -19,20 +20,8 @@ namespace fs = std::filesystem;
 using test::TempDir;
 
 
-struct GlossRun {
-  int status = -1;
-  std::string output;
-};
-
-GlossRun gloss(const TempDir& dir, const std::string& args, bool window = false) {
-  const std::string command = "cd '" + dir.path().string() + "' && " +
-                              (window ? "timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' " : "timeout 300 ") +
-                              "'" GLOSS_BINARY "' --db db " + args + " > out.txt 2>&1";
-  GlossRun run;
-  run.status = std::system(command.c_str());
-  run.output = test::read_text(dir / "out.txt");
-  return run;
-}
+using test::GlossRun;
+using test::gloss;
 
 std::string bundled_model() { return (fs::path(GLOSS_SOURCE_DIR) / "models/default.gloss").string(); }
 

@@ -25,6 +25,7 @@
 #include "core/hash.h"
 #include "core/scene_caption.h"
 #include "core/lmdb_store.h"
+#include "app/gloss_run.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -38,18 +39,12 @@ constexpr int kHeldOut = 300;
 constexpr std::uint64_t kCompareSeed = 99;
 
 
-struct GlossRun {
-  int status = -1;
-  std::string output;
-};
+using test::GlossRun;
 
-GlossRun gloss(const test::TempDir& dir, const std::string& args, bool window = false) {
-  const std::string command = "cd '" + dir.path().string() + "' && " +
-                              (window ? "timeout 600 xvfb-run -a -s '-screen 0 1280x800x24' " : "timeout 600 ") +
-                              "'" GLOSS_BINARY "' --db db " + args + " > out.txt 2>&1";
-  GlossRun run;
-  run.status = std::system(command.c_str());
-  run.output = test::read_text(dir / "out.txt");
+// Every command's output goes to the test's log too: this test is the
+// whole loop, and its log is how a failure is read.
+GlossRun logged_gloss(const test::TempDir& dir, const std::string& args, bool window = false) {
+  GlossRun run = test::gloss(dir.path(), args, window, 600);
   std::printf("$ gloss %s\n%s", args.c_str(), run.output.c_str());
   return run;
 }
@@ -94,9 +89,9 @@ TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
   const std::string base = "'" + base_model.string() + "'";
 
   // A camera 1.35x closer than the bundled model's training scenes.
-  ASSERT_EQ(gloss(dir, "synth fresh --count " + std::to_string(kCorrections) + " --seed 11 --size 64 --zoom 1.35").status, 0);
-  ASSERT_EQ(gloss(dir, "synth held-out --count " + std::to_string(kHeldOut) + " --seed 2 --size 64 --zoom 1.35").status, 0);
-  ASSERT_EQ(gloss(dir, "predict fresh/images --dataset fresh --model " + base).status, 0);
+  ASSERT_EQ(logged_gloss(dir, "synth fresh --count " + std::to_string(kCorrections) + " --seed 11 --size 64 --zoom 1.35").status, 0);
+  ASSERT_EQ(logged_gloss(dir, "synth held-out --count " + std::to_string(kHeldOut) + " --seed 2 --size 64 --zoom 1.35").status, 0);
+  ASSERT_EQ(logged_gloss(dir, "predict fresh/images --dataset fresh --model " + base).status, 0);
 
   // The annotator replaces each suggestion with the right caption.
   const auto fresh_truth = truths(dir / "fresh/captions.jsonl");
@@ -106,7 +101,7 @@ TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
     replay += "wait-suggestion\nkey Ctrl+A\ntype " + caption + "\nkey Enter\n";
   replay += "quit\n";
   test::write_text(dir / "correct.replay", replay);
-  const GlossRun corrected = gloss(dir, "caption fresh fresh/images --model " + base + " --session annotator --replay correct.replay", true);
+  const GlossRun corrected = logged_gloss(dir, "caption fresh fresh/images --model " + base + " --session annotator --replay correct.replay", true);
   ASSERT_EQ(corrected.status, 0) << corrected.output;
   {
     LmdbStore store(StoreOptions{dir / "db"});
@@ -123,9 +118,9 @@ TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
     EXPECT_GT(changed, kCorrections / 2) << "most suggestions needed a correction";
   }
 
-  ASSERT_EQ(gloss(dir, "train fresh --base " + base + " --out tuned.gloss --epochs 10 --lr 0.0003 --val 0 --seed 1 --threads 1").status, 0);
-  const GlossRun eval_base = gloss(dir, "eval held-out/captions.jsonl --model " + base);
-  const GlossRun eval_tuned = gloss(dir, "eval held-out/captions.jsonl --model tuned.gloss");
+  ASSERT_EQ(logged_gloss(dir, "train fresh --base " + base + " --out tuned.gloss --epochs 10 --lr 0.0003 --val 0 --seed 1 --threads 1").status, 0);
+  const GlossRun eval_base = logged_gloss(dir, "eval held-out/captions.jsonl --model " + base);
+  const GlossRun eval_tuned = logged_gloss(dir, "eval held-out/captions.jsonl --model tuned.gloss");
   ASSERT_EQ(eval_base.status, 0);
   ASSERT_EQ(eval_tuned.status, 0);
   EXPECT_GT(figure(eval_tuned.output, "BLEU-4"), figure(eval_base.output, "BLEU-4"));
@@ -142,8 +137,8 @@ TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
   EXPECT_GE(checked, 2);
 
   // Both models' suggestions for the held-out images, then the blind judging.
-  ASSERT_EQ(gloss(dir, "predict held-out/images --dataset ab --model " + base).status, 0);
-  ASSERT_EQ(gloss(dir, "predict held-out/images --dataset ab --model tuned.gloss").status, 0);
+  ASSERT_EQ(logged_gloss(dir, "predict held-out/images --dataset ab --model " + base).status, 0);
+  ASSERT_EQ(logged_gloss(dir, "predict held-out/images --dataset ab --model tuned.gloss").status, 0);
   const std::string id_a = hash_hex(content_hash(file_bytes(base_model)));
   const std::string id_b = hash_hex(content_hash(file_bytes(dir / "tuned.gloss")));
   const auto held_truth = truths(dir / "held-out/captions.jsonl");
@@ -175,7 +170,7 @@ TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
   }
   judge += "quit\n";
   test::write_text(dir / "judge.replay", judge);
-  const GlossRun compared = gloss(dir, "compare ab held-out/images --model-a " + base + " --model-b tuned.gloss --seed " +
+  const GlossRun compared = logged_gloss(dir, "compare ab held-out/images --model-a " + base + " --model-b tuned.gloss --seed " +
                                       std::to_string(kCompareSeed) + " --replay judge.replay", true);
   ASSERT_EQ(compared.status, 0) << compared.output;
 
@@ -203,7 +198,7 @@ TEST(LearningLoop, FineTunedOnCorrectionsWinsTheBlindComparison) {
   std::printf("%s", format_compare_stats(tallies).c_str());
   EXPECT_GT(t.b_wins, t.a_wins);
   EXPECT_LT(t.a_interval().high, 0.5) << "the fine-tuned model (B) must win: its lower bound above 50%";
-  const GlossRun stats = gloss(dir, "stats ab");
+  const GlossRun stats = logged_gloss(dir, "stats ab");
   EXPECT_NE(stats.output.find("B is better"), std::string::npos) << stats.output;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/image.h"
 #include "core/lmdb_store.h"
+#include "app/gloss_run.h"
 #include "test_util.h"
 
 namespace gloss {
@@ -22,20 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using test::TempDir;
 
-struct GlossRun {
-  int status = -1;
-  std::string output;
-};
-
-GlossRun gloss(const TempDir& dir, const std::string& args, bool window = false) {
-  const std::string command = "cd '" + dir.path().string() + "' && " +
-                              (window ? "timeout 300 xvfb-run -a -s '-screen 0 1280x800x24' " : "timeout 300 ") +
-                              "'" GLOSS_BINARY "' --db db " + args + " > out.txt 2>&1";
-  GlossRun run;
-  run.status = std::system(command.c_str());
-  run.output = test::read_text(dir / "out.txt");
-  return run;
-}
+using test::GlossRun;
+using test::gloss;
 
 // Five images; 0-3 answered by two or three annotators, 4 by one only.
 // Most disagreeing first: 2 (1.00), 1 (0.35), 3 (0.33), 0 (0).
